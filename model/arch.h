@@ -1,0 +1,111 @@
+/*
+ * arch.h -- the architecture of a deployable model (LLM decoder or encoder)
+ * and the closed-form quantities derived from it: parameter counts split by
+ * tensor role, KV-cache elements per sequence, FLOPs per token.
+ *
+ * An rl_arch is plain data (no pointers): copy it freely.  It is filled by
+ * the catalog (model/catalog/models.cfg), by a model spec file, or by the
+ * importers (import.h).  All counts are in elements, not bytes: the quant
+ * format (catalog.h) turns them into bytes.
+ */
+#ifndef RL_ARCH_H
+#define RL_ARCH_H
+
+#include "rl_err.h"
+
+enum rl_arch_kind {
+    RL_DECODER = 0,     /* autoregressive LLM: prefill + decode, KV cache grows */
+    RL_ENCODER = 1      /* encoder / vision model: one forward pass per input, no KV */
+};
+
+typedef struct rl_arch {
+    char id[64];                /* kebab id, e.g. "llama-3.1-8b" */
+    char name[128];             /* human name */
+    char family[32];            /* HF model_type or "resnet", "bert"... */
+    char source[256];           /* where the figures come from */
+    int kind;                   /* enum rl_arch_kind */
+
+    /* transformer body (0 for non-transformer encoders such as resnet-50) */
+    int layers;                 /* transformer blocks */
+    int hidden;                 /* d_model */
+    int heads;                  /* attention (query) heads */
+    int kv_heads;               /* key/value heads (GQA/MQA); == heads for MHA */
+    int head_dim;               /* per-head dim of q/k/v (hidden/heads by default) */
+    int intermediate;           /* dense FFN inner size */
+    int ffn_mats;               /* 3 = gated (SwiGLU/GeGLU), 2 = plain MLP */
+    long vocab;                 /* vocabulary size (0 for encoders without LM head) */
+    int tied_embeddings;        /* 1: lm_head shares the embedding matrix */
+    long max_context;           /* max position embeddings (tokens) */
+    int attn_bias;              /* 1: q/k/v projections carry biases (qwen2) */
+
+    /* mixture of experts (experts == 0: dense model) */
+    int experts;                /* routed experts per MoE layer */
+    int experts_active;         /* routed experts used per token (top-k) */
+    int shared_experts;         /* always-on shared experts per MoE layer */
+    int moe_intermediate;       /* inner size of one routed expert */
+    int shared_intermediate;    /* inner size of ALL shared experts together
+                                   (0: shared_experts * moe_intermediate) */
+    int moe_layers;             /* how many of the layers are MoE (rest dense) */
+
+    /* multi-head latent attention (DeepSeek V2/V3); kv_lora_rank == 0: none */
+    int q_lora_rank;            /* 0: plain q projection */
+    int kv_lora_rank;           /* compressed KV latent size (cached) */
+    int qk_rope_dim;            /* decoupled rope key dim (cached) */
+    int qk_nope_dim;            /* per-head non-rope q/k dim */
+    int v_head_dim;             /* per-head value dim */
+
+    /* sliding-window attention */
+    long sliding_window;        /* window in tokens, 0 = none */
+    int swa_layers;             /* how many layers use the window (rest full) */
+
+    /* encoders, and an optional check for decoders */
+    double params_b;            /* stated total params (billions); 0 = derive */
+    double active_params_b;     /* stated active params; 0 = derive */
+    double gflops_per_input;    /* encoders: forward GFLOPs per input; 0 = derive */
+    int input_tokens;           /* encoders: tokens (or patches) per input */
+} rl_arch;
+
+/* Parameter counts (elements) by role.  Quant formats keep some roles at
+ * higher precision, so weight bytes are computed per role. */
+typedef struct rl_params {
+    double embed;               /* token embedding (vocab x hidden) */
+    double lm_head;             /* output projection; 0 when tied */
+    double attn;                /* attention projections, all layers */
+    double ffn_dense;           /* dense FFN in non-MoE layers + shared experts */
+    double ffn_experts;         /* all routed experts, all MoE layers */
+    double ffn_experts_active;  /* routed experts one token reads */
+    double router;              /* MoE gates */
+    double norms;               /* norms, biases and other small vectors */
+    double total;               /* everything that must be stored */
+    double active;              /* what one token reads (see README) */
+} rl_params;
+
+/* Fill defaults (head_dim, kv_heads, ffn_mats, moe_layers, swa_layers...)
+ * and validate: positive dims, heads % kv_heads == 0, top-k <= experts,
+ * window >= 0, no absurd sizes.  On failure returns RL_EINPUT with a
+ * message naming the offending field; `file` is used for the error. */
+int rl_arch_finish(rl_arch *a, const char *file, rl_err *err);
+
+/* Parameter breakdown.  For encoders without transformer dims the stated
+ * params_b lands in `attn` so totals stay right. */
+void rl_arch_params(const rl_arch *a, rl_params *out);
+
+/* KV-cache elements (K and V together, all layers) held for ONE sequence of
+ * `tokens` tokens.  Sliding-window layers keep min(tokens, window); MLA
+ * caches kv_lora_rank + qk_rope_dim per layer per token; encoders hold 0. */
+double rl_arch_kv_elems(const rl_arch *a, double tokens);
+
+/* KV elements per token at full context (no window), for display. */
+double rl_arch_kv_elems_per_token(const rl_arch *a);
+
+/* Forward FLOPs for one token whose attention sees `ctx` earlier tokens:
+ * 2 x active matmul params (lm_head included, embedding lookup excluded)
+ * plus 4 x heads x head_dim x attended tokens per layer (QK^T and AV).
+ * For encoders without dims, ctx is ignored and gflops_per_input is
+ * spread over input_tokens. */
+double rl_arch_flops_token(const rl_arch *a, double ctx);
+
+/* Attention part of the above alone (the quadratic term). */
+double rl_arch_attn_flops_token(const rl_arch *a, double ctx);
+
+#endif

@@ -1,0 +1,133 @@
+/*
+ * catalog.h -- the built-in catalog: models, hardware, runtimes, quant
+ * formats and KV-cache dtypes, read from libconfig files in a catalog
+ * directory (model/catalog/ in the source tree, share/ridgeline/catalog
+ * once installed).
+ *
+ * Files and their top-level lists (every entry carries `source`):
+ *   models.cfg    models   = ( { id=...; layers=...; ... }, ... );  keys as rl_arch
+ *   hardware.cfg  hardware = ( { profile as in DESIGN.md }, ... );
+ *   runtimes.cfg  runtimes = ( { id=...; quants=[...]; backends=(...); }, ... );
+ *   quant.cfg     quant    = ( { id=...; bits_per_weight=...; ... }, ... );
+ *                 kv_dtypes = ( { id="fp16"; bytes_per_elem=2.0; }, ... );
+ *
+ * Ownership: rl_catalog_open returns an owned handle; every pointer the
+ * lookups return is borrowed from it and lives until rl_catalog_free.
+ */
+#ifndef RL_CATALOG_H
+#define RL_CATALOG_H
+
+#include <libconfig.h>
+#include "rl_err.h"
+#include "arch.h"
+#include "hardware.h"
+
+/* A weight format. Roles not quantized keep `embed_bits` / `lm_head_bits`. */
+typedef struct rl_quant {
+    char id[24];                /* "q4_k_m", "awq-int4", "fp16" ... */
+    char name[64];
+    char source[256];
+    double bits_per_weight;     /* body linear weights incl. scales/zeros */
+    double embed_bits;          /* token embedding storage */
+    double lm_head_bits;        /* output projection storage */
+    double norm_bits;           /* norms/biases (32 in GGUF, 16 elsewhere) */
+    int compute;                /* enum rl_compute_kind prefill matmuls use */
+    int weight_only;            /* 1: dequantised to fp16 for the math */
+    char family[12];            /* "gguf", "float", "awq", "gptq", "mlc" ... */
+} rl_quant;
+
+/* A KV-cache element type. */
+typedef struct rl_kvtype {
+    char id[16];                /* fp16 bf16 fp8 q8_0 q4_0 */
+    double bytes_per_elem;      /* incl. block scales (q8_0 = 34/32) */
+    char source[256];
+} rl_kvtype;
+
+/* Fitted/measured parameters of one runtime on one backend (hardware class
+ * or vendor).  Every field is a named model parameter; its value and where
+ * it comes from are in runtimes.cfg (fitted by `ridgeline calibrate`). */
+typedef struct rl_backend {
+    char match[16];             /* hardware class ("gpu","apple") or vendor, "*" any */
+    double bw_eff;              /* decode: achieved / peak memory bandwidth */
+    double layer_us;            /* decode: fixed time per layer per step (launches, sync) */
+    double step_ms;             /* decode: fixed time per step (sampling, host) */
+    double mfu;                 /* prefill: achieved / peak matmul throughput */
+    double attn_eff;            /* prefill: attention efficiency relative to mfu */
+    double prefill_ms;          /* prefill: fixed time per prompt */
+    double sigma_decode;        /* log-space residual sd for p10/p90 */
+    double sigma_prefill;
+    double sigma_ttft;
+    int fitted_points;          /* how many measurements produced these */
+} rl_backend;
+
+#define RL_MAX_RT_QUANTS 32
+#define RL_MAX_BACKENDS 6
+
+typedef struct rl_runtime {
+    char id[24];                /* "llama.cpp", "vllm" ... */
+    char name[64];
+    char source[256];
+    int n_quants;
+    char quants[RL_MAX_RT_QUANTS][24];   /* weight formats it loads */
+    int n_kv;
+    char kv_dtypes[8][16];               /* KV dtypes it supports */
+    int paged_kv;               /* 1: paged KV (vLLM-style block tables) */
+    int continuous_batching;    /* 1: in-flight batching */
+    int tensor_parallel;        /* 1: TP across devices */
+    int layer_split;            /* 1: layers split across devices (PP) */
+    int offload;                /* 1: can keep layers in host RAM */
+    int deterministic_ok;       /* 1: can run fixed-shape, no paging */
+    double ctx_overhead_gib;    /* per device: runtime/driver context */
+    double kv_reserve_frac;     /* share of free memory preallocated for KV
+                                   (vLLM gpu_memory_utilization); 0 = exact */
+    double kv_frag;             /* paging fragmentation overhead (fraction) */
+    double act_tokens;          /* activation workspace sized for this many
+                                   tokens (micro-batch / n_ubatch) */
+    int n_backends;
+    rl_backend backends[RL_MAX_BACKENDS]; /* most specific first */
+} rl_runtime;
+
+typedef struct rl_catalog rl_catalog;   /* opaque */
+
+/* Open the catalog in `dir`, or when dir is NULL the first of:
+ * $RIDGELINE_CATALOG, the source tree's model/catalog (compiled in),
+ * <exe dir>/../share/ridgeline/catalog.  Returns NULL and fills err on
+ * failure (missing file RL_EIO, bad content RL_EINPUT with file:line). */
+rl_catalog *rl_catalog_open(const char *dir, rl_err *err);
+void rl_catalog_free(rl_catalog *c);          /* NULL is a no-op */
+const char *rl_catalog_dir(const rl_catalog *c);
+
+/* Lookups by id; NULL when unknown.  rl_catalog_lookup_err fills err with
+ * "unknown KIND 'x' (did you mean 'y'?)" for the CLI. */
+const rl_arch    *rl_catalog_model(const rl_catalog *c, const char *id);
+const rl_hw      *rl_catalog_hw(const rl_catalog *c, const char *id);
+const rl_runtime *rl_catalog_runtime(const rl_catalog *c, const char *id);
+const rl_quant   *rl_catalog_quant(const rl_catalog *c, const char *id);
+const rl_kvtype  *rl_catalog_kvtype(const rl_catalog *c, const char *id);
+
+enum rl_cat_kind { RL_CAT_MODEL, RL_CAT_HW, RL_CAT_RUNTIME, RL_CAT_QUANT, RL_CAT_KV };
+int rl_catalog_unknown(const rl_catalog *c, int kind, const char *id, rl_err *err);
+
+/* Iteration: count and i-th entry (0-based, catalog file order). */
+int rl_catalog_count(const rl_catalog *c, int kind);
+const rl_arch    *rl_catalog_model_at(const rl_catalog *c, int i);
+const rl_hw      *rl_catalog_hw_at(const rl_catalog *c, int i);
+const rl_runtime *rl_catalog_runtime_at(const rl_catalog *c, int i);
+const rl_quant   *rl_catalog_quant_at(const rl_catalog *c, int i);
+const rl_kvtype  *rl_catalog_kvtype_at(const rl_catalog *c, int i);
+
+/* Runtime helpers. */
+int rl_runtime_has_quant(const rl_runtime *r, const char *quant_id);
+int rl_runtime_has_kv(const rl_runtime *r, const char *kv_id);
+/* Backend parameters for a device: first backend whose match equals the
+ * device vendor, then its class, then "*".  Never NULL for a loaded runtime. */
+const rl_backend *rl_runtime_backend(const rl_runtime *r, const rl_hw *h);
+
+/* Parse one model spec group (keys as the rl_arch fields) -- shared by
+ * models.cfg and `--model-file m.cfg`.  Calls rl_arch_finish. */
+int rl_arch_from_setting(const config_setting_t *s, const char *file,
+                         rl_arch *out, rl_err *err);
+/* Load a standalone model spec file (libconfig, keys at top level). */
+int rl_arch_load_file(const char *path, rl_arch *out, rl_err *err);
+
+#endif

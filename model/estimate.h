@@ -1,0 +1,94 @@
+/*
+ * estimate.h -- the analytical roofline model: what configuration X of
+ * model M on hardware H needs (memory, decomposed) and delivers (prefill,
+ * decode, TTFT, TPOT, power), with p10/p50/p90 from calibration residuals.
+ *
+ * Cheap and closed form: no allocation, no I/O; one call is a few
+ * microseconds, so the solver may call it for every candidate.
+ */
+#ifndef RL_ESTIMATE_H
+#define RL_ESTIMATE_H
+
+#include "arch.h"
+#include "hardware.h"
+#include "catalog.h"
+
+/* One deployment configuration.  Pointers are borrowed. */
+typedef struct rl_config {
+    const rl_arch *model;
+    const rl_hw *hw;
+    const rl_runtime *rt;
+    const rl_quant *quant;
+    const rl_kvtype *kv;
+    int devices;                /* devices used (tp * pp normally) */
+    int tp, pp;                 /* tensor / pipeline (layer split) degrees */
+    long prompt;                /* prompt tokens (0: decode from empty context) */
+    long output;                /* generated tokens (0: prefill only) */
+    int concurrency;            /* concurrent sequences (decode batch) */
+    int offload_layers;         /* layers kept in host RAM (llama.cpp -ngl) */
+    long context_cap;           /* KV allocated for this many tokens per
+                                   sequence; 0 = prompt + output */
+    long sliding_window;        /* force a window (0 = the model's own) */
+    double weight_bytes;        /* exact weight bytes (GGUF), 0 = from quant */
+    double ambient_c;           /* overrides hw ambient when > 0 */
+} rl_config;
+
+/* Fill defaults: devices 1, tp 1, pp 1, concurrency 1, prompt 512,
+ * output 128, everything else 0/NULL. */
+void rl_config_init(rl_config *c);
+
+typedef struct rl_range { double p10, p50, p90; } rl_range;
+typedef struct rl_lat { double p50, p95; } rl_lat;
+
+enum rl_feasibility { RL_IN_VRAM, RL_WITH_OFFLOAD, RL_INSUFFICIENT_MEMORY };
+enum rl_regime {
+    RL_REG_COMPUTE,             /* compute-bound */
+    RL_REG_BANDWIDTH,           /* weight-bandwidth-bound */
+    RL_REG_KV,                  /* KV reads dominate decode traffic */
+    RL_REG_SRAM_SPILL,          /* working set spills out of on-chip SRAM */
+    RL_REG_OFFLOAD,             /* host link (offloaded layers) dominates */
+    RL_REG_OVERHEAD,            /* fixed per-step overheads dominate */
+    RL_REG_COMM                 /* device-to-device communication dominates */
+};
+
+#define RL_MAX_NOTES 12
+#define RL_NOTE_LEN 200
+
+typedef struct rl_memory {      /* GiB, per device (the most loaded one) */
+    double weights;
+    double kv_cache;
+    double activations;
+    double runtime_overhead;
+    double device_peak;         /* sum of the above */
+    double device_capacity;     /* usable capacity of one device */
+    double host_peak;           /* host RAM: offloaded layers + staging */
+} rl_memory;
+
+typedef struct rl_estimate {
+    int feasibility;            /* enum rl_feasibility */
+    int regime;                 /* enum rl_regime (decode if output > 0) */
+    rl_range decode_tok_s;      /* per sequence, averaged over the output */
+    rl_range decode_tok_s_total;/* all concurrent sequences */
+    rl_range prefill_tok_s;
+    rl_lat ttft_ms, tpot_ms, e2e_latency_ms;
+    rl_memory mem;
+    double power_w;             /* sustained board power, all devices */
+    double temp_c;              /* steady-state die temperature estimate */
+    /* decode step time shares, % (sum 100) */
+    double share_weights, share_kv, share_compute, share_comm,
+           share_overhead, share_offload;
+    int n_bottlenecks, n_explanations, n_assumptions;
+    char bottlenecks[RL_MAX_NOTES][RL_NOTE_LEN];
+    char explanations[RL_MAX_NOTES][RL_NOTE_LEN];
+    char assumptions[RL_MAX_NOTES][RL_NOTE_LEN];
+} rl_estimate;
+
+/* Run the model.  Returns RL_OK (an infeasible configuration is still an
+ * answer: feasibility says so and memory is filled), or RL_EINPUT when the
+ * configuration itself is malformed (NULL model, tp < 1, ...). */
+int rl_estimate_run(const rl_config *c, rl_estimate *out, rl_err *err);
+
+const char *rl_feasibility_name(int f);   /* "in_vram" ... */
+const char *rl_regime_name(int r);        /* "compute-bound" ... */
+
+#endif

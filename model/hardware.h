@@ -1,0 +1,73 @@
+/*
+ * hardware.h -- one device (GPU, Apple SoC, CPU, NPU, edge SoC) and the
+ * system around it: memory tiers, dense compute peaks, device link, host,
+ * power and thermal figures.  The libconfig profile format is in DESIGN.md
+ * ("Hardware profile file"); the catalog's hardware.cfg is a list of them.
+ *
+ * rl_hw is plain data: copy it freely.
+ */
+#ifndef RL_HARDWARE_H
+#define RL_HARDWARE_H
+
+#include <libconfig.h>
+#include "rl_err.h"
+
+#define RL_MAX_TIERS 4
+
+typedef struct rl_mem_tier {
+    char tier[8];               /* sram | hbm | gddr | lpddr | ddr */
+    double capacity_gib;        /* per device */
+    double bandwidth_gbps;      /* per device, GB/s (1e9) */
+} rl_mem_tier;
+
+enum rl_compute_kind {          /* which tensor peak a matmul runs at */
+    RL_C_FP32, RL_C_FP16, RL_C_BF16, RL_C_FP8, RL_C_INT8, RL_C_INT4, RL_C_N
+};
+
+typedef struct rl_hw {
+    char id[64];                /* kebab id, e.g. "rtx-4090" */
+    char name[128];
+    char klass[8];              /* gpu | apple | cpu | npu | soc */
+    char vendor[16];            /* nvidia | amd | apple | ... ("" unknown) */
+    char source[256];
+    int count;                  /* identical devices in the system */
+    int n_tiers;
+    rl_mem_tier tiers[RL_MAX_TIERS]; /* fastest first */
+    double peak[RL_C_N];        /* dense peaks, TFLOP/s or TOP/s; 0 = absent */
+    double usable_fraction;     /* share of the main tier a model may use
+                                   (Apple working-set limit); default 1 */
+    double tdp_w, idle_w;       /* board power */
+    double link_gbps;           /* device-to-device, GB/s per direction */
+    double link_latency_us;
+    double host_ram_gib, host_bandwidth_gbps, pcie_gbps;
+    double ambient_c, max_c, c_per_w; /* thermal: steady T = ambient + P*c_per_w */
+    double price_usd;           /* per device, 0 = unknown */
+    int fp8_native;             /* 1: tensor cores run fp8 (derived from peak) */
+} rl_hw;
+
+/* Parse one device from a libconfig group.  `file` names the file for error
+ * messages; unknown keys are ignored, wrong types and absurd values are
+ * errors (RL_EINPUT).  Defaults are filled for everything optional. */
+int rl_hw_from_setting(const config_setting_t *s, const char *file,
+                       rl_hw *out, rl_err *err);
+
+/* Load a standalone profile file (DESIGN.md).  RL_EIO if unreadable,
+ * RL_EINPUT on syntax or value errors (with line). */
+int rl_hw_load_file(const char *path, rl_hw *out, rl_err *err);
+
+/* Main memory tier: the first non-SRAM tier (the one weights live in),
+ * or tier 0 when every tier is SRAM. */
+const rl_mem_tier *rl_hw_main_tier(const rl_hw *h);
+
+/* On-chip SRAM tier, or NULL. */
+const rl_mem_tier *rl_hw_sram_tier(const rl_hw *h);
+
+/* Peak for a compute kind, falling back sensibly (bf16 -> fp16, fp8 ->
+ * int8 -> fp16 ...) when the device lacks that unit.  TFLOP/s. */
+double rl_hw_peak(const rl_hw *h, int kind);
+
+/* Parse "fp16" etc. into enum rl_compute_kind; -1 when unknown. */
+int rl_compute_kind_from_name(const char *name);
+const char *rl_compute_kind_name(int kind);
+
+#endif
