@@ -1,0 +1,48 @@
+/*
+ * cli.h -- the `ridgeline` subcommands and the shared printers.
+ *
+ * main.c only parses the subcommand name and dispatches; each cmd_*.c
+ * parses its own flags, calls the library and prints.  Printers never
+ * compute.  Every command returns an exit status (enum rl_status):
+ * 0 ok, 1 infeasible / failed sign-off, 2 usage or input error,
+ * 3 solver failure, 4 I/O error.  Diagnostics go to stderr as one line
+ * (rl_err_print); stdout carries only results (and --help).
+ */
+#ifndef RL_CLI_H
+#define RL_CLI_H
+
+#include <stdio.h>
+#include <cjson/cJSON.h>
+#include "estimate.h"
+
+int rl_cmd_estimate(int argc, char **argv);
+int rl_cmd_catalog(int argc, char **argv);
+int rl_cmd_import(int argc, char **argv);
+int rl_cmd_validate(int argc, char **argv);
+int rl_cmd_calibrate(int argc, char **argv);
+int rl_cmd_solve(int argc, char **argv);
+int rl_cmd_batch(int argc, char **argv);
+
+/* JSON object of one estimate, exactly the DESIGN.md `estimate --json`
+ * contract.  Returns an owned cJSON (caller deletes), NULL on OOM. */
+cJSON *rl_estimate_json(const rl_config *c, const rl_estimate *e);
+
+/* Readable multi-line table of one estimate. */
+void rl_estimate_print(FILE *out, const rl_config *c, const rl_estimate *e);
+
+/* Print a cJSON document followed by a newline to `out`; returns 0 or
+ * RL_EIO when the write fails. */
+int rl_json_print(FILE *out, const cJSON *doc, int pretty);
+
+/* Write `text` to `path` atomically (temp file in the same folder, fsync,
+ * rename).  Returns RL_OK or RL_EIO with err filled.  "-" means stdout. */
+int rl_write_atomic(const char *path, const char *text, rl_err *err);
+
+/* Parse an integer / double flag value strictly (whole string, range).
+ * Return RL_OK or RL_EINPUT with "--flag expects ..." in err. */
+int rl_parse_long(const char *flag, const char *s, long min, long max,
+                  long *out, rl_err *err);
+int rl_parse_double(const char *flag, const char *s, double min, double max,
+                    double *out, rl_err *err);
+
+#endif
