@@ -1,0 +1,230 @@
+/*
+ * arch.c -- closed-form quantities of a model architecture: defaults and
+ * validation, parameter counts by role, KV-cache elements, FLOPs per token.
+ *
+ * Conventions (README "What the numbers mean"):
+ *   total params   = everything stored (embeddings, lm_head unless tied,
+ *                    attention, FFN, every routed expert, routers, norms);
+ *   active params  = what one decoded token reads: everything except the
+ *                    embedding table (a token reads one row of it) and the
+ *                    routed experts it is not sent to; a tied embedding
+ *                    counts once, as the lm_head it also is.
+ */
+#include "arch.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Upper bounds that no real model reaches; anything above is hostile. */
+#define MAX_LAYERS      4096
+#define MAX_DIM         (1 << 20)
+#define MAX_HEADS       16384
+#define MAX_VOCAB       100000000L
+#define MAX_EXPERTS     65536
+#define MAX_CONTEXT     1000000000L
+
+static int bad(rl_err *err, const char *file, const char *what)
+{
+    return rl_err_set(err, RL_EINPUT, file, 0, "%s", what);
+}
+
+/* Validate one integer field against [lo, hi]. */
+static int check_int(rl_err *err, const char *file, const char *id,
+                     const char *field, long v, long lo, long hi)
+{
+    if (v < lo || v > hi)
+        return rl_err_set(err, RL_EINPUT, file, 0,
+                          "model '%s': %s must be in [%ld, %ld], got %ld",
+                          id, field, lo, hi, v);
+    return RL_OK;
+}
+
+static int check_dims(const rl_arch *a, const char *file, rl_err *err)
+{
+    const char *id = a->id[0] ? a->id : "?";
+    int rc;
+
+    if ((rc = check_int(err, file, id, "layers", a->layers, 1, MAX_LAYERS)) ||
+        (rc = check_int(err, file, id, "hidden", a->hidden, 1, MAX_DIM)) ||
+        (rc = check_int(err, file, id, "heads", a->heads, 1, MAX_HEADS)) ||
+        (rc = check_int(err, file, id, "kv_heads", a->kv_heads, 1, MAX_HEADS)) ||
+        (rc = check_int(err, file, id, "head_dim", a->head_dim, 1, MAX_DIM)) ||
+        (rc = check_int(err, file, id, "intermediate", a->intermediate, 0, MAX_DIM)) ||
+        (rc = check_int(err, file, id, "ffn_mats", a->ffn_mats, 2, 3)) ||
+        (rc = check_int(err, file, id, "vocab", a->vocab, 0, MAX_VOCAB)) ||
+        (rc = check_int(err, file, id, "max_context", a->max_context, 0, MAX_CONTEXT)) ||
+        (rc = check_int(err, file, id, "experts", a->experts, 0, MAX_EXPERTS)) ||
+        (rc = check_int(err, file, id, "moe_layers", a->moe_layers, 0, a->layers)) ||
+        (rc = check_int(err, file, id, "shared_experts", a->shared_experts, 0, MAX_EXPERTS)) ||
+        (rc = check_int(err, file, id, "moe_intermediate", a->moe_intermediate, 0, MAX_DIM)) ||
+        (rc = check_int(err, file, id, "shared_intermediate", a->shared_intermediate, 0, MAX_DIM)) ||
+        (rc = check_int(err, file, id, "kv_lora_rank", a->kv_lora_rank, 0, MAX_DIM)) ||
+        (rc = check_int(err, file, id, "q_lora_rank", a->q_lora_rank, 0, MAX_DIM)) ||
+        (rc = check_int(err, file, id, "qk_rope_dim", a->qk_rope_dim, 0, MAX_DIM)) ||
+        (rc = check_int(err, file, id, "qk_nope_dim", a->qk_nope_dim, 0, MAX_DIM)) ||
+        (rc = check_int(err, file, id, "v_head_dim", a->v_head_dim, 0, MAX_DIM)) ||
+        (rc = check_int(err, file, id, "sliding_window", a->sliding_window, 0, MAX_CONTEXT)) ||
+        (rc = check_int(err, file, id, "swa_layers", a->swa_layers, 0, a->layers)) ||
+        (rc = check_int(err, file, id, "input_tokens", a->input_tokens, 0, 10000000)))
+        return rc;
+    if (a->heads % a->kv_heads != 0)
+        return rl_err_set(err, RL_EINPUT, file, 0,
+                          "model '%s': heads (%d) must be a multiple of kv_heads (%d)",
+                          id, a->heads, a->kv_heads);
+    if (a->experts > 0) {
+        if (a->experts_active < 1 || a->experts_active > a->experts)
+            return rl_err_set(err, RL_EINPUT, file, 0,
+                              "model '%s': experts_active must be in [1, experts=%d], got %d",
+                              id, a->experts, a->experts_active);
+        if (a->moe_intermediate < 1)
+            return rl_err_set(err, RL_EINPUT, file, 0,
+                              "model '%s': moe_intermediate must be >= 1 for a MoE model", id);
+    }
+    if (a->kind == RL_DECODER && a->vocab < 1)
+        return rl_err_set(err, RL_EINPUT, file, 0,
+                          "model '%s': vocab must be >= 1 for a decoder", id);
+    if (a->moe_layers < a->layers && a->intermediate < 1)
+        return rl_err_set(err, RL_EINPUT, file, 0,
+                          "model '%s': intermediate must be >= 1 (dense FFN layers exist)", id);
+    return RL_OK;
+}
+
+int rl_arch_finish(rl_arch *a, const char *file, rl_err *err)
+{
+    int has_dims = a->layers || a->hidden || a->heads;
+
+    if (!isfinite(a->params_b) || a->params_b < 0 || a->params_b > 1e5 ||
+        !isfinite(a->active_params_b) || a->active_params_b < 0 ||
+        a->active_params_b > 1e5 || !isfinite(a->gflops_per_input) ||
+        a->gflops_per_input < 0 || a->gflops_per_input > 1e9)
+        return bad(err, file, "params_b, active_params_b and gflops_per_input "
+                              "must be finite, >= 0 and below 1e5 (1e9 GFLOPs)");
+    if (a->kind != RL_DECODER && a->kind != RL_ENCODER)
+        return bad(err, file, "kind must be \"decoder\" or \"encoder\"");
+    if (!has_dims) {
+        /* A non-transformer encoder (CNN): stated figures are all we have. */
+        if (a->kind != RL_ENCODER || a->params_b <= 0 || a->gflops_per_input <= 0)
+            return rl_err_set(err, RL_EINPUT, file, 0,
+                              "model '%s': needs transformer dims (layers, hidden, "
+                              "heads, ...) or, for an encoder, params_b and "
+                              "gflops_per_input", a->id[0] ? a->id : "?");
+        if (a->input_tokens <= 0) a->input_tokens = 1;
+        return RL_OK;
+    }
+    if (a->heads > 0 && a->kv_heads == 0) a->kv_heads = a->heads;
+    if (a->heads > 0 && a->head_dim == 0 && a->hidden % a->heads == 0)
+        a->head_dim = a->hidden / a->heads;
+    if (a->ffn_mats == 0) a->ffn_mats = a->kind == RL_ENCODER ? 2 : 3;
+    if (a->experts > 0 && a->moe_layers == 0) a->moe_layers = a->layers;
+    if (a->sliding_window > 0 && a->swa_layers == 0) a->swa_layers = a->layers;
+    if (a->sliding_window == 0) a->swa_layers = 0;
+    if (a->kv_lora_rank > 0) {
+        if (a->v_head_dim == 0) a->v_head_dim = a->head_dim;
+        if (a->qk_nope_dim == 0) a->qk_nope_dim = a->head_dim;
+    }
+    if (a->kind == RL_ENCODER && a->input_tokens <= 0) a->input_tokens = 512;
+    return check_dims(a, file, err);
+}
+
+/* Attention projection parameters of one layer. */
+static double attn_layer_params(const rl_arch *a)
+{
+    double h = a->hidden;
+
+    if (a->kv_lora_rank > 0) {          /* MLA (DeepSeek V2/V3) */
+        double qk = (double)a->qk_nope_dim + a->qk_rope_dim;
+        double q = a->q_lora_rank > 0
+                 ? h * a->q_lora_rank + (double)a->q_lora_rank * a->heads * qk
+                 : h * a->heads * qk;
+        double kv_a = h * ((double)a->kv_lora_rank + a->qk_rope_dim);
+        double kv_b = (double)a->kv_lora_rank * a->heads *
+                      ((double)a->qk_nope_dim + a->v_head_dim);
+        double o = (double)a->heads * a->v_head_dim * h;
+        return q + kv_a + kv_b + o;
+    }
+    double qd = (double)a->heads * a->head_dim, kvd = (double)a->kv_heads * a->head_dim;
+    double p = h * qd * 2 + h * kvd * 2;
+    if (a->attn_bias) p += qd + 2 * kvd;
+    return p;
+}
+
+void rl_arch_params(const rl_arch *a, rl_params *o)
+{
+    memset(o, 0, sizeof *o);
+    if (a->layers == 0) {               /* stated-only encoder */
+        o->attn = a->params_b * 1e9;
+        o->total = o->active = o->attn;
+        return;
+    }
+    double h = a->hidden, L = a->layers;
+    double dense_layers = L - a->moe_layers;
+    double ffn_one = (double)a->ffn_mats * h;   /* params per unit of inner size */
+
+    o->embed = (double)a->vocab * h;
+    o->lm_head = (a->tied_embeddings || a->kind == RL_ENCODER) ? 0 : (double)a->vocab * h;
+    o->attn = L * attn_layer_params(a);
+    o->ffn_dense = dense_layers * ffn_one * a->intermediate;
+    if (a->experts > 0) {
+        double shared = a->shared_intermediate > 0 ? a->shared_intermediate
+                      : (double)a->shared_experts * a->moe_intermediate;
+        o->ffn_dense += a->moe_layers * ffn_one * shared;
+        o->ffn_experts = a->moe_layers * a->experts * ffn_one * a->moe_intermediate;
+        o->ffn_experts_active = a->moe_layers * a->experts_active * ffn_one *
+                                a->moe_intermediate;
+        o->router = a->moe_layers * h * a->experts;
+    }
+    o->norms = L * 2 * h + h;
+    if (a->kv_lora_rank > 0) o->norms += L * ((double)a->kv_lora_rank + a->q_lora_rank);
+    if (a->ffn_mats == 2) o->norms += L * ((double)a->intermediate + h); /* MLP biases */
+    o->total = o->embed + o->lm_head + o->attn + o->ffn_dense + o->ffn_experts +
+               o->router + o->norms;
+    o->active = o->attn + o->ffn_dense + o->ffn_experts_active + o->router +
+                o->norms + (a->tied_embeddings ? o->embed : o->lm_head);
+}
+
+/* KV elements one layer caches per token. */
+static double kv_layer_elems(const rl_arch *a)
+{
+    if (a->kv_lora_rank > 0)
+        return (double)a->kv_lora_rank + a->qk_rope_dim;
+    return 2.0 * a->kv_heads * a->head_dim;
+}
+
+double rl_arch_kv_elems(const rl_arch *a, double tokens)
+{
+    if (a->kind == RL_ENCODER || a->layers == 0 || tokens <= 0) return 0;
+    double full = (double)(a->layers - a->swa_layers) * tokens;
+    double win = a->swa_layers > 0
+               ? (double)a->swa_layers * fmin(tokens, (double)a->sliding_window) : 0;
+    return kv_layer_elems(a) * (full + win);
+}
+
+double rl_arch_kv_elems_per_token(const rl_arch *a)
+{
+    if (a->kind == RL_ENCODER || a->layers == 0) return 0;
+    return kv_layer_elems(a) * a->layers;
+}
+
+double rl_arch_attn_flops_token(const rl_arch *a, double ctx)
+{
+    if (a->layers == 0 || ctx <= 0) return 0;
+    double per = a->kv_lora_rank > 0
+               ? 2.0 * a->heads * ((double)a->qk_nope_dim + a->qk_rope_dim + a->v_head_dim)
+               : 4.0 * a->heads * a->head_dim;
+    double full = (double)(a->layers - a->swa_layers) * ctx;
+    double win = a->swa_layers > 0
+               ? (double)a->swa_layers * fmin(ctx, (double)a->sliding_window) : 0;
+    return per * (full + win);
+}
+
+double rl_arch_flops_token(const rl_arch *a, double ctx)
+{
+    if (a->layers == 0) {
+        double n = a->input_tokens > 0 ? a->input_tokens : 1;
+        return a->gflops_per_input * 1e9 / n;
+    }
+    rl_params p;
+    rl_arch_params(a, &p);
+    double matmul = p.active - p.norms;
+    return 2.0 * matmul + rl_arch_attn_flops_token(a, ctx);
+}

@@ -1,0 +1,525 @@
+/*
+ * catalog.c -- load the built-in catalog (models, hardware, runtimes,
+ * quant formats, KV dtypes) from libconfig files and look entries up.
+ *
+ * The catalog folder holds models.cfg, hardware.cfg, runtimes.cfg,
+ * quant.cfg and, optionally, calibration.cfg: the backend parameters
+ * fitted by `ridgeline calibrate`, which replace the priors in
+ * runtimes.cfg runtime by runtime.  See catalog.h for the contracts.
+ */
+#include "catalog.h"
+#include "cfg.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef RL_SOURCE_CATALOG
+#define RL_SOURCE_CATALOG "model/catalog"
+#endif
+#ifndef RL_INSTALL_CATALOG
+#define RL_INSTALL_CATALOG "/usr/local/share/ridgeline/catalog"
+#endif
+
+struct rl_catalog {
+    char dir[PATH_MAX];
+    int n_models, n_hw, n_rt, n_quant, n_kv;
+    rl_arch *models;
+    rl_hw *hw;
+    rl_runtime *rt;
+    rl_quant *quant;
+    rl_kvtype *kv;
+};
+
+/* ---------------------------------------------------------------- models */
+
+int rl_arch_from_setting(const config_setting_t *s, const char *file,
+                         rl_arch *out, rl_err *err)
+{
+    rl_arch a;
+    char kind[16] = "decoder";
+    long v;
+    int rc;
+    /* integer fields: key, destination */
+    struct { const char *key; int *dst; } ints[] = {
+        { "layers", &a.layers }, { "hidden", &a.hidden }, { "heads", &a.heads },
+        { "kv_heads", &a.kv_heads }, { "head_dim", &a.head_dim },
+        { "intermediate", &a.intermediate }, { "ffn_mats", &a.ffn_mats },
+        { "experts", &a.experts }, { "experts_active", &a.experts_active },
+        { "shared_experts", &a.shared_experts },
+        { "moe_intermediate", &a.moe_intermediate },
+        { "shared_intermediate", &a.shared_intermediate },
+        { "moe_layers", &a.moe_layers }, { "q_lora_rank", &a.q_lora_rank },
+        { "kv_lora_rank", &a.kv_lora_rank }, { "qk_rope_dim", &a.qk_rope_dim },
+        { "qk_nope_dim", &a.qk_nope_dim }, { "v_head_dim", &a.v_head_dim },
+        { "swa_layers", &a.swa_layers }, { "input_tokens", &a.input_tokens },
+    };
+
+    memset(&a, 0, sizeof a);
+    if (!config_setting_is_group(s))
+        return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
+                          "a model spec must be a group { id = ...; ... }");
+    if ((rc = rl_cfg_str_req(s, "id", a.id, sizeof a.id, file, err)) ||
+        (rc = rl_cfg_str(s, "name", a.name, sizeof a.name, file, err)) ||
+        (rc = rl_cfg_str(s, "family", a.family, sizeof a.family, file, err)) ||
+        (rc = rl_cfg_str(s, "source", a.source, sizeof a.source, file, err)) ||
+        (rc = rl_cfg_str(s, "kind", kind, sizeof kind, file, err)))
+        return rc;
+    if (strcmp(kind, "decoder") == 0) a.kind = RL_DECODER;
+    else if (strcmp(kind, "encoder") == 0) a.kind = RL_ENCODER;
+    else
+        return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
+                          "model '%s': kind must be \"decoder\" or \"encoder\", got '%s'",
+                          a.id, kind);
+    for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
+        if ((rc = rl_cfg_int(s, ints[i].key, 0, 1 << 24, ints[i].dst, file, err)))
+            return rc;
+    v = 0;
+    if ((rc = rl_cfg_long(s, "vocab", 0, 100000000L, &v, file, err))) return rc;
+    a.vocab = v;
+    v = 0;
+    if ((rc = rl_cfg_long(s, "max_context", 0, 1000000000L, &v, file, err))) return rc;
+    a.max_context = v;
+    v = 0;
+    if ((rc = rl_cfg_long(s, "sliding_window", 0, 1000000000L, &v, file, err))) return rc;
+    a.sliding_window = v;
+    if ((rc = rl_cfg_bool(s, "tied_embeddings", &a.tied_embeddings, file, err)) ||
+        (rc = rl_cfg_bool(s, "attn_bias", &a.attn_bias, file, err)) ||
+        (rc = rl_cfg_num(s, "params_b", 0, 1e5, &a.params_b, file, err)) ||
+        (rc = rl_cfg_num(s, "active_params_b", 0, 1e5, &a.active_params_b, file, err)) ||
+        (rc = rl_cfg_num(s, "gflops_per_input", 0, 1e9, &a.gflops_per_input, file, err)))
+        return rc;
+    if (!a.name[0]) snprintf(a.name, sizeof a.name, "%s", a.id);
+    if ((rc = rl_arch_finish(&a, rl_cfg_file(s, file), err)) != RL_OK) {
+        if (err && err->line == 0) err->line = rl_cfg_line(s);
+        return rc;
+    }
+    *out = a;
+    return RL_OK;
+}
+
+int rl_arch_load_file(const char *path, rl_arch *out, rl_err *err)
+{
+    config_t cfg;
+    int rc;
+
+    config_init(&cfg);
+    rc = rl_cfg_read_file(&cfg, path, err);
+    if (rc == RL_OK)
+        rc = rl_arch_from_setting(config_root_setting(&cfg), path, out, err);
+    config_destroy(&cfg);
+    return rc;
+}
+
+/* ------------------------------------------------------- quant / kv types */
+
+static int quant_from_setting(const config_setting_t *s, const char *file,
+                              rl_quant *q, rl_err *err)
+{
+    char compute[16] = "fp16";
+    int rc;
+
+    memset(q, 0, sizeof *q);
+    q->bits_per_weight = -1;
+    q->norm_bits = 16;
+    if ((rc = rl_cfg_str_req(s, "id", q->id, sizeof q->id, file, err)) ||
+        (rc = rl_cfg_str(s, "name", q->name, sizeof q->name, file, err)) ||
+        (rc = rl_cfg_str(s, "source", q->source, sizeof q->source, file, err)) ||
+        (rc = rl_cfg_str(s, "family", q->family, sizeof q->family, file, err)) ||
+        (rc = rl_cfg_str(s, "compute", compute, sizeof compute, file, err)) ||
+        (rc = rl_cfg_num(s, "bits_per_weight", 1, 64, &q->bits_per_weight, file, err)) ||
+        (rc = rl_cfg_num(s, "norm_bits", 1, 64, &q->norm_bits, file, err)) ||
+        (rc = rl_cfg_bool(s, "weight_only", &q->weight_only, file, err)))
+        return rc;
+    if (q->bits_per_weight < 0)
+        return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
+                          "quant '%s': missing required key 'bits_per_weight'", q->id);
+    q->embed_bits = q->lm_head_bits = q->bits_per_weight;
+    if ((rc = rl_cfg_num(s, "embed_bits", 1, 64, &q->embed_bits, file, err)) ||
+        (rc = rl_cfg_num(s, "lm_head_bits", 1, 64, &q->lm_head_bits, file, err)))
+        return rc;
+    q->compute = rl_compute_kind_from_name(compute);
+    if (q->compute < 0)
+        return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
+                          "quant '%s': compute must be fp32, fp16, bf16, fp8, int8 or int4",
+                          q->id);
+    if (!q->name[0]) snprintf(q->name, sizeof q->name, "%s", q->id);
+    return RL_OK;
+}
+
+static int kv_from_setting(const config_setting_t *s, const char *file,
+                           rl_kvtype *k, rl_err *err)
+{
+    int rc;
+
+    memset(k, 0, sizeof *k);
+    k->bytes_per_elem = -1;
+    if ((rc = rl_cfg_str_req(s, "id", k->id, sizeof k->id, file, err)) ||
+        (rc = rl_cfg_str(s, "source", k->source, sizeof k->source, file, err)) ||
+        (rc = rl_cfg_num(s, "bytes_per_elem", 0.05, 8, &k->bytes_per_elem, file, err)))
+        return rc;
+    if (k->bytes_per_elem < 0)
+        return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
+                          "kv dtype '%s': missing required key 'bytes_per_elem'", k->id);
+    return RL_OK;
+}
+
+/* -------------------------------------------------------------- runtimes */
+
+/* Read a string array into fixed slots. */
+static int str_array(const config_setting_t *s, const char *key, char *slots,
+                     size_t width, int max, int *n, const char *file, rl_err *err)
+{
+    const config_setting_t *a = config_setting_get_member(s, key);
+
+    *n = 0;
+    if (!a) return RL_OK;
+    if (!config_setting_is_array(a) && !config_setting_is_list(a))
+        return rl_err_set(err, RL_EINPUT, rl_cfg_file(a, file), rl_cfg_line(a),
+                          "%s must be an array of strings", key);
+    if (config_setting_length(a) > max)
+        return rl_err_set(err, RL_EINPUT, rl_cfg_file(a, file), rl_cfg_line(a),
+                          "%s lists more than %d entries", key, max);
+    for (int i = 0; i < config_setting_length(a); i++) {
+        const char *v = config_setting_get_string_elem(a, i);
+        if (!v || strlen(v) >= width)
+            return rl_err_set(err, RL_EINPUT, rl_cfg_file(a, file), rl_cfg_line(a),
+                              "%s[%d] must be a short string", key, i);
+        memcpy(slots + (size_t)i * width, v, strlen(v) + 1);
+        (*n)++;
+    }
+    return RL_OK;
+}
+
+static int backend_from_setting(const config_setting_t *s, const char *file,
+                                rl_backend *b, rl_err *err)
+{
+    struct { const char *key; double min, max; double *dst; } f[] = {
+        { "bw_eff", 0.01, 1.0, &b->bw_eff }, { "layer_us", 0, 1e5, &b->layer_us },
+        { "step_ms", 0, 1e4, &b->step_ms }, { "mfu", 0.001, 1.0, &b->mfu },
+        { "attn_eff", 0.001, 10.0, &b->attn_eff }, { "prefill_ms", 0, 1e5, &b->prefill_ms },
+        { "sigma_decode", 0, 3, &b->sigma_decode },
+        { "sigma_prefill", 0, 3, &b->sigma_prefill },
+        { "sigma_ttft", 0, 3, &b->sigma_ttft },
+    };
+    int rc;
+
+    memset(b, 0, sizeof *b);
+    b->bw_eff = 0.7; b->mfu = 0.4; b->attn_eff = 0.5;
+    b->sigma_decode = b->sigma_prefill = b->sigma_ttft = 0.2;
+    if (!config_setting_is_group(s))
+        return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
+                          "a backend must be a group { match = ...; ... }");
+    if ((rc = rl_cfg_str_req(s, "match", b->match, sizeof b->match, file, err)))
+        return rc;
+    for (size_t i = 0; i < sizeof f / sizeof *f; i++)
+        if ((rc = rl_cfg_num(s, f[i].key, f[i].min, f[i].max, f[i].dst, file, err)))
+            return rc;
+    return rl_cfg_int(s, "fitted_points", 0, 1 << 30, &b->fitted_points, file, err);
+}
+
+static int backends_from_setting(const config_setting_t *s, const char *file,
+                                 rl_runtime *r, rl_err *err)
+{
+    const config_setting_t *bl = config_setting_get_member(s, "backends");
+    int n, rc;
+
+    if (!bl || !config_setting_is_list(bl))
+        return rl_err_set(err, RL_EINPUT, rl_cfg_file(bl ? bl : s, file),
+                          rl_cfg_line(bl ? bl : s),
+                          "runtime '%s': backends must be a list ( { match = ...; }, ... )",
+                          r->id);
+    n = config_setting_length(bl);
+    if (n < 1 || n > RL_MAX_BACKENDS)
+        return rl_err_set(err, RL_EINPUT, rl_cfg_file(bl, file), rl_cfg_line(bl),
+                          "runtime '%s': 1 to %d backends expected", r->id, RL_MAX_BACKENDS);
+    for (int i = 0; i < n; i++)
+        if ((rc = backend_from_setting(config_setting_get_elem(bl, (unsigned)i), file,
+                                       &r->backends[i], err)))
+            return rc;
+    r->n_backends = n;
+    return RL_OK;
+}
+
+static int runtime_from_setting(const config_setting_t *s, const char *file,
+                                rl_runtime *r, rl_err *err)
+{
+    int rc;
+
+    memset(r, 0, sizeof *r);
+    r->ctx_overhead_gib = 0.5;
+    r->act_tokens = 512;
+    if (!config_setting_is_group(s))
+        return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
+                          "a runtime must be a group { id = ...; ... }");
+    if ((rc = rl_cfg_str_req(s, "id", r->id, sizeof r->id, file, err)) ||
+        (rc = rl_cfg_str(s, "name", r->name, sizeof r->name, file, err)) ||
+        (rc = rl_cfg_str(s, "source", r->source, sizeof r->source, file, err)) ||
+        (rc = str_array(s, "quants", &r->quants[0][0], sizeof r->quants[0],
+                        RL_MAX_RT_QUANTS, &r->n_quants, file, err)) ||
+        (rc = str_array(s, "kv_dtypes", &r->kv_dtypes[0][0], sizeof r->kv_dtypes[0],
+                        8, &r->n_kv, file, err)) ||
+        (rc = rl_cfg_bool(s, "paged_kv", &r->paged_kv, file, err)) ||
+        (rc = rl_cfg_bool(s, "continuous_batching", &r->continuous_batching, file, err)) ||
+        (rc = rl_cfg_bool(s, "tensor_parallel", &r->tensor_parallel, file, err)) ||
+        (rc = rl_cfg_bool(s, "layer_split", &r->layer_split, file, err)) ||
+        (rc = rl_cfg_bool(s, "offload", &r->offload, file, err)) ||
+        (rc = rl_cfg_bool(s, "deterministic_ok", &r->deterministic_ok, file, err)) ||
+        (rc = rl_cfg_num(s, "ctx_overhead_gib", 0, 64, &r->ctx_overhead_gib, file, err)) ||
+        (rc = rl_cfg_num(s, "kv_reserve_frac", 0, 1, &r->kv_reserve_frac, file, err)) ||
+        (rc = rl_cfg_num(s, "kv_frag", 0, 1, &r->kv_frag, file, err)) ||
+        (rc = rl_cfg_num(s, "act_tokens", 1, 1e7, &r->act_tokens, file, err)) ||
+        (rc = backends_from_setting(s, file, r, err)))
+        return rc;
+    if (!r->name[0]) snprintf(r->name, sizeof r->name, "%s", r->id);
+    return RL_OK;
+}
+
+/* ----------------------------------------------------------------- loading */
+
+typedef int (*parse_fn)(const config_setting_t *, const char *, void *, rl_err *);
+
+static int parse_hw(const config_setting_t *s, const char *f, void *o, rl_err *e)
+{ return rl_hw_from_setting(s, f, o, e); }
+static int parse_model(const config_setting_t *s, const char *f, void *o, rl_err *e)
+{ return rl_arch_from_setting(s, f, o, e); }
+static int parse_rt(const config_setting_t *s, const char *f, void *o, rl_err *e)
+{ return runtime_from_setting(s, f, o, e); }
+static int parse_quant(const config_setting_t *s, const char *f, void *o, rl_err *e)
+{ return quant_from_setting(s, f, o, e); }
+static int parse_kv(const config_setting_t *s, const char *f, void *o, rl_err *e)
+{ return kv_from_setting(s, f, o, e); }
+
+/* Parse list `key` of cfg into a fresh array of `size`-byte entries whose
+ * first member is the id (char[]); duplicate ids are errors. */
+static int load_list(config_t *cfg, const char *path, const char *key,
+                     size_t size, parse_fn parse, void **arr, int *n, rl_err *err)
+{
+    const config_setting_t *l = config_lookup(cfg, key);
+    int len, rc;
+    char *a;
+
+    if (!l || !config_setting_is_list(l))
+        return rl_err_set(err, RL_EINPUT, path, l ? rl_cfg_line(l) : 0,
+                          "expected a list '%s = ( {...}, ... );'", key);
+    len = config_setting_length(l);
+    a = calloc(len > 0 ? (size_t)len : 1, size);
+    if (!a) return rl_err_set(err, RL_EIO, path, 0, "out of memory");
+    for (int i = 0; i < len; i++) {
+        const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+        if ((rc = parse(e, path, a + (size_t)i * size, err))) { free(a); return rc; }
+        for (int j = 0; j < i; j++)
+            if (strcmp(a + (size_t)j * size, a + (size_t)i * size) == 0) {
+                rc = rl_err_set(err, RL_EINPUT, path, rl_cfg_line(e),
+                                "duplicate id '%s' in %s", a + (size_t)i * size, key);
+                free(a);
+                return rc;
+            }
+    }
+    *arr = a;
+    *n = len;
+    return RL_OK;
+}
+
+static int load_file(rl_catalog *c, const char *name,
+                     int (*fn)(rl_catalog *, config_t *, const char *, rl_err *),
+                     int optional, rl_err *err)
+{
+    char path[PATH_MAX + 32];
+    config_t cfg;
+    int rc;
+
+    snprintf(path, sizeof path, "%s/%s", c->dir, name);
+    if (optional && access(path, R_OK) != 0) return RL_OK;
+    config_init(&cfg);
+    rc = rl_cfg_read_file(&cfg, path, err);
+    if (rc == RL_OK) rc = fn(c, &cfg, path, err);
+    config_destroy(&cfg);
+    return rc;
+}
+
+static int fill_models(rl_catalog *c, config_t *cfg, const char *p, rl_err *e)
+{ return load_list(cfg, p, "models", sizeof(rl_arch), parse_model, (void **)&c->models, &c->n_models, e); }
+static int fill_hw(rl_catalog *c, config_t *cfg, const char *p, rl_err *e)
+{ return load_list(cfg, p, "hardware", sizeof(rl_hw), parse_hw, (void **)&c->hw, &c->n_hw, e); }
+static int fill_rt(rl_catalog *c, config_t *cfg, const char *p, rl_err *e)
+{ return load_list(cfg, p, "runtimes", sizeof(rl_runtime), parse_rt, (void **)&c->rt, &c->n_rt, e); }
+static int fill_quant(rl_catalog *c, config_t *cfg, const char *p, rl_err *e)
+{
+    int rc = load_list(cfg, p, "quant", sizeof(rl_quant), parse_quant,
+                       (void **)&c->quant, &c->n_quant, e);
+    return rc ? rc : load_list(cfg, p, "kv_dtypes", sizeof(rl_kvtype), parse_kv,
+                               (void **)&c->kv, &c->n_kv, e);
+}
+
+/* calibration.cfg: calibration = ( { runtime = "llama.cpp"; backends = (...); } ); */
+static int fill_calibration(rl_catalog *c, config_t *cfg, const char *p, rl_err *e)
+{
+    const config_setting_t *l = config_lookup(cfg, "calibration");
+    int rc;
+
+    if (!l || !config_setting_is_list(l))
+        return rl_err_set(e, RL_EINPUT, p, 0, "expected a list 'calibration = ( ... );'");
+    for (int i = 0; i < config_setting_length(l); i++) {
+        const config_setting_t *s = config_setting_get_elem(l, (unsigned)i);
+        char id[24] = "";
+        rl_runtime *r = NULL;
+        if ((rc = rl_cfg_str_req(s, "runtime", id, sizeof id, p, e))) return rc;
+        for (int j = 0; j < c->n_rt; j++)
+            if (strcmp(c->rt[j].id, id) == 0) r = &c->rt[j];
+        if (!r)
+            return rl_err_set(e, RL_EINPUT, p, rl_cfg_line(s),
+                              "calibration for unknown runtime '%s'", id);
+        if ((rc = backends_from_setting(s, p, r, e))) return rc;
+    }
+    return RL_OK;
+}
+
+static int pick_dir(char *dir, size_t n)
+{
+    const char *env = getenv("RIDGELINE_CATALOG");
+    char exe[PATH_MAX], probe[PATH_MAX + 64];
+    ssize_t len;
+
+    if (env && *env) { snprintf(dir, n, "%s", env); return 0; }
+    snprintf(probe, sizeof probe, "%s/models.cfg", RL_SOURCE_CATALOG);
+    if (access(probe, R_OK) == 0) { snprintf(dir, n, "%s", RL_SOURCE_CATALOG); return 0; }
+    len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len > 0) {
+        char *slash;
+        exe[len] = '\0';
+        if ((slash = strrchr(exe, '/'))) *slash = '\0';
+        snprintf(probe, sizeof probe, "%s/../share/ridgeline/catalog/models.cfg", exe);
+        if (access(probe, R_OK) == 0) {
+            snprintf(dir, n, "%s/../share/ridgeline/catalog", exe);
+            return 0;
+        }
+    }
+    snprintf(dir, n, "%s", RL_INSTALL_CATALOG);
+    return 0;
+}
+
+rl_catalog *rl_catalog_open(const char *dir, rl_err *err)
+{
+    rl_catalog *c = calloc(1, sizeof *c);
+    int rc;
+
+    if (!c) { rl_err_set(err, RL_EIO, NULL, 0, "out of memory"); return NULL; }
+    if (dir) snprintf(c->dir, sizeof c->dir, "%s", dir);
+    else pick_dir(c->dir, sizeof c->dir);
+    if ((rc = load_file(c, "models.cfg", fill_models, 0, err)) ||
+        (rc = load_file(c, "hardware.cfg", fill_hw, 0, err)) ||
+        (rc = load_file(c, "quant.cfg", fill_quant, 0, err)) ||
+        (rc = load_file(c, "runtimes.cfg", fill_rt, 0, err)) ||
+        (rc = load_file(c, "calibration.cfg", fill_calibration, 1, err))) {
+        rl_catalog_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void rl_catalog_free(rl_catalog *c)
+{
+    if (!c) return;
+    free(c->models);
+    free(c->hw);
+    free(c->rt);
+    free(c->quant);
+    free(c->kv);
+    free(c);
+}
+
+const char *rl_catalog_dir(const rl_catalog *c) { return c->dir; }
+
+/* ----------------------------------------------------------------- lookups */
+
+#define FIND(arr, n, id) \
+    do { for (int i_ = 0; id && i_ < (n); i_++) \
+             if (strcmp((arr)[i_].id, id) == 0) return &(arr)[i_]; \
+         return NULL; } while (0)
+
+const rl_arch *rl_catalog_model(const rl_catalog *c, const char *id) { FIND(c->models, c->n_models, id); }
+const rl_hw *rl_catalog_hw(const rl_catalog *c, const char *id) { FIND(c->hw, c->n_hw, id); }
+const rl_runtime *rl_catalog_runtime(const rl_catalog *c, const char *id) { FIND(c->rt, c->n_rt, id); }
+const rl_quant *rl_catalog_quant(const rl_catalog *c, const char *id) { FIND(c->quant, c->n_quant, id); }
+const rl_kvtype *rl_catalog_kvtype(const rl_catalog *c, const char *id) { FIND(c->kv, c->n_kv, id); }
+
+int rl_catalog_count(const rl_catalog *c, int kind)
+{
+    switch (kind) {
+    case RL_CAT_MODEL: return c->n_models;
+    case RL_CAT_HW: return c->n_hw;
+    case RL_CAT_RUNTIME: return c->n_rt;
+    case RL_CAT_QUANT: return c->n_quant;
+    case RL_CAT_KV: return c->n_kv;
+    default: return 0;
+    }
+}
+
+#define AT(arr, n, i) return (i) >= 0 && (i) < (n) ? &(arr)[i] : NULL
+const rl_arch *rl_catalog_model_at(const rl_catalog *c, int i) { AT(c->models, c->n_models, i); }
+const rl_hw *rl_catalog_hw_at(const rl_catalog *c, int i) { AT(c->hw, c->n_hw, i); }
+const rl_runtime *rl_catalog_runtime_at(const rl_catalog *c, int i) { AT(c->rt, c->n_rt, i); }
+const rl_quant *rl_catalog_quant_at(const rl_catalog *c, int i) { AT(c->quant, c->n_quant, i); }
+const rl_kvtype *rl_catalog_kvtype_at(const rl_catalog *c, int i) { AT(c->kv, c->n_kv, i); }
+
+/* id of the i-th entry of a kind (all entry structs start with their id). */
+static const char *id_at(const rl_catalog *c, int kind, int i)
+{
+    switch (kind) {
+    case RL_CAT_MODEL: return c->models[i].id;
+    case RL_CAT_HW: return c->hw[i].id;
+    case RL_CAT_RUNTIME: return c->rt[i].id;
+    case RL_CAT_QUANT: return c->quant[i].id;
+    default: return c->kv[i].id;
+    }
+}
+
+int rl_catalog_unknown(const rl_catalog *c, int kind, const char *id, rl_err *err)
+{
+    static const char *const what[] = { "model", "hardware", "runtime", "quant", "kv dtype" };
+    int n = rl_catalog_count(c, kind);
+    const char **ids = calloc(n > 0 ? (size_t)n : 1, sizeof *ids);
+    const char *best;
+
+    if (kind < 0 || kind > RL_CAT_KV) kind = RL_CAT_MODEL;
+    for (int i = 0; ids && i < n; i++) ids[i] = id_at(c, kind, i);
+    best = ids ? rl_suggest(id, ids, n) : NULL;
+    if (best)
+        rl_err_set(err, RL_EINPUT, NULL, 0, "unknown %s '%s' (did you mean '%s'?)",
+                   what[kind], id, best);
+    else
+        rl_err_set(err, RL_EINPUT, NULL, 0, "unknown %s '%s' (see `ridgeline catalog %s`)",
+                   what[kind], id,
+                   kind == RL_CAT_MODEL ? "models" : kind == RL_CAT_HW ? "hardware"
+                   : kind == RL_CAT_RUNTIME ? "runtimes" : "quant");
+    free(ids);
+    return RL_EINPUT;
+}
+
+int rl_runtime_has_quant(const rl_runtime *r, const char *q)
+{
+    for (int i = 0; q && i < r->n_quants; i++)
+        if (strcmp(r->quants[i], q) == 0) return 1;
+    return 0;
+}
+
+int rl_runtime_has_kv(const rl_runtime *r, const char *k)
+{
+    for (int i = 0; k && i < r->n_kv; i++)
+        if (strcmp(r->kv_dtypes[i], k) == 0) return 1;
+    return 0;
+}
+
+const rl_backend *rl_runtime_backend(const rl_runtime *r, const rl_hw *h)
+{
+    for (int i = 0; i < r->n_backends; i++)
+        if (h->vendor[0] && strcmp(r->backends[i].match, h->vendor) == 0)
+            return &r->backends[i];
+    for (int i = 0; i < r->n_backends; i++)
+        if (strcmp(r->backends[i].match, h->klass) == 0) return &r->backends[i];
+    for (int i = 0; i < r->n_backends; i++)
+        if (strcmp(r->backends[i].match, "*") == 0) return &r->backends[i];
+    return &r->backends[r->n_backends - 1];
+}

@@ -1,0 +1,230 @@
+/*
+ * hardware.c -- device profiles: parsing (DESIGN.md "Hardware profile
+ * file"), defaults for everything optional, and the small queries the
+ * estimator needs (main tier, SRAM tier, compute peak with fallbacks).
+ */
+#include "hardware.h"
+#include "cfg.h"
+
+#include <string.h>
+
+static const char *const compute_names[RL_C_N] = {
+    "fp32", "fp16", "bf16", "fp8", "int8", "int4"
+};
+
+int rl_compute_kind_from_name(const char *name)
+{
+    for (int i = 0; name && i < RL_C_N; i++)
+        if (strcmp(name, compute_names[i]) == 0) return i;
+    return -1;
+}
+
+const char *rl_compute_kind_name(int kind)
+{
+    return kind >= 0 && kind < RL_C_N ? compute_names[kind] : "?";
+}
+
+static int parse_tiers(const config_setting_t *s, const char *file,
+                       rl_hw *h, rl_err *err)
+{
+    const config_setting_t *mem = config_setting_get_member(s, "memory");
+    static const char *const kinds[] = { "sram", "hbm", "gddr", "lpddr", "ddr" };
+    int n, rc;
+
+    if (!mem)
+        return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
+                          "hardware '%s': missing required key 'memory'", h->id);
+    if (!config_setting_is_list(mem) && !config_setting_is_array(mem))
+        return rl_err_set(err, RL_EINPUT, rl_cfg_file(mem, file), rl_cfg_line(mem),
+                          "memory must be a list of tiers ( { tier = ...; }, ... )");
+    n = config_setting_length(mem);
+    if (n < 1 || n > RL_MAX_TIERS)
+        return rl_err_set(err, RL_EINPUT, rl_cfg_file(mem, file), rl_cfg_line(mem),
+                          "memory must list 1 to %d tiers, got %d", RL_MAX_TIERS, n);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *t = config_setting_get_elem(mem, (unsigned)i);
+        rl_mem_tier *mt = &h->tiers[i];
+        int known = 0;
+        if (!config_setting_is_group(t))
+            return rl_err_set(err, RL_EINPUT, rl_cfg_file(mem, file), rl_cfg_line(t),
+                              "memory[%d] must be a group { tier = ...; }", i);
+        mt->capacity_gib = -1;
+        mt->bandwidth_gbps = -1;
+        if ((rc = rl_cfg_str_req(t, "tier", mt->tier, sizeof mt->tier, file, err)) ||
+            (rc = rl_cfg_num(t, "capacity_gib", 1e-6, 1e6, &mt->capacity_gib, file, err)) ||
+            (rc = rl_cfg_num(t, "bandwidth_gbps", 1e-3, 1e7, &mt->bandwidth_gbps, file, err)))
+            return rc;
+        for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+            known |= strcmp(mt->tier, kinds[k]) == 0;
+        if (!known)
+            return rl_err_set(err, RL_EINPUT, rl_cfg_file(t, file), rl_cfg_line(t),
+                              "memory[%d].tier must be sram, hbm, gddr, lpddr or ddr, got '%s'",
+                              i, mt->tier);
+        if (mt->capacity_gib < 0 || mt->bandwidth_gbps < 0)
+            return rl_err_set(err, RL_EINPUT, rl_cfg_file(t, file), rl_cfg_line(t),
+                              "memory[%d] needs capacity_gib and bandwidth_gbps", i);
+    }
+    h->n_tiers = n;
+    return RL_OK;
+}
+
+static int parse_compute(const config_setting_t *s, const char *file,
+                         rl_hw *h, rl_err *err)
+{
+    const config_setting_t *c = config_setting_get_member(s, "compute");
+    static const char *const keys[RL_C_N] = {
+        "fp32_tflops", "fp16_tflops", "bf16_tflops", "fp8_tflops", "int8_tops", "int4_tops"
+    };
+    int any = 0, rc;
+
+    if (!c || !config_setting_is_group(c))
+        return rl_err_set(err, RL_EINPUT, rl_cfg_file(c ? c : s, file),
+                          rl_cfg_line(c ? c : s),
+                          "hardware '%s': needs a compute group with at least one peak "
+                          "(fp16_tflops, int8_tops, ...)", h->id);
+    for (int i = 0; i < RL_C_N; i++) {
+        if ((rc = rl_cfg_num(c, keys[i], 0, 1e6, &h->peak[i], file, err))) return rc;
+        any |= h->peak[i] > 0;
+    }
+    if (!any)
+        return rl_err_set(err, RL_EINPUT, rl_cfg_file(c, file), rl_cfg_line(c),
+                          "hardware '%s': compute needs at least one peak > 0", h->id);
+    h->fp8_native = h->peak[RL_C_FP8] > 0;
+    return RL_OK;
+}
+
+/* Optional sub-groups: each key, its range and where it lands. */
+static int parse_optional(const config_setting_t *s, const char *file,
+                          rl_hw *h, rl_err *err)
+{
+    struct { const char *grp, *key; double min, max; double *dst; } f[] = {
+        { "power", "tdp_w", 0.01, 1e6, &h->tdp_w },
+        { "power", "idle_w", 0, 1e6, &h->idle_w },
+        { "link", "bandwidth_gbps", 1e-3, 1e6, &h->link_gbps },
+        { "link", "latency_us", 0, 1e6, &h->link_latency_us },
+        { "host", "ram_gib", 0, 1e7, &h->host_ram_gib },
+        { "host", "bandwidth_gbps", 1e-3, 1e6, &h->host_bandwidth_gbps },
+        { "host", "pcie_gbps", 1e-3, 1e6, &h->pcie_gbps },
+        { "thermal", "ambient_c", -60, 150, &h->ambient_c },
+        { "thermal", "max_c", -60, 250, &h->max_c },
+        { "thermal", "c_per_w", 0, 100, &h->c_per_w },
+    };
+    int rc;
+
+    for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
+        const config_setting_t *g = config_setting_get_member(s, f[i].grp);
+        if (!g) continue;
+        if (!config_setting_is_group(g))
+            return rl_err_set(err, RL_EINPUT, rl_cfg_file(g, file), rl_cfg_line(g),
+                              "%s must be a group { ... }", f[i].grp);
+        if ((rc = rl_cfg_num(g, f[i].key, f[i].min, f[i].max, f[i].dst, file, err)))
+            return rc;
+    }
+    if ((rc = rl_cfg_num(s, "price_usd", 0, 1e9, &h->price_usd, file, err)) ||
+        (rc = rl_cfg_num(s, "usable_fraction", 0.05, 1.0, &h->usable_fraction, file, err)) ||
+        (rc = rl_cfg_int(s, "count", 1, 65536, &h->count, file, err)))
+        return rc;
+    if (h->idle_w > h->tdp_w)
+        return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
+                          "hardware '%s': power.idle_w (%g) exceeds tdp_w (%g)",
+                          h->id, h->idle_w, h->tdp_w);
+    return RL_OK;
+}
+
+/* Defaults documented in README ("Hardware profiles"); each is stated in
+ * the estimate's assumptions when it was used. */
+static void set_defaults(rl_hw *h)
+{
+    memset(h, 0, sizeof *h);
+    h->count = 1;
+    h->usable_fraction = 1.0;
+    h->tdp_w = 0;               /* 0 = unknown: power derived from bandwidth */
+    h->link_gbps = 0;           /* 0 = no device link: PCIe host bandwidth used */
+    h->link_latency_us = 10.0;
+    h->host_ram_gib = 0;
+    h->host_bandwidth_gbps = 50.0;
+    h->pcie_gbps = 16.0;
+    h->ambient_c = 25.0;
+    h->max_c = 95.0;
+    h->c_per_w = 0;             /* 0 = no thermal model */
+}
+
+int rl_hw_from_setting(const config_setting_t *s, const char *file,
+                       rl_hw *out, rl_err *err)
+{
+    rl_hw h;
+    int rc;
+    static const char *const classes[] = { "gpu", "apple", "cpu", "npu", "soc" };
+    int known = 0;
+
+    set_defaults(&h);
+    if (!config_setting_is_group(s))
+        return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
+                          "a hardware profile must be a group { id = ...; ... }");
+    if ((rc = rl_cfg_str_req(s, "id", h.id, sizeof h.id, file, err)) ||
+        (rc = rl_cfg_str_req(s, "class", h.klass, sizeof h.klass, file, err)) ||
+        (rc = rl_cfg_str(s, "name", h.name, sizeof h.name, file, err)) ||
+        (rc = rl_cfg_str(s, "vendor", h.vendor, sizeof h.vendor, file, err)) ||
+        (rc = rl_cfg_str(s, "source", h.source, sizeof h.source, file, err)))
+        return rc;
+    for (size_t k = 0; k < sizeof classes / sizeof *classes; k++)
+        known |= strcmp(h.klass, classes[k]) == 0;
+    if (!known)
+        return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
+                          "hardware '%s': class must be gpu, apple, cpu, npu or soc, got '%s'",
+                          h.id, h.klass);
+    if (!h.name[0]) snprintf(h.name, sizeof h.name, "%s", h.id);
+    if ((rc = parse_tiers(s, file, &h, err)) ||
+        (rc = parse_compute(s, file, &h, err)) ||
+        (rc = parse_optional(s, file, &h, err)))
+        return rc;
+    *out = h;
+    return RL_OK;
+}
+
+int rl_hw_load_file(const char *path, rl_hw *out, rl_err *err)
+{
+    config_t cfg;
+    int rc;
+
+    config_init(&cfg);
+    rc = rl_cfg_read_file(&cfg, path, err);
+    if (rc == RL_OK)
+        rc = rl_hw_from_setting(config_root_setting(&cfg), path, out, err);
+    config_destroy(&cfg);
+    return rc;
+}
+
+const rl_mem_tier *rl_hw_main_tier(const rl_hw *h)
+{
+    for (int i = 0; i < h->n_tiers; i++)
+        if (strcmp(h->tiers[i].tier, "sram") != 0) return &h->tiers[i];
+    return &h->tiers[0];
+}
+
+const rl_mem_tier *rl_hw_sram_tier(const rl_hw *h)
+{
+    for (int i = 0; i < h->n_tiers; i++)
+        if (strcmp(h->tiers[i].tier, "sram") == 0) return &h->tiers[i];
+    return NULL;
+}
+
+double rl_hw_peak(const rl_hw *h, int kind)
+{
+    /* Fallback order: what a runtime would actually use when the unit is
+     * missing (bf16 runs as fp16, fp8 as int8 or fp16, int4 as int8). */
+    static const int chain[RL_C_N][4] = {
+        [RL_C_FP32] = { RL_C_FP32, RL_C_FP16, RL_C_BF16, RL_C_INT8 },
+        [RL_C_FP16] = { RL_C_FP16, RL_C_BF16, RL_C_FP32, RL_C_INT8 },
+        [RL_C_BF16] = { RL_C_BF16, RL_C_FP16, RL_C_FP32, RL_C_INT8 },
+        [RL_C_FP8]  = { RL_C_FP8, RL_C_FP16, RL_C_BF16, RL_C_INT8 },
+        [RL_C_INT8] = { RL_C_INT8, RL_C_FP16, RL_C_BF16, RL_C_FP32 },
+        [RL_C_INT4] = { RL_C_INT4, RL_C_INT8, RL_C_FP16, RL_C_BF16 },
+    };
+    if (kind < 0 || kind >= RL_C_N) kind = RL_C_FP16;
+    for (int i = 0; i < 4; i++)
+        if (h->peak[chain[kind][i]] > 0) return h->peak[chain[kind][i]];
+    for (int i = 0; i < RL_C_N; i++)
+        if (h->peak[i] > 0) return h->peak[i];
+    return 0;
+}

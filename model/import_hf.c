@@ -1,0 +1,673 @@
+/*
+ * import_hf.c -- Hugging Face config.json -> rl_arch.
+ *
+ * Usage:
+ *     rl_arch a; rl_err e;
+ *     if (rl_import_hf("config.json", &a, &e) != RL_OK) rl_err_print(&e, stderr);
+ *
+ * The file is parsed with cJSON and mapped family by family (the table
+ * `families` below): each family names its layout (dense, Mixtral-style
+ * MoE, Qwen3-MoE, DeepSeek-V3 MLA+MoE, gpt-oss, Llama 4) and the defaults
+ * that differ between families (biases, tied embeddings, how sliding
+ * windows are spread over the layers).  Multimodal wrappers keep the
+ * language model in `text_config`; that object is used when present (the
+ * vision tower is not counted, and `source` says so).  Anything not in
+ * the table is refused with one message listing what is supported -- a
+ * config is never guessed at.
+ *
+ * Every value is type- and range-checked; errors name the JSON key path:
+ *     config.json: error: num_attention_heads: expected a positive integer, got "abc"
+ * A JSON syntax error carries the line of the offending byte:
+ *     config.json:3: error: malformed JSON near '"hidden_size" 4096,'
+ * Files over 16 MiB are refused before they are read.  The result goes
+ * through rl_arch_finish (arch.h), which fills defaults and validates the
+ * dimensions together (heads % kv_heads, top-k <= experts, ...).
+ */
+#include "import.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define HF_MAX_BYTES (16L << 20)    /* larger config.json files are refused */
+#define HF_MAX_LONG  1e15           /* cap for long fields (arch.c checks the real bounds) */
+
+/* Shared with import_gguf.c; defined in import.c (kept out of import.h,
+ * which is the public interface). */
+void rl_import_id_from_path(const char *path, const char *suffix, char *id,
+                            size_t idn, char *name, size_t namen);
+
+/* ------------------------------------------------------------------ */
+/* Family table                                                        */
+/* ------------------------------------------------------------------ */
+
+enum layout {
+    LAY_DENSE,      /* llama-style decoder, one FFN per layer */
+    LAY_MIXTRAL,    /* every layer MoE, expert size = intermediate_size */
+    LAY_QWEN3_MOE,  /* num_experts / decoder_sparse_step / mlp_only_layers */
+    LAY_DEEPSEEK,   /* MLA attention + first_k_dense_replace + shared experts */
+    LAY_GPT_OSS,    /* every layer MoE, alternate sliding layers */
+    LAY_LLAMA4      /* interleaved MoE + shared expert, chunked attention */
+};
+
+enum swa_rule {
+    SWA_NONE,       /* no sliding window in this family */
+    SWA_ALL,        /* sliding_window applies to every layer (mistral, phi3) */
+    SWA_QWEN,       /* only when use_sliding_window: layers >= max_window_layers */
+    SWA_ALTERNATE,  /* every other layer, starting at layer 0 (gemma2, gpt-oss) */
+    SWA_PATTERN6,   /* gemma3: (i+1) % sliding_window_pattern != 0 */
+    SWA_CHUNKED     /* llama4 attention_chunk_size on the RoPE layers */
+};
+
+typedef struct family {
+    const char *type;       /* model_type ("_text" suffix stripped) */
+    int layout;             /* enum layout */
+    int swa;                /* enum swa_rule */
+    int bias_default;       /* attention_bias when the key is absent */
+    int tied_default;       /* tie_word_embeddings when absent */
+} family;
+
+static const family families[] = {
+    /* type            layout          swa            bias tied */
+    { "llama",        LAY_DENSE,      SWA_NONE,      0,   0 },
+    { "mistral",      LAY_DENSE,      SWA_ALL,       0,   0 },
+    { "mixtral",      LAY_MIXTRAL,    SWA_ALL,       0,   0 },
+    { "qwen2",        LAY_DENSE,      SWA_QWEN,      1,   0 },
+    { "qwen3",        LAY_DENSE,      SWA_QWEN,      0,   0 },
+    { "qwen3_moe",    LAY_QWEN3_MOE,  SWA_QWEN,      0,   0 },
+    { "gemma2",       LAY_DENSE,      SWA_ALTERNATE, 0,   1 },
+    { "gemma3",       LAY_DENSE,      SWA_PATTERN6,  0,   1 },
+    { "phi3",         LAY_DENSE,      SWA_ALL,       0,   0 },
+    { "deepseek_v3",  LAY_DEEPSEEK,   SWA_NONE,      0,   0 },
+    { "gpt_oss",      LAY_GPT_OSS,    SWA_ALTERNATE, 1,   0 },
+    { "llama4",       LAY_LLAMA4,     SWA_CHUNKED,   0,   0 },
+    /* same layouts under other names */
+    { "kimi_k2",      LAY_DEEPSEEK,   SWA_NONE,      0,   0 },  /* DeepSeek-V3 layout */
+    { "mimo",         LAY_DENSE,      SWA_QWEN,      1,   0 },  /* Qwen2 layout (+MTP, not counted) */
+    { "qwen3_vl",     LAY_DENSE,      SWA_NONE,      0,   0 },  /* text_config of Qwen3-VL */
+    { "qwen3_vl_moe", LAY_QWEN3_MOE,  SWA_NONE,      0,   0 },
+    { "minimax_m2",   LAY_MIXTRAL,    SWA_NONE,      0,   0 },  /* full-attention GQA MoE */
+};
+#define N_FAMILIES ((int)(sizeof families / sizeof families[0]))
+
+static const family *find_family(const char *type)
+{
+    char t[64];
+    size_t n = strlen(type);
+
+    if (n >= sizeof t) return NULL;
+    memcpy(t, type, n + 1);
+    if (n > 5 && strcmp(t + n - 5, "_text") == 0) t[n - 5] = '\0';
+    for (int i = 0; i < N_FAMILIES; i++)
+        if (strcmp(families[i].type, t) == 0) return &families[i];
+    return NULL;
+}
+
+/* "llama, mistral, ..." for the unsupported-family message. */
+static void supported_list(char *buf, size_t n)
+{
+    size_t used = 0;
+
+    buf[0] = '\0';
+    for (int i = 0; i < N_FAMILIES && used < n; i++)
+        used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? ", " : "",
+                                 families[i].type);
+}
+
+/* ------------------------------------------------------------------ */
+/* Typed reads: every getter names the key path on error               */
+/* ------------------------------------------------------------------ */
+
+/* Where values are read from: the object, the path prefix for messages
+ * ("" or "text_config."), a fallback object (the wrapper's top level, for
+ * keys such as tie_word_embeddings that wrappers keep outside), the file
+ * name for errors. */
+typedef struct ctx {
+    const cJSON *obj;
+    const cJSON *outer;     /* NULL when not a wrapper */
+    const char *prefix;
+    const char *file;
+    rl_err *err;
+} ctx;
+
+/* Short printable rendering of a JSON value for messages. */
+static void describe(const cJSON *v, char *buf, size_t n)
+{
+    if (cJSON_IsString(v)) {
+        char s[40];
+        size_t i = 0;
+        for (const char *p = v->valuestring; *p && i < sizeof s - 4; p++)
+            s[i++] = isprint((unsigned char)*p) ? *p : '?';
+        if (strlen(v->valuestring) > i) s[i++] = '.', s[i++] = '.', s[i++] = '.';
+        s[i] = '\0';
+        snprintf(buf, n, "\"%s\"", s);
+    } else if (cJSON_IsNumber(v)) snprintf(buf, n, "%.17g", v->valuedouble);
+    else if (cJSON_IsTrue(v)) snprintf(buf, n, "true");
+    else if (cJSON_IsFalse(v)) snprintf(buf, n, "false");
+    else if (cJSON_IsNull(v)) snprintf(buf, n, "null");
+    else if (cJSON_IsArray(v)) snprintf(buf, n, "an array");
+    else if (cJSON_IsObject(v)) snprintf(buf, n, "an object");
+    else snprintf(buf, n, "an invalid value");
+}
+
+static int type_error(const ctx *c, const char *key, const char *expected,
+                      const cJSON *v)
+{
+    char got[64];
+    describe(v, got, sizeof got);
+    return rl_err_set(c->err, RL_EINPUT, c->file, 0, "%s%s: expected %s, got %s",
+                      c->prefix, key, expected, got);
+}
+
+/* The value of key in the object, else (wrappers) at the top level. */
+static const cJSON *lookup(const ctx *c, const char *key, int use_outer)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(c->obj, key);
+    if (!v && use_outer && c->outer)
+        v = cJSON_GetObjectItemCaseSensitive(c->outer, key);
+    return v;
+}
+
+/* Integer in [min, max].  Absent (or null when null_ok) leaves *out alone
+ * and returns RL_OK unless required.  Integral floats (32.0) pass. */
+static int get_long(const ctx *c, const char *key, int required, int null_ok,
+                    long min, double max, long *out)
+{
+    const cJSON *v = lookup(c, key, 0);
+    char what[80];
+
+    if (min > 0) snprintf(what, sizeof what, "a positive integer");
+    else snprintf(what, sizeof what, "a non-negative integer");
+    if (!v || (cJSON_IsNull(v) && null_ok)) {
+        if (required)
+            return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                              "%s%s: missing (expected %s)", c->prefix, key, what);
+        return RL_OK;
+    }
+    if (!cJSON_IsNumber(v)) return type_error(c, key, what, v);
+    double d = v->valuedouble;
+    if (!isfinite(d) || d != floor(d) || d < (double)min)
+        return type_error(c, key, what, v);
+    if (d > max) {
+        snprintf(what + strlen(what), sizeof what - strlen(what), " <= %.0f", max);
+        return type_error(c, key, what, v);
+    }
+    *out = (long)d;
+    return RL_OK;
+}
+
+static int get_int(const ctx *c, const char *key, int required, int null_ok,
+                   long min, int *out)
+{
+    long v = *out;
+    int rc = get_long(c, key, required, null_ok, min, (double)INT_MAX, &v);
+    if (rc == RL_OK) *out = (int)v;
+    return rc;
+}
+
+static int get_bool(const ctx *c, const char *key, int use_outer, int *out)
+{
+    const cJSON *v = lookup(c, key, use_outer);
+    if (!v || cJSON_IsNull(v)) return RL_OK;
+    if (!cJSON_IsBool(v)) return type_error(c, key, "true or false", v);
+    *out = cJSON_IsTrue(v) ? 1 : 0;
+    return RL_OK;
+}
+
+/* Count the entries of a string array equal to `want` (layer_types).
+ * *count = -1 when the key is absent or null; n must equal `layers`. */
+static int count_strings(const ctx *c, const char *key, int layers,
+                         const char *want, const char *want2, int *count)
+{
+    const cJSON *v = lookup(c, key, 0), *e;
+    int n = 0, i = 0;
+
+    *count = -1;
+    if (!v || cJSON_IsNull(v)) return RL_OK;
+    if (!cJSON_IsArray(v)) return type_error(c, key, "an array of strings", v);
+    cJSON_ArrayForEach(e, v) {
+        if (!cJSON_IsString(e))
+            return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                              "%s%s[%d]: expected a string", c->prefix, key, i);
+        if (strcmp(e->valuestring, want) == 0 ||
+            (want2 && strcmp(e->valuestring, want2) == 0))
+            n++;
+        i++;
+    }
+    if (i != layers)
+        return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                          "%s%s: expected %d entries (num_hidden_layers), got %d",
+                          c->prefix, key, layers, i);
+    *count = n;
+    return RL_OK;
+}
+
+/* Integer array of layer indices (mlp_only_layers) or 0/1 flags
+ * (no_rope_layers): returns how many entries satisfy the rule.  flags=1:
+ * count non-zero entries and require `layers` of them; flags=0: count
+ * distinct valid indices < layers. *count = -1 when absent. */
+static int count_ints(const ctx *c, const char *key, int layers, int flags,
+                      int *count)
+{
+    const cJSON *v = lookup(c, key, 0), *e;
+    int n = 0, i = 0;
+
+    *count = -1;
+    if (!v || cJSON_IsNull(v)) return RL_OK;
+    if (!cJSON_IsArray(v)) return type_error(c, key, "an array of integers", v);
+    cJSON_ArrayForEach(e, v) {
+        double d = cJSON_IsNumber(e) ? e->valuedouble : -1;
+        if (!cJSON_IsNumber(e) || d != floor(d) || d < 0 || d >= (flags ? 2 : layers))
+            return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                              "%s%s[%d]: expected %s", c->prefix, key, i,
+                              flags ? "0 or 1" : "a layer index below num_hidden_layers");
+        if (flags) n += d != 0;
+        else n++;               /* duplicates are rejected below */
+        i++;
+    }
+    if (flags && i != layers)
+        return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                          "%s%s: expected %d entries (num_hidden_layers), got %d",
+                          c->prefix, key, layers, i);
+    if (!flags && n > layers)
+        return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                          "%s%s: more entries than layers", c->prefix, key);
+    *count = n;
+    return RL_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Mapping                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Dimensions every family has. */
+static int read_common(const ctx *c, const family *f, rl_arch *a)
+{
+    int rc;
+
+    if ((rc = get_int(c, "num_hidden_layers", 1, 0, 1, &a->layers)) ||
+        (rc = get_int(c, "hidden_size", 1, 0, 1, &a->hidden)) ||
+        (rc = get_int(c, "num_attention_heads", 1, 0, 1, &a->heads)) ||
+        (rc = get_int(c, "num_key_value_heads", 0, 1, 1, &a->kv_heads)) ||
+        (rc = get_int(c, "head_dim", 0, 1, 1, &a->head_dim)) ||
+        (rc = get_long(c, "vocab_size", 1, 0, 1, HF_MAX_LONG, &a->vocab)) ||
+        (rc = get_long(c, "max_position_embeddings", 0, 1, 1, HF_MAX_LONG,
+                       &a->max_context)))
+        return rc;
+    if (a->kv_heads == 0) a->kv_heads = a->heads;
+    a->attn_bias = f->bias_default;
+    a->tied_embeddings = f->tied_default;
+    if ((rc = get_bool(c, "attention_bias", 0, &a->attn_bias)) ||
+        (rc = get_bool(c, "tie_word_embeddings", 1, &a->tied_embeddings)))
+        return rc;
+    a->ffn_mats = 3;            /* every supported family has a gated FFN */
+    return RL_OK;
+}
+
+/* Sliding-window attention: window size and how many layers use it. */
+static int read_swa(const ctx *c, const family *f, rl_arch *a)
+{
+    long win = 0;
+    int n = -1, rc;
+
+    if (f->swa == SWA_NONE && !lookup(c, "layer_types", 0)) return RL_OK;
+    if (f->swa == SWA_CHUNKED) {
+        /* Llama 4 "chunked attention": a RoPE layer attends only within its
+         * chunk of attention_chunk_size tokens, so it never keeps more than
+         * chunk tokens of KV -- treated here as a sliding window of that
+         * size (an upper bound: early in a chunk it holds fewer).  Every
+         * no_rope_layers[i] == 0 (NoPE) layer attends globally. */
+        int rope = -1;
+        if ((rc = get_long(c, "attention_chunk_size", 0, 1, 1, HF_MAX_LONG, &win)) ||
+            (rc = count_strings(c, "layer_types", a->layers, "chunked_attention",
+                                "sliding_attention", &n)) ||
+            (rc = count_ints(c, "no_rope_layers", a->layers, 1, &rope)))
+            return rc;
+        if (n < 0) n = rope >= 0 ? rope : a->layers - a->layers / 4;
+    } else {
+        if ((rc = get_long(c, "sliding_window", 0, 1, 0, HF_MAX_LONG, &win)) ||
+            (rc = count_strings(c, "layer_types", a->layers, "sliding_attention",
+                                NULL, &n)))
+            return rc;
+    }
+    if (n < 0) {
+        switch (f->swa) {
+        case SWA_ALL: n = a->layers; break;
+        case SWA_ALTERNATE: n = (a->layers + 1) / 2; break;     /* even layers */
+        case SWA_PATTERN6: {
+            int pat = 6;
+            if ((rc = get_int(c, "sliding_window_pattern", 0, 1, 1, &pat))) return rc;
+            n = a->layers - a->layers / pat;
+            break;
+        }
+        case SWA_QWEN: {
+            /* Qwen2/3: layers at index >= max_window_layers slide, and only
+             * when use_sliding_window is true. */
+            int use = 0, maxw = a->layers;
+            if ((rc = get_bool(c, "use_sliding_window", 0, &use)) ||
+                (rc = get_int(c, "max_window_layers", 0, 1, 0, &maxw)))
+                return rc;
+            n = use ? a->layers - (maxw < a->layers ? maxw : a->layers) : 0;
+            break;
+        }
+        default: n = 0;
+        }
+    }
+    /* rl_arch_finish reads "window but swa_layers 0" as "all layers":
+     * keep the two consistent here. */
+    if (win <= 0 || n <= 0) win = 0, n = 0;
+    a->sliding_window = win;
+    a->swa_layers = n;
+    return RL_OK;
+}
+
+/* Mixtral / MiniMax-M2 / gpt-oss: every layer is MoE, intermediate_size is
+ * the size of one expert. */
+static int read_all_moe(const ctx *c, rl_arch *a, int gpt_oss)
+{
+    int rc;
+
+    if ((rc = get_int(c, "intermediate_size", 1, 0, 1, &a->moe_intermediate)) ||
+        (rc = get_int(c, "num_local_experts", 1, 0, 1, &a->experts)))
+        return rc;
+    if (gpt_oss && lookup(c, "experts_per_token", 0))
+        rc = get_int(c, "experts_per_token", 1, 0, 1, &a->experts_active);
+    else
+        rc = get_int(c, "num_experts_per_tok", 1, 0, 1, &a->experts_active);
+    if (rc) return rc;
+    if (!gpt_oss && (rc = get_int(c, "shared_intermediate_size", 0, 1, 0,
+                                  &a->shared_intermediate)))
+        return rc;
+    if (a->shared_intermediate > 0) a->shared_experts = 1;
+    a->intermediate = a->moe_intermediate;
+    a->moe_layers = a->layers;
+    return RL_OK;
+}
+
+/* Qwen3-MoE: layer i is MoE when i is not in mlp_only_layers and
+ * (i + 1) % decoder_sparse_step == 0. */
+static int read_qwen3_moe(const ctx *c, rl_arch *a)
+{
+    const cJSON *mlp_only = lookup(c, "mlp_only_layers", 0), *e;
+    int step = 1, rc, dummy;
+
+    if ((rc = get_int(c, "intermediate_size", 0, 1, 1, &a->intermediate)) ||
+        (rc = get_int(c, "moe_intermediate_size", 1, 0, 1, &a->moe_intermediate)) ||
+        (rc = get_int(c, "num_experts", 1, 0, 1, &a->experts)) ||
+        (rc = get_int(c, "num_experts_per_tok", 1, 0, 1, &a->experts_active)) ||
+        (rc = get_int(c, "decoder_sparse_step", 0, 1, 1, &step)) ||
+        (rc = count_ints(c, "mlp_only_layers", a->layers, 0, &dummy)))
+        return rc;
+    a->moe_layers = 0;
+    for (int i = 0; i < a->layers; i++) {
+        int dense = (i + 1) % step != 0;
+        if (mlp_only && cJSON_IsArray(mlp_only))
+            cJSON_ArrayForEach(e, mlp_only)
+                if ((int)e->valuedouble == i) dense = 1;
+        a->moe_layers += !dense;
+    }
+    return RL_OK;
+}
+
+/* DeepSeek-V3 (and Kimi K2): MLA attention; layer i is MoE when
+ * i >= first_k_dense_replace and i % moe_layer_freq == 0. */
+static int read_deepseek(const ctx *c, rl_arch *a)
+{
+    int k = 0, freq = 1, rope = 0, nope = 0, rc;
+
+    if ((rc = get_int(c, "intermediate_size", 1, 0, 1, &a->intermediate)) ||
+        (rc = get_int(c, "moe_intermediate_size", 1, 0, 1, &a->moe_intermediate)) ||
+        (rc = get_int(c, "n_routed_experts", 1, 0, 1, &a->experts)) ||
+        (rc = get_int(c, "num_experts_per_tok", 1, 0, 1, &a->experts_active)) ||
+        (rc = get_int(c, "n_shared_experts", 0, 1, 0, &a->shared_experts)) ||
+        (rc = get_int(c, "first_k_dense_replace", 0, 1, 0, &k)) ||
+        (rc = get_int(c, "moe_layer_freq", 0, 1, 1, &freq)) ||
+        (rc = get_int(c, "q_lora_rank", 0, 1, 0, &a->q_lora_rank)) ||
+        (rc = get_int(c, "kv_lora_rank", 1, 0, 1, &a->kv_lora_rank)) ||
+        (rc = get_int(c, "qk_rope_head_dim", 1, 0, 1, &rope)) ||
+        (rc = get_int(c, "qk_nope_head_dim", 1, 0, 1, &nope)) ||
+        (rc = get_int(c, "v_head_dim", 1, 0, 1, &a->v_head_dim)))
+        return rc;
+    a->qk_rope_dim = rope;
+    a->qk_nope_dim = nope;
+    /* q/k per-head dim; hidden/heads (56 for V3) means nothing under MLA. */
+    if ((long)rope + nope > INT_MAX)
+        return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                          "%sqk_rope_head_dim + qk_nope_head_dim is too large", c->prefix);
+    a->head_dim = rope + nope;
+    a->moe_layers = 0;
+    for (int i = k; i < a->layers; i++) a->moe_layers += i % freq == 0;
+    return RL_OK;
+}
+
+/* Llama 4: MoE every interleave_moe_layer_step-th layer (indices step-1,
+ * 2*step-1, ...), one shared expert of intermediate_size, dense layers of
+ * intermediate_size_mlp. */
+static int read_llama4(const ctx *c, rl_arch *a)
+{
+    int step = 1, rc, listed = -1;
+
+    if ((rc = get_int(c, "intermediate_size", 1, 0, 1, &a->moe_intermediate)) ||
+        (rc = get_int(c, "intermediate_size_mlp", 1, 0, 1, &a->intermediate)) ||
+        (rc = get_int(c, "num_local_experts", 1, 0, 1, &a->experts)) ||
+        (rc = get_int(c, "num_experts_per_tok", 1, 0, 1, &a->experts_active)) ||
+        (rc = get_int(c, "interleave_moe_layer_step", 0, 1, 1, &step)) ||
+        (rc = count_ints(c, "moe_layers", a->layers, 0, &listed)))
+        return rc;
+    a->moe_layers = listed >= 0 ? listed : a->layers / step;
+    a->shared_experts = 1;
+    a->shared_intermediate = a->moe_intermediate;
+    return RL_OK;
+}
+
+static int read_layout(const ctx *c, const family *f, rl_arch *a)
+{
+    switch (f->layout) {
+    case LAY_MIXTRAL:   return read_all_moe(c, a, 0);
+    case LAY_GPT_OSS:   return read_all_moe(c, a, 1);
+    case LAY_QWEN3_MOE: return read_qwen3_moe(c, a);
+    case LAY_DEEPSEEK:  return read_deepseek(c, a);
+    case LAY_LLAMA4:    return read_llama4(c, a);
+    default:            return get_int(c, "intermediate_size", 1, 0, 1, &a->intermediate);
+    }
+}
+
+/* A MoE family whose experts ended up on no layer is a dense model;
+ * rl_arch_finish would otherwise read moe_layers 0 as "all layers". */
+static void fix_moe(rl_arch *a)
+{
+    if (a->experts > 0 && a->moe_layers == 0) {
+        a->experts = a->experts_active = a->shared_experts = 0;
+        a->moe_intermediate = a->shared_intermediate = 0;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Parsing                                                             */
+/* ------------------------------------------------------------------ */
+
+/* 1-based line of byte `off` in buf. */
+static int line_of(const char *buf, size_t off)
+{
+    int line = 1;
+    for (size_t i = 0; i < off; i++) line += buf[i] == '\n';
+    return line;
+}
+
+static int syntax_error(const char *buf, size_t len, size_t off,
+                        const char *name, rl_err *err)
+{
+    char near[32];
+    size_t i = 0;
+
+    if (off > len) off = len;
+    while (off < len && isspace((unsigned char)buf[off]) && buf[off] != '\n') off++;
+    for (size_t p = off; p < len && i < 24 && buf[p] != '\n' && buf[p] != '\r'; p++)
+        near[i++] = isprint((unsigned char)buf[p]) ? buf[p] : '?';
+    near[i] = '\0';
+    if (i == 0)
+        return rl_err_set(err, RL_EINPUT, name, line_of(buf, off),
+                          "malformed JSON (unexpected end of input)");
+    return rl_err_set(err, RL_EINPUT, name, line_of(buf, off),
+                      "malformed JSON near '%s'", near);
+}
+
+/* Base name of a path, for `source`. */
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+static int import_tree(const cJSON *root, const char *name, rl_arch *out,
+                       rl_err *err)
+{
+    const cJSON *mt = cJSON_GetObjectItemCaseSensitive(root, "model_type");
+    const cJSON *tc = cJSON_GetObjectItemCaseSensitive(root, "text_config");
+    const cJSON *tmt = NULL;
+    ctx c = { root, NULL, "", name, err };
+    rl_arch a;
+    int rc;
+
+    if (!cJSON_IsObject(root))
+        return rl_err_set(err, RL_EINPUT, name, 0,
+                          "expected a JSON object at the top level");
+    if (!cJSON_IsString(mt)) return type_error(&c, "model_type", "a string", mt);
+    if (tc && !cJSON_IsNull(tc)) {
+        if (!cJSON_IsObject(tc)) return type_error(&c, "text_config", "an object", tc);
+        tmt = cJSON_GetObjectItemCaseSensitive(tc, "model_type");
+        if (tmt && !cJSON_IsNull(tmt) && !cJSON_IsString(tmt)) {
+            c.prefix = "text_config.";
+            return type_error(&c, "model_type", "a string", tmt);
+        }
+        c.obj = tc;
+        c.outer = root;
+        c.prefix = "text_config.";
+    }
+    /* The language model's layout decides: text_config.model_type when
+     * the wrapper has one, else the top-level model_type. */
+    const char *type = cJSON_IsString(tmt) ? tmt->valuestring : mt->valuestring;
+    const family *f = find_family(type);
+    if (!f) {
+        char list[400];
+        supported_list(list, sizeof list);
+        if (type != mt->valuestring && strcmp(type, mt->valuestring) != 0)
+            return rl_err_set(err, RL_EINPUT, name, 0,
+                              "unsupported model_type '%.60s' (text_config.model_type "
+                              "'%.60s'; supported: %s)", mt->valuestring, type, list);
+        return rl_err_set(err, RL_EINPUT, name, 0,
+                          "unsupported model_type '%.60s' (supported: %s)",
+                          mt->valuestring, list);
+    }
+
+    memset(&a, 0, sizeof a);
+    a.kind = RL_DECODER;
+    rl_import_id_from_path(name, ".json", a.id, sizeof a.id, a.name, sizeof a.name);
+    snprintf(a.family, sizeof a.family, "%s", f->type);
+    if (!a.id[0]) snprintf(a.id, sizeof a.id, "%s", f->type);
+    if (!a.name[0]) snprintf(a.name, sizeof a.name, "%s", f->type);
+    snprintf(a.source, sizeof a.source, "HF config.json: %s%s", base_name(name),
+             c.outer ? " (text_config; vision tower not counted)" : "");
+    if ((rc = read_common(&c, f, &a)) || (rc = read_layout(&c, f, &a)) ||
+        (rc = read_swa(&c, f, &a)))
+        return rc;
+    fix_moe(&a);
+    if ((rc = rl_arch_finish(&a, name, err)) != RL_OK) return rc;
+    *out = a;
+    return RL_OK;
+}
+
+int rl_import_hf_buf(const char *buf, size_t len, const char *name,
+                     rl_arch *out, rl_err *err)
+{
+    const char *end = NULL;
+    cJSON *root;
+    char *copy;
+    int rc;
+
+    if (!name) name = "config.json";
+    if (!buf && len) return rl_err_set(err, RL_EINPUT, name, 0, "no data");
+    if (len > (size_t)HF_MAX_BYTES)
+        return rl_err_set(err, RL_EINPUT, name, 0,
+                          "file too large for a config.json (%zu bytes, limit 16 MiB)", len);
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) buf += 3, len -= 3; /* UTF-8 BOM */
+    /* cJSON wants a terminated string; an embedded NUL is an error. */
+    copy = malloc(len + 1);
+    if (!copy) return rl_err_set(err, RL_EIO, name, 0, "out of memory");
+    if (len) memcpy(copy, buf, len);
+    copy[len] = '\0';
+    size_t clen = strlen(copy);
+    if (clen != len) {
+        rc = rl_err_set(err, RL_EINPUT, name, line_of(copy, clen),
+                        "malformed JSON: NUL byte in the input");
+        free(copy);
+        return rc;
+    }
+    root = cJSON_ParseWithLengthOpts(copy, len + 1, &end, 0);
+    if (!root) {
+        const char *ep = end ? end : cJSON_GetErrorPtr();
+        size_t off = ep && ep >= copy && ep <= copy + len ? (size_t)(ep - copy) : len;
+        rc = syntax_error(copy, len, off, name, err);
+        free(copy);
+        return rc;
+    }
+    /* Trailing garbage after the object is malformed too. */
+    if (end && end >= copy && end < copy + len) {
+        const char *p = end;
+        while (p < copy + len && isspace((unsigned char)*p)) p++;
+        if (p < copy + len) {
+            rc = syntax_error(copy, len, (size_t)(p - copy), name, err);
+            cJSON_Delete(root);
+            free(copy);
+            return rc;
+        }
+    }
+    rc = import_tree(root, name, out, err);
+    cJSON_Delete(root);
+    free(copy);
+    return rc;
+}
+
+int rl_import_hf(const char *path, rl_arch *out, rl_err *err)
+{
+    struct stat st;
+    FILE *f;
+    char *buf;
+    size_t n;
+    int rc;
+
+    f = fopen(path, "rb");
+    if (!f) return rl_err_set(err, RL_EIO, path, 0, "cannot open: %s", strerror(errno));
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return rl_err_set(err, RL_EIO, path, 0, "not a regular file");
+    }
+    if (st.st_size > HF_MAX_BYTES) {
+        fclose(f);
+        return rl_err_set(err, RL_EINPUT, path, 0,
+                          "file too large for a config.json (%lld bytes, limit 16 MiB)",
+                          (long long)st.st_size);
+    }
+    buf = malloc((size_t)st.st_size + 1);
+    if (!buf) {
+        fclose(f);
+        return rl_err_set(err, RL_EIO, path, 0, "out of memory");
+    }
+    n = fread(buf, 1, (size_t)st.st_size + 1, f);
+    if (ferror(f)) {
+        free(buf);
+        fclose(f);
+        return rl_err_set(err, RL_EIO, path, 0, "read error: %s", strerror(errno));
+    }
+    fclose(f);
+    if (n > (size_t)st.st_size) n = (size_t)st.st_size;    /* grew meanwhile */
+    rc = rl_import_hf_buf(buf, n, path, out, err);
+    free(buf);
+    return rc;
+}

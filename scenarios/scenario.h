@@ -1,0 +1,122 @@
+/*
+ * scenario.h -- a scenario file (libconfig): what to deploy, on what, for
+ * which workload, under which requirements, searched over which axes.
+ * The format is DESIGN.md "Scenario file"; every key is listed in
+ * docs/solve.md.
+ *
+ *     rl_scenario *s = NULL;
+ *     if (rl_scenario_load("x.cfg", cat, &s, &err) != RL_OK) {
+ *         rl_err_print(&err, stderr);          // x.cfg:12: error: ...
+ *     }
+ *     ... rl_solve(s, cat, &opts, &res, &err) ...
+ *     rl_scenario_free(s);
+ *
+ * The loader validates everything it can without solving: types, ranges,
+ * unknown keys (with "did you mean"), unknown catalog ids, relative
+ * model_file / hardware_file paths (resolved against the scenario file's
+ * folder).  Errors name the file and the line of the offending setting.
+ *
+ * rl_scenario is plain data that callers read; only the loader writes it.
+ * Runtime/quant/kv pointers are borrowed from the catalog passed to
+ * rl_scenario_load, so the catalog must outlive the scenario.
+ */
+#ifndef RL_SCENARIO_H
+#define RL_SCENARIO_H
+
+#include "rl_err.h"
+#include "arch.h"
+#include "hardware.h"
+#include "catalog.h"
+
+#define RL_SCN_MAX_RT 8         /* runtimes listed */
+#define RL_SCN_MAX_AXIS 32      /* values per search axis */
+
+enum rl_workload_mode {
+    RL_MODE_DECODE = 0,         /* interactive generation: prompt + output */
+    RL_MODE_PREFILL = 1,        /* prompt processing only (output ignored) */
+    RL_MODE_ENCODER = 2,        /* encoder model: one forward pass per input */
+    RL_MODE_STREAMING = 3       /* long-running generation, throughput first */
+};
+
+enum rl_offload_mode {
+    RL_OFFLOAD_NONE = 0,        /* every layer on the devices */
+    RL_OFFLOAD_PARTIAL = 1,     /* fewest host-RAM layers that make it fit */
+    RL_OFFLOAD_FULL = 2         /* every layer in host RAM */
+};
+
+/* Requirements; 0 (or a negative value where noted) means "no limit". */
+typedef struct rl_scn_req {
+    double ttft_ms_p95;         /* time to first token, p95 bound */
+    double tpot_ms_p95;         /* time per output token, p95 bound */
+    double min_decode_tok_s;    /* per-sequence decode speed, p50 floor */
+    double min_total_tok_s;     /* aggregate decode speed, p50 floor */
+    double power_w_max;         /* board power of all used devices */
+    double ambient_c;           /* ambient temperature (0 = hardware's) */
+    double max_temp_c;          /* die limit (0 = hardware's max_c) */
+    int deterministic;          /* 1: fixed shapes, no paging, no offload */
+    long context_tokens;        /* tokens each sequence must hold
+                                   (0 = prompt_tokens + output_tokens) */
+} rl_scn_req;
+
+typedef struct rl_scenario {
+    char path[512];             /* file as given */
+    char dir[512];              /* its folder ("." when none) */
+    char name[128];             /* `name`, or the file's base name */
+
+    char model_id[64];          /* catalog id or the model file's id */
+    rl_arch model;              /* copy: catalog entry or imported file */
+    double weight_bytes;        /* exact weight bytes (GGUF file), else 0 */
+    char hw_id[64];
+    rl_hw hw;                   /* copy: catalog entry or hardware file */
+    int devices;                /* devices available (default hw.count) */
+
+    int n_runtimes;             /* >= 1 */
+    const rl_runtime *runtimes[RL_SCN_MAX_RT];
+
+    int mode;                   /* enum rl_workload_mode */
+    long prompt_tokens;         /* default 512 */
+    long output_tokens;         /* default 128 (0 in prefill/encoder mode) */
+    int concurrency;            /* default 1 */
+
+    rl_scn_req req;
+
+    /* Search axes.  n_* == 0: the axis was omitted, the solver uses
+     * everything the runtime and hardware support (docs/solve.md). */
+    int n_quant;   const rl_quant *quant[RL_SCN_MAX_AXIS];
+    int n_kv;      const rl_kvtype *kv[RL_SCN_MAX_AXIS];
+    int n_tp;      int tp[RL_SCN_MAX_AXIS];
+    int n_pp;      int pp[RL_SCN_MAX_AXIS];
+    int n_cap;     long context_cap[RL_SCN_MAX_AXIS];
+    int n_offload; int offload[3];           /* enum rl_offload_mode */
+    int n_window;  long sliding_window[RL_SCN_MAX_AXIS];
+    int n_conc;    int concurrency_axis[RL_SCN_MAX_AXIS];
+
+    char objective[32];         /* as written ("" = throughput); checked by
+                                   the solver against objectives/registry */
+    int objective_line;         /* its line, for the solver's error */
+    int top;                    /* configurations to recommend, default 5 */
+} rl_scenario;
+
+/* Load and validate `path`.  On success *out is an owned scenario (free
+ * with rl_scenario_free) and RL_OK is returned.  On failure *out is NULL
+ * and err holds RL_EIO (unreadable) or RL_EINPUT (syntax, type, range,
+ * unknown key or id) with the file and line.  `cat` is borrowed and must
+ * outlive the scenario. */
+int rl_scenario_load(const char *path, const rl_catalog *cat,
+                     rl_scenario **out, rl_err *err);
+
+/* Same, from a string; `name` stands in for the file name in errors and
+ * relative paths resolve against the current directory. */
+int rl_scenario_load_string(const char *text, const char *name,
+                            const rl_catalog *cat, rl_scenario **out,
+                            rl_err *err);
+
+void rl_scenario_free(rl_scenario *s);      /* NULL is a no-op */
+
+/* Tokens one sequence must hold: req.context_tokens, else prompt+output. */
+long rl_scenario_context(const rl_scenario *s);
+
+const char *rl_workload_mode_name(int mode);  /* "decode" ... */
+const char *rl_offload_mode_name(int mode);   /* "none" | "partial" | "full" */
+
+#endif
