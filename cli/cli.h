@@ -45,4 +45,13 @@ int rl_parse_long(const char *flag, const char *s, long min, long max,
 int rl_parse_double(const char *flag, const char *s, double min, double max,
                     double *out, rl_err *err);
 
+/* Flag matching for "--name VALUE" and "--name=VALUE".  Returns 1 and sets
+ * *val (advancing *i past a separate value) when argv[*i] is that flag,
+ * 0 when it is not, -1 (err filled) when the value is missing. */
+int rl_arg_value(int argc, char **argv, int *i, const char *name,
+                 const char **val, rl_err *err);
+
+/* Print an error line to stderr and return its code (for `return`). */
+int rl_fail(const rl_err *e);
+
 #endif

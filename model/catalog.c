@@ -266,6 +266,7 @@ static int runtime_from_setting(const config_setting_t *s, const char *file,
         (rc = rl_cfg_bool(s, "layer_split", &r->layer_split, file, err)) ||
         (rc = rl_cfg_bool(s, "offload", &r->offload, file, err)) ||
         (rc = rl_cfg_bool(s, "deterministic_ok", &r->deterministic_ok, file, err)) ||
+        (rc = rl_cfg_bool(s, "embed_on_host", &r->embed_on_host, file, err)) ||
         (rc = rl_cfg_num(s, "ctx_overhead_gib", 0, 64, &r->ctx_overhead_gib, file, err)) ||
         (rc = rl_cfg_num(s, "kv_reserve_frac", 0, 1, &r->kv_reserve_frac, file, err)) ||
         (rc = rl_cfg_num(s, "kv_frag", 0, 1, &r->kv_frag, file, err)) ||
@@ -431,6 +432,25 @@ void rl_catalog_free(rl_catalog *c)
 }
 
 const char *rl_catalog_dir(const rl_catalog *c) { return c->dir; }
+
+int rl_catalog_apply_calibration(rl_catalog *c, const char *path, rl_err *err)
+{
+    config_t cfg;
+    int rc;
+
+    config_init(&cfg);
+    rc = rl_cfg_read_file(&cfg, path, err);
+    if (rc == RL_OK) rc = fill_calibration(c, &cfg, path, err);
+    config_destroy(&cfg);
+    return rc;
+}
+
+rl_runtime *rl_catalog_runtime_mut(rl_catalog *c, const char *id)
+{
+    for (int i = 0; id && i < c->n_rt; i++)
+        if (strcmp(c->rt[i].id, id) == 0) return &c->rt[i];
+    return NULL;
+}
 
 /* ----------------------------------------------------------------- lookups */
 

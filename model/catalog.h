@@ -77,6 +77,8 @@ typedef struct rl_runtime {
     int layer_split;            /* 1: layers split across devices (PP) */
     int offload;                /* 1: can keep layers in host RAM */
     int deterministic_ok;       /* 1: can run fixed-shape, no paging */
+    int embed_on_host;          /* 1: token embedding table stays in host RAM
+                                   (llama.cpp keeps token_embd on the CPU) */
     double ctx_overhead_gib;    /* per device: runtime/driver context */
     double kv_reserve_frac;     /* share of free memory preallocated for KV
                                    (vLLM gpu_memory_utilization); 0 = exact */
@@ -95,6 +97,14 @@ typedef struct rl_catalog rl_catalog;   /* opaque */
  * failure (missing file RL_EIO, bad content RL_EINPUT with file:line). */
 rl_catalog *rl_catalog_open(const char *dir, rl_err *err);
 void rl_catalog_free(rl_catalog *c);          /* NULL is a no-op */
+
+/* Replace runtimes' backend parameters with those of a calibration file
+ * (the format `ridgeline calibrate` writes).  RL_OK, or RL_EIO/RL_EINPUT
+ * with err filled; on failure some runtimes may already be updated. */
+int rl_catalog_apply_calibration(rl_catalog *c, const char *path, rl_err *err);
+
+/* Mutable access for calibration (fitting writes the backend table). */
+rl_runtime *rl_catalog_runtime_mut(rl_catalog *c, const char *id);
 const char *rl_catalog_dir(const rl_catalog *c);
 
 /* Lookups by id; NULL when unknown.  rl_catalog_lookup_err fills err with

@@ -13,6 +13,8 @@
 #include "hardware.h"
 #include "catalog.h"
 
+#include <stddef.h>
+
 /* One deployment configuration.  Pointers are borrowed. */
 typedef struct rl_config {
     const rl_arch *model;
@@ -87,6 +89,14 @@ typedef struct rl_estimate {
  * answer: feasibility says so and memory is filled), or RL_EINPUT when the
  * configuration itself is malformed (NULL model, tp < 1, ...). */
 int rl_estimate_run(const rl_config *c, rl_estimate *out, rl_err *err);
+
+/* Normalise a configuration into *out: `--devices N` alone becomes tp = N
+ * (runtimes with tensor parallelism) or pp = N (layer split), devices is
+ * raised to tp x pp, ranges are checked.  RL_OK or RL_EINPUT (err filled).
+ * `note`, if non-NULL, receives a sentence when a choice was made.
+ * rl_estimate_run calls this itself; callers use it to show the split. */
+int rl_config_normalise(const rl_config *in, rl_config *out, char *note,
+                        size_t note_len, rl_err *err);
 
 const char *rl_feasibility_name(int f);   /* "in_vram" ... */
 const char *rl_regime_name(int r);        /* "compute-bound" ... */

@@ -1,0 +1,228 @@
+/*
+ * print.c -- shared output helpers of the CLI: the estimate JSON object
+ * (DESIGN.md contract), the readable estimate table, JSON printing,
+ * atomic file writes and strict number parsing for flags.
+ * Printers never compute: every figure comes from rl_estimate.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Round for output: 4 significant digits is more than the model knows. */
+static double r4(double v)
+{
+    if (!isfinite(v) || v == 0) return 0;
+    double m = pow(10, 3 - (int)floor(log10(fabs(v))));
+    return round(v * m) / m;
+}
+
+static cJSON *range_json(rl_range r)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "p10", r4(r.p10));
+    cJSON_AddNumberToObject(o, "p50", r4(r.p50));
+    cJSON_AddNumberToObject(o, "p90", r4(r.p90));
+    return o;
+}
+
+static cJSON *lat_json(rl_lat l)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "p50", r4(l.p50));
+    cJSON_AddNumberToObject(o, "p95", r4(l.p95));
+    return o;
+}
+
+static cJSON *notes_json(char notes[][RL_NOTE_LEN], int n)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; i < n; i++) cJSON_AddItemToArray(a, cJSON_CreateString(notes[i]));
+    return a;
+}
+
+cJSON *rl_estimate_json(const rl_config *c, const rl_estimate *e)
+{
+    cJSON *o = cJSON_CreateObject(), *m, *cfg, *sh;
+
+    if (!o) return NULL;
+    cfg = cJSON_AddObjectToObject(o, "config");
+    cJSON_AddStringToObject(cfg, "model", c->model->id);
+    cJSON_AddStringToObject(cfg, "hardware", c->hw->id);
+    cJSON_AddStringToObject(cfg, "runtime", c->rt->id);
+    cJSON_AddStringToObject(cfg, "quant", c->quant->id);
+    cJSON_AddStringToObject(cfg, "kv_dtype", c->kv->id);
+    cJSON_AddNumberToObject(cfg, "devices", c->devices);
+    cJSON_AddNumberToObject(cfg, "tp", c->tp);
+    cJSON_AddNumberToObject(cfg, "pp", c->pp);
+    cJSON_AddNumberToObject(cfg, "prompt", (double)c->prompt);
+    cJSON_AddNumberToObject(cfg, "output", (double)c->output);
+    cJSON_AddNumberToObject(cfg, "concurrency", c->concurrency);
+    cJSON_AddNumberToObject(cfg, "offload_layers", c->offload_layers);
+    cJSON_AddStringToObject(o, "feasibility", rl_feasibility_name(e->feasibility));
+    cJSON_AddStringToObject(o, "regime", rl_regime_name(e->regime));
+    cJSON_AddItemToObject(o, "decode_tok_s", range_json(e->decode_tok_s));
+    cJSON_AddItemToObject(o, "decode_tok_s_total", range_json(e->decode_tok_s_total));
+    cJSON_AddItemToObject(o, "prefill_tok_s", range_json(e->prefill_tok_s));
+    cJSON_AddItemToObject(o, "ttft_ms", lat_json(e->ttft_ms));
+    cJSON_AddItemToObject(o, "tpot_ms", lat_json(e->tpot_ms));
+    cJSON_AddItemToObject(o, "e2e_latency_ms", lat_json(e->e2e_latency_ms));
+    m = cJSON_AddObjectToObject(o, "memory_gib");
+    cJSON_AddNumberToObject(m, "weights", r4(e->mem.weights));
+    cJSON_AddNumberToObject(m, "kv_cache", r4(e->mem.kv_cache));
+    cJSON_AddNumberToObject(m, "activations", r4(e->mem.activations));
+    cJSON_AddNumberToObject(m, "runtime_overhead", r4(e->mem.runtime_overhead));
+    cJSON_AddNumberToObject(m, "device_peak", r4(e->mem.device_peak));
+    cJSON_AddNumberToObject(m, "device_capacity", r4(e->mem.device_capacity));
+    cJSON_AddNumberToObject(m, "host_peak", r4(e->mem.host_peak));
+    cJSON_AddNumberToObject(o, "power_w", r4(e->power_w));
+    cJSON_AddNumberToObject(o, "temp_c", r4(e->temp_c));
+    sh = cJSON_AddObjectToObject(o, "bottleneck_shares_pct");
+    cJSON_AddNumberToObject(sh, "weights", round(e->share_weights));
+    cJSON_AddNumberToObject(sh, "kv_cache", round(e->share_kv));
+    cJSON_AddNumberToObject(sh, "compute", round(e->share_compute));
+    cJSON_AddNumberToObject(sh, "communication", round(e->share_comm));
+    cJSON_AddNumberToObject(sh, "overhead", round(e->share_overhead));
+    cJSON_AddNumberToObject(sh, "offload", round(e->share_offload));
+    cJSON_AddItemToObject(o, "bottlenecks",
+                          notes_json((char (*)[RL_NOTE_LEN])e->bottlenecks, e->n_bottlenecks));
+    cJSON_AddItemToObject(o, "explanations",
+                          notes_json((char (*)[RL_NOTE_LEN])e->explanations, e->n_explanations));
+    cJSON_AddItemToObject(o, "assumptions",
+                          notes_json((char (*)[RL_NOTE_LEN])e->assumptions, e->n_assumptions));
+    return o;
+}
+
+static void row(FILE *out, const char *name, rl_range r, const char *unit)
+{
+    if (r.p50 > 0)
+        fprintf(out, "  %-22s %10.4g %s   (p10 %.4g, p90 %.4g)\n", name, r.p50, unit,
+                r.p10, r.p90);
+    else
+        fprintf(out, "  %-22s %10s\n", name, "-");
+}
+
+static void lrow(FILE *out, const char *name, rl_lat l)
+{
+    if (l.p50 > 0)
+        fprintf(out, "  %-22s %10.4g ms  (p95 %.4g)\n", name, l.p50, l.p95);
+    else
+        fprintf(out, "  %-22s %10s\n", name, "-");
+}
+
+void rl_estimate_print(FILE *out, const rl_config *c, const rl_estimate *e)
+{
+    const rl_memory *m = &e->mem;
+
+    fprintf(out, "%s on %d x %s, %s %s (KV %s), tp %d pp %d, prompt %ld, output %ld, "
+            "concurrency %d%s\n",
+            c->model->id, c->devices, c->hw->id, c->rt->id, c->quant->id, c->kv->id,
+            c->tp, c->pp, (long)c->prompt, (long)c->output, c->concurrency,
+            c->offload_layers ? ", offloaded layers" : "");
+    fprintf(out, "  %-22s %s\n", "feasibility", rl_feasibility_name(e->feasibility));
+    fprintf(out, "  %-22s %s\n", "regime", rl_regime_name(e->regime));
+    row(out, "decode per sequence", e->decode_tok_s, "tok/s");
+    row(out, "decode total", e->decode_tok_s_total, "tok/s");
+    row(out, "prefill", e->prefill_tok_s, "tok/s");
+    lrow(out, "TTFT", e->ttft_ms);
+    lrow(out, "TPOT", e->tpot_ms);
+    lrow(out, "end-to-end", e->e2e_latency_ms);
+    fprintf(out, "  memory per device (GiB): weights %.2f + KV %.2f + activations %.2f + "
+            "runtime %.2f = %.2f of %.2f usable; host %.2f\n",
+            m->weights, m->kv_cache, m->activations, m->runtime_overhead, m->device_peak,
+            m->device_capacity, m->host_peak);
+    if (e->power_w > 0)
+        fprintf(out, "  power %.0f W, steady temperature %.0f C\n", e->power_w, e->temp_c);
+    for (int i = 0; i < e->n_bottlenecks; i++)
+        fprintf(out, "  bottleneck: %s\n", e->bottlenecks[i]);
+    for (int i = 0; i < e->n_explanations; i++)
+        fprintf(out, "  - %s\n", e->explanations[i]);
+    for (int i = 0; i < e->n_assumptions; i++)
+        fprintf(out, "  assumption: %s\n", e->assumptions[i]);
+}
+
+int rl_json_print(FILE *out, const cJSON *doc, int pretty)
+{
+    char *s = pretty ? cJSON_Print(doc) : cJSON_PrintUnformatted(doc);
+    int rc = RL_OK;
+
+    if (!s) return RL_EIO;
+    if (fputs(s, out) == EOF || fputc('\n', out) == EOF) rc = RL_EIO;
+    free(s);
+    return rc;
+}
+
+int rl_write_atomic(const char *path, const char *text, rl_err *err)
+{
+    char tmp[PATH_MAX];
+    FILE *f;
+    int fd;
+    size_t len = strlen(text);
+
+    if (strcmp(path, "-") == 0) {
+        if (fwrite(text, 1, len, stdout) != len)
+            return rl_err_set(err, RL_EIO, NULL, 0, "cannot write to stdout");
+        return RL_OK;
+    }
+    if (snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path) >= (int)sizeof tmp)
+        return rl_err_set(err, RL_EIO, path, 0, "path too long");
+    fd = mkstemp(tmp);
+    if (fd < 0)
+        return rl_err_set(err, RL_EIO, path, 0, "cannot create: %s", strerror(errno));
+    f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        unlink(tmp);
+        return rl_err_set(err, RL_EIO, path, 0, "cannot write: %s", strerror(errno));
+    }
+    if (fwrite(text, 1, len, f) != len || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+        int e = errno;
+        fclose(f);
+        unlink(tmp);
+        return rl_err_set(err, RL_EIO, path, 0, "cannot write: %s", strerror(e));
+    }
+    if (fclose(f) != 0 || rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return rl_err_set(err, RL_EIO, path, 0, "cannot write: %s", strerror(e));
+    }
+    return RL_OK;
+}
+
+int rl_parse_long(const char *flag, const char *s, long min, long max, long *out,
+                  rl_err *err)
+{
+    char *end;
+    long v;
+
+    if (!s || !*s)
+        return rl_err_set(err, RL_EINPUT, NULL, 0, "%s expects an integer", flag);
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || *end || v < min || v > max)
+        return rl_err_set(err, RL_EINPUT, NULL, 0,
+                          "%s expects an integer in [%ld, %ld], got '%s'", flag, min, max, s);
+    *out = v;
+    return RL_OK;
+}
+
+int rl_parse_double(const char *flag, const char *s, double min, double max,
+                    double *out, rl_err *err)
+{
+    char *end;
+    double v;
+
+    if (!s || !*s)
+        return rl_err_set(err, RL_EINPUT, NULL, 0, "%s expects a number", flag);
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno || *end || !isfinite(v) || v < min || v > max)
+        return rl_err_set(err, RL_EINPUT, NULL, 0,
+                          "%s expects a number in [%g, %g], got '%s'", flag, min, max, s);
+    *out = v;
+    return RL_OK;
+}

@@ -1,0 +1,570 @@
+/*
+ * estimate.c -- the analytical roofline model (DESIGN.md "The analytical
+ * model").  Given a configuration it computes:
+ *   memory   per device: weights, KV cache, activations, runtime overhead;
+ *            host RAM for offloaded layers;
+ *   decode   per-step time = max(bytes / (BW x bw_eff), FLOPs / (peak x mfu))
+ *            + per-layer and per-step overheads + TP/PP communication
+ *            + offloaded layers read over the host path, averaged over the
+ *            output as the context grows (Simpson's rule, three points);
+ *   prefill  FLOPs / (peak x mfu) with attention at its own efficiency,
+ *            floored by the weight reads, with the PP pipeline bubble;
+ *   latency  TTFT = prefill + queueing, TPOT = the step time, end-to-end;
+ *   power    idle + (TDP - idle) x busy share; thermal steady state caps
+ *            the compute clock;
+ * and p10/p50/p90 from the calibration residual sigma of the backend.
+ * No allocation and no I/O: cheap enough to call for every candidate.
+ */
+#include "estimate_int.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define GIB 1073741824.0
+#define Z90 1.2815515655        /* standard normal quantiles */
+#define Z95 1.6448536270
+
+void rl_config_init(rl_config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->devices = 1;
+    c->tp = 1;
+    c->pp = 1;
+    c->concurrency = 1;
+    c->prompt = 512;
+    c->output = 128;
+}
+
+const char *rl_feasibility_name(int f)
+{
+    static const char *const n[] = { "in_vram", "with_offload", "insufficient_memory" };
+    return f >= 0 && f <= RL_INSUFFICIENT_MEMORY ? n[f] : "?";
+}
+
+const char *rl_regime_name(int r)
+{
+    static const char *const n[] = {
+        "compute-bound", "bandwidth-bound", "KV-bound", "SRAM-spill",
+        "offload-bound", "overhead-bound", "communication-bound"
+    };
+    return r >= 0 && r <= RL_REG_COMM ? n[r] : "?";
+}
+
+static void note(char arr[][RL_NOTE_LEN], int *n, const char *fmt, ...)
+{
+    va_list ap;
+    if (*n >= RL_MAX_NOTES) return;
+    va_start(ap, fmt);
+    vsnprintf(arr[*n], RL_NOTE_LEN, fmt, ap);
+    va_end(ap);
+    (*n)++;
+}
+
+/* ------------------------------------------------------------ normalise */
+
+int rl_config_normalise(const rl_config *in, rl_config *o, char *msg,
+                        size_t msg_len, rl_err *err)
+{
+    *o = *in;
+    if (msg && msg_len) msg[0] = '\0';
+    if (!o->model || !o->hw || !o->rt || !o->quant || !o->kv)
+        return rl_err_set(err, RL_EINPUT, NULL, 0,
+                          "configuration needs a model, hardware, runtime, quant and kv dtype");
+    if (o->devices < 1 || o->tp < 1 || o->pp < 1 || o->concurrency < 1 ||
+        o->prompt < 0 || o->output < 0 || o->offload_layers < 0 ||
+        o->context_cap < 0 || o->sliding_window < 0)
+        return rl_err_set(err, RL_EINPUT, NULL, 0,
+                          "devices, tp, pp and concurrency must be >= 1; token counts >= 0");
+    if (o->devices > 65536 || o->concurrency > 1000000 || o->prompt > 100000000L ||
+        o->output > 100000000L || o->context_cap > 1000000000L)
+        return rl_err_set(err, RL_EINPUT, NULL, 0, "configuration values are out of range");
+    /* --devices N alone: split the way this runtime splits by default. */
+    if (o->devices > 1 && o->tp == 1 && o->pp == 1) {
+        if (o->rt->tensor_parallel) o->tp = o->devices;
+        else o->pp = o->devices;
+        if (msg)
+            snprintf(msg, msg_len, "%d devices used as %s %d (the runtime's default split)",
+                     o->devices, o->tp > 1 ? "tensor parallel" : "layer split",
+                     o->devices);
+    }
+    if (o->tp * o->pp > o->devices) o->devices = o->tp * o->pp;
+    if (o->model->layers > 0 && o->pp > o->model->layers)
+        return rl_err_set(err, RL_EINPUT, NULL, 0, "pp (%d) exceeds the model's %d layers",
+                          o->pp, o->model->layers);
+    if (o->model->layers > 0 && o->offload_layers > o->model->layers)
+        return rl_err_set(err, RL_EINPUT, NULL, 0,
+                          "offload_layers (%d) exceeds the model's %d layers",
+                          o->offload_layers, o->model->layers);
+    if (o->weight_bytes < 0 || !isfinite(o->weight_bytes))
+        return rl_err_set(err, RL_EINPUT, NULL, 0, "weight bytes must be finite and >= 0");
+    return RL_OK;
+}
+
+/* ----------------------------------------------------------------- memory */
+
+/* Weight bytes by role for the whole model. */
+typedef struct wbytes { double embed, lm_head, body, experts, experts_active, total; } wbytes;
+
+static void weight_bytes(const rl_config *c, wbytes *w)
+{
+    rl_params p;
+    const rl_quant *q = c->quant;
+
+    rl_arch_params(c->model, &p);
+    w->embed = p.embed * q->embed_bits / 8;
+    w->lm_head = p.lm_head * q->lm_head_bits / 8;
+    w->experts = p.ffn_experts * q->bits_per_weight / 8;
+    w->experts_active = p.ffn_experts_active * q->bits_per_weight / 8;
+    w->body = (p.attn + p.ffn_dense + p.router) * q->bits_per_weight / 8 +
+              p.norms * q->norm_bits / 8;
+    w->total = w->embed + w->lm_head + w->body + w->experts;
+    if (c->weight_bytes > 0) {          /* exact (GGUF): scale roles to match */
+        double s = c->weight_bytes / w->total;
+        w->embed *= s; w->lm_head *= s; w->body *= s;
+        w->experts *= s; w->experts_active *= s;
+        w->total = c->weight_bytes;
+    }
+}
+
+/* Tokens of KV held per sequence, and the window in force. */
+static double kv_tokens(const rl_config *c)
+{
+    return c->context_cap > 0 ? (double)c->context_cap : (double)(c->prompt + c->output);
+}
+
+static rl_arch windowed(const rl_config *c)
+{
+    rl_arch a = *c->model;
+    if (c->sliding_window > 0 && a.layers > 0) {
+        a.sliding_window = c->sliding_window;
+        a.swa_layers = a.layers;
+    }
+    return a;
+}
+
+/* KV split across devices: TP splits heads (replicated past kv_heads). */
+static double kv_tp_div(const rl_config *c)
+{
+    const rl_arch *a = c->model;
+    if (a->kv_lora_rank > 0) return 1;          /* MLA latent is replicated */
+    return c->tp < a->kv_heads ? c->tp : a->kv_heads;
+}
+
+static void memory(const rl_config *c, rl_memory *m, wbytes *w)
+{
+    const rl_arch *a = c->model;
+    rl_arch aw = windowed(c);
+    double L = a->layers > 0 ? a->layers : 1;
+    double on_frac = 1.0 - c->offload_layers / L;       /* layers on devices */
+    double host_embed = c->rt->embed_on_host ? 0 : 1;   /* 1: embed on device */
+    const rl_mem_tier *t = rl_hw_main_tier(c->hw);
+    double ends, kv, act_tok, inner;
+
+    weight_bytes(c, w);
+    /* The most loaded device: its share of the body plus the heavier end
+     * (embedding on the first stage, lm_head on the last) under PP. */
+    ends = c->pp > 1 ? fmax(w->embed * host_embed, w->lm_head)
+                     : w->embed * host_embed + w->lm_head;
+    m->weights = ((w->body + w->experts) * on_frac / (c->tp * c->pp) + ends / c->tp) / GIB;
+    kv = rl_arch_kv_elems(&aw, kv_tokens(c)) * c->kv->bytes_per_elem * c->concurrency;
+    m->kv_cache = kv * on_frac / (kv_tp_div(c) * c->pp) / GIB;
+    /* Activation workspace for one micro-batch of act_tokens tokens:
+     * residual stream, attention and FFN intermediates at 2 bytes, and
+     * fp32 logits for the sequences being sampled. */
+    act_tok = fmin(c->rt->act_tokens, fmax(1.0, (double)(c->prompt > 0 ? c->prompt : 1) *
+                                                 c->concurrency));
+    inner = a->experts > 0 ? (double)a->moe_intermediate * a->experts_active
+                           : (double)a->intermediate;
+    m->activations = (act_tok * (4.0 * a->hidden + 2.0 * inner / c->tp) * 2 +
+                      (double)a->vocab * 4 * c->concurrency) / GIB;
+    m->runtime_overhead = c->rt->ctx_overhead_gib + m->kv_cache * c->rt->kv_frag;
+    m->device_peak = m->weights + m->kv_cache + m->activations + m->runtime_overhead;
+    m->device_capacity = t->capacity_gib * c->hw->usable_fraction *
+                         (c->rt->kv_reserve_frac > 0 ? c->rt->kv_reserve_frac : 1.0);
+    m->host_peak = ((w->body + w->experts) * (1 - on_frac) + kv * (1 - on_frac) +
+                    w->embed * (1 - host_embed)) / GIB;
+}
+
+/* ---------------------------------------------------------------- features */
+
+/* Time (ms) to stream `bytes` per device, with SRAM residency: what fits in
+ * on-chip SRAM is read at SRAM bandwidth, the rest spills to main memory. */
+static double stream_ms(const rl_hw *h, double bytes, double ws, double *spill)
+{
+    const rl_mem_tier *t = rl_hw_main_tier(h), *s = rl_hw_sram_tier(h);
+    if (s && s != t) {
+        double cap = s->capacity_gib * GIB;
+        double frac = ws > 0 ? fmin(1.0, cap / ws) : 1.0;
+        if (ws > cap) *spill = 1;
+        return (bytes * frac / (s->bandwidth_gbps * 1e9) +
+                bytes * (1 - frac) / (t->bandwidth_gbps * 1e9)) * 1e3;
+    }
+    return bytes / (t->bandwidth_gbps * 1e9) * 1e3;
+}
+
+static double link_gbps(const rl_hw *h)
+{
+    return h->link_gbps > 0 ? h->link_gbps : h->pcie_gbps;
+}
+
+/* One all-reduce of `bytes` over tp devices (ring), ms. */
+static double allreduce_ms(const rl_config *c, double bytes)
+{
+    if (c->tp <= 1) return 0;
+    return (c->hw->link_latency_us * 1e-3) * 2 +
+           2.0 * (c->tp - 1) / c->tp * bytes / (link_gbps(c->hw) * 1e9) * 1e3;
+}
+
+/* Peak (TFLOP/s) that the matmuls of this quant run at on this device. */
+static double matmul_peak(const rl_config *c)
+{
+    int kind = c->quant->compute;
+    if (kind == RL_C_FP8 && !c->hw->fp8_native) kind = RL_C_FP16;
+    return rl_hw_peak(c->hw, kind);
+}
+
+static void step_features(const rl_config *c, const wbytes *w, double ctx,
+                          double batch, double thermal, rl_step_feat *s,
+                          double *spill)
+{
+    const rl_arch *a = c->model;
+    rl_arch aw = windowed(c);
+    double L = a->layers > 0 ? a->layers : 1;
+    double on_frac = 1.0 - c->offload_layers / L;
+    double peak = matmul_peak(c) * thermal;
+    double experts_read = 0, wread, kvread, ws;
+
+    if (a->experts > 0) {       /* distinct experts a batch touches */
+        double k = a->experts_active, e = a->experts;
+        double touched = e * (1.0 - pow(1.0 - k / e, batch));
+        experts_read = w->experts * touched / e;
+    }
+    /* Weights one step reads, per device (TP) summed over PP stages. */
+    wread = (w->body + experts_read) / c->tp + (w->lm_head > 0 ? w->lm_head : w->embed) / c->tp;
+    kvread = rl_arch_kv_elems(&aw, ctx) * c->kv->bytes_per_elem * batch / kv_tp_div(c);
+    ws = (w->body + w->experts) / (c->tp * c->pp) +
+         kvread / c->pp;                                    /* per-device working set */
+    s->mem_w_ms = stream_ms(c->hw, wread * on_frac, ws, spill);
+    s->mem_kv_ms = stream_ms(c->hw, kvread * on_frac, ws, spill);
+    s->off_ms = (wread + kvread) * (1 - on_frac) / (c->hw->host_bandwidth_gbps * 1e9) * 1e3;
+    s->comp_ms = batch * rl_arch_flops_token(&aw, ctx) / c->tp / (peak * 1e12) * 1e3;
+    s->layers = a->layers;
+    s->comm_ms = a->layers * 2 * allreduce_ms(c, batch * a->hidden * 2.0) +
+                 (c->pp - 1) * (c->hw->link_latency_us * 1e-3 +
+                                batch * a->hidden * 2.0 / (link_gbps(c->hw) * 1e9) * 1e3);
+    s->pipe_div = 1;
+}
+
+static void features_scaled(const rl_config *c, double thermal, rl_features *f)
+{
+    const rl_arch *a = c->model;
+    rl_arch aw = windowed(c);
+    wbytes w;
+    double P = (double)c->prompt, N = (double)c->output, B = c->concurrency;
+    double peak, micro, ubatches;
+
+    memset(f, 0, sizeof *f);
+    weight_bytes(c, &w);
+    f->tp = c->tp; f->pp = c->pp; f->concurrency = c->concurrency;
+    f->thermal_scale = thermal;
+    f->has_decode = N > 0 && a->kind == RL_DECODER;
+    f->has_prefill = P > 0 || a->kind == RL_ENCODER;
+
+    /* Decode: Simpson over ctx in [P, P+N]. */
+    {
+        double ctxs[RL_DEC_POINTS] = { P, P + N / 2, P + N };
+        double wts[RL_DEC_POINTS] = { 1.0 / 6, 4.0 / 6, 1.0 / 6 };
+        /* PP with continuous batching pipelines micro-batches of B/pp. */
+        double pipe = (c->pp > 1 && c->rt->continuous_batching && B >= c->pp) ? c->pp : 1;
+        for (int i = 0; i < RL_DEC_POINTS; i++) {
+            step_features(c, &w, ctxs[i], B / pipe, f->thermal_scale, &f->dec[i],
+                          &f->sram_spill);
+            f->dec[i].pipe_div = pipe;
+            f->dec_w[i] = wts[i];
+        }
+    }
+
+    /* Prefill of one prompt (encoders: one input). */
+    peak = matmul_peak(c) * f->thermal_scale * 1e12;
+    if (a->kind == RL_ENCODER) {
+        double n = a->input_tokens > 0 ? a->input_tokens : 1;
+        double flops = a->gflops_per_input > 0 ? a->gflops_per_input * 1e9
+                                               : n * rl_arch_flops_token(&aw, n);
+        double attn = a->gflops_per_input > 0 ? 0 : n * rl_arch_attn_flops_token(&aw, n);
+        f->pre_lin_ms = (flops - attn) / c->tp / peak * 1e3;
+        f->pre_attn_ms = attn / c->tp / peak * 1e3;
+        P = n;
+    } else if (P > 0) {
+        /* attention FLOPs grow linearly with position: Simpson is exact */
+        double attn = P * (rl_arch_attn_flops_token(&aw, 0) +
+                           4 * rl_arch_attn_flops_token(&aw, P / 2) +
+                           rl_arch_attn_flops_token(&aw, P)) / 6;
+        double lin = P * rl_arch_flops_token(&aw, 0);
+        f->pre_lin_ms = lin / c->tp / peak * 1e3;
+        f->pre_attn_ms = attn / c->tp / peak * 1e3;
+    }
+    micro = c->rt->act_tokens > 0 ? c->rt->act_tokens : 512;
+    ubatches = ceil(fmax(P, 1) / micro);
+    {
+        double spill = 0;
+        double wall = (w.body + w.experts + w.lm_head) / c->tp;
+        f->pre_floor_ms = ubatches * stream_ms(c->hw, wall, wall / c->pp, &spill);
+    }
+    /* GPipe bubble: pp stages, m micro-batches: total = serial x
+     * (m + pp - 1) / (m x pp); one micro-batch gains nothing. */
+    f->pre_pipe = c->pp > 1 ? (ubatches + c->pp - 1) / (ubatches * c->pp) : 1;
+    f->pre_comm_ms = a->layers * 2 * allreduce_ms(c, P * a->hidden * 2.0) +
+                     (c->pp - 1) * ubatches * c->hw->link_latency_us * 1e-3;
+}
+
+double rl_decode_step_ms(const rl_step_feat *s, const rl_backend *b)
+{
+    double mem = (s->mem_w_ms + s->mem_kv_ms) / b->bw_eff;
+    double comp = s->comp_ms / b->mfu;
+    double t = fmax(mem, comp) + s->layers * b->layer_us * 1e-3 + b->step_ms +
+               s->comm_ms + s->off_ms / b->bw_eff;
+    return t;           /* a step serves every sequence once (pipe_div
+                           only records how the batch was split) */
+}
+
+double rl_prefill_ms(const rl_features *f, const rl_backend *b)
+{
+    double comp = f->pre_lin_ms / b->mfu + f->pre_attn_ms / (b->mfu * b->attn_eff);
+    return fmax(comp, f->pre_floor_ms / b->bw_eff) * f->pre_pipe + b->prefill_ms +
+           f->pre_comm_ms;
+}
+
+void rl_features_compute(const rl_config *c, const rl_memory *mem, rl_features *f)
+{
+    (void)mem;
+    features_scaled(c, 1.0, f);
+}
+
+/* ------------------------------------------------------------- the answer */
+
+typedef struct times {
+    double step[RL_DEC_POINTS];     /* decode step ms at each point */
+    double step_avg;                /* quadrature average */
+    double prefill;                 /* one prompt, ms */
+    double busy;                    /* share of a step the device is busy */
+} times;
+
+static void run_times(const rl_features *f, const rl_backend *b, times *t)
+{
+    t->step_avg = 0;
+    for (int i = 0; i < RL_DEC_POINTS; i++) {
+        t->step[i] = rl_decode_step_ms(&f->dec[i], b);
+        t->step_avg += f->dec_w[i] * t->step[i];
+    }
+    t->prefill = f->has_prefill ? rl_prefill_ms(f, b) : 0;
+    {
+        const rl_step_feat *m = &f->dec[1];
+        double core = fmax((m->mem_w_ms + m->mem_kv_ms) / b->bw_eff, m->comp_ms / b->mfu);
+        t->busy = f->has_decode ? fmin(1.0, core / t->step[1]) : 1.0;
+    }
+}
+
+/* Power per device (W) at a busy share. */
+static double device_power(const rl_hw *h, double busy)
+{
+    if (h->tdp_w <= 0) return 0;
+    return h->idle_w + (h->tdp_w - h->idle_w) * busy;
+}
+
+static void shares(const rl_features *f, const rl_backend *b, const times *t,
+                   rl_estimate *e)
+{
+    const rl_step_feat *m = &f->dec[1];
+    double mem = (m->mem_w_ms + m->mem_kv_ms) / b->bw_eff, comp = m->comp_ms / b->mfu;
+    double tot = t->step[1] > 0 ? t->step[1] : 1;
+
+    if (!f->has_decode) {               /* prefill / encoder only */
+        double c = f->pre_lin_ms / b->mfu + f->pre_attn_ms / (b->mfu * b->attn_eff);
+        double fl = f->pre_floor_ms / b->bw_eff;
+        e->share_compute = c >= fl ? 100 : 0;
+        e->share_weights = c >= fl ? 0 : 100;
+        e->regime = c >= fl ? RL_REG_COMPUTE : RL_REG_BANDWIDTH;
+        return;
+    }
+    if (comp > mem) e->share_compute = 100 * comp / tot;
+    else if (mem > 0) {
+        e->share_weights = 100 * m->mem_w_ms / b->bw_eff / tot;
+        e->share_kv = 100 * m->mem_kv_ms / b->bw_eff / tot;
+    }
+    e->share_comm = 100 * m->comm_ms / tot;
+    e->share_offload = 100 * m->off_ms / b->bw_eff / tot;
+    e->share_overhead = 100 - e->share_compute - e->share_weights - e->share_kv -
+                        e->share_comm - e->share_offload;
+    if (e->share_overhead < 0) e->share_overhead = 0;
+    {
+        double v[] = { e->share_compute, e->share_weights, e->share_kv, e->share_comm,
+                       e->share_overhead, e->share_offload };
+        int r[] = { RL_REG_COMPUTE, RL_REG_BANDWIDTH, RL_REG_KV, RL_REG_COMM,
+                    RL_REG_OVERHEAD, RL_REG_OFFLOAD };
+        int best = 0;
+        for (int i = 1; i < 6; i++) if (v[i] > v[best]) best = i;
+        e->regime = r[best];
+        if (e->regime == RL_REG_BANDWIDTH && f->sram_spill) e->regime = RL_REG_SRAM_SPILL;
+    }
+}
+
+static rl_range spread(double p50, double sigma, int inverse_time)
+{
+    rl_range r;
+    (void)inverse_time;
+    r.p50 = p50;
+    r.p10 = p50 * exp(-Z90 * sigma);
+    r.p90 = p50 * exp(Z90 * sigma);
+    return r;
+}
+
+static void explain(const rl_config *c, const rl_backend *b, const rl_features *f,
+                    const times *t, rl_estimate *e, const char *split_note)
+{
+    const rl_memory *m = &e->mem;
+    const rl_mem_tier *tier = rl_hw_main_tier(c->hw);
+
+    note(e->explanations, &e->n_explanations,
+         "%s weights need %.1f GiB per device, KV cache %.2f GiB for %ld tokens x %d "
+         "sequences; each device holds %.1f GiB usable",
+         c->quant->id, m->weights, m->kv_cache,
+         (long)(c->context_cap > 0 ? c->context_cap : c->prompt + c->output),
+         c->concurrency, m->device_capacity);
+    if (e->feasibility == RL_INSUFFICIENT_MEMORY)
+        note(e->explanations, &e->n_explanations,
+             "does not fit: %.1f GiB needed per device > %.1f GiB usable%s",
+             m->device_peak, m->device_capacity,
+             c->offload_layers > 0 ? " (or host RAM too small for the offloaded layers)" : "");
+    else if (e->feasibility == RL_WITH_OFFLOAD)
+        note(e->explanations, &e->n_explanations,
+             "%d of %d layers run from host RAM (%.1f GiB)", c->offload_layers,
+             c->model->layers, m->host_peak);
+    if (f->has_decode)
+        note(e->explanations, &e->n_explanations,
+             "decode step %.2f ms at mid-output context: %s (%.0f%% weights, %.0f%% KV, "
+             "%.0f%% compute, %.0f%% overhead)", t->step[1], rl_regime_name(e->regime),
+             e->share_weights, e->share_kv, e->share_compute, e->share_overhead);
+    if (f->has_prefill)
+        note(e->explanations, &e->n_explanations,
+             "prefill of %ld tokens %.1f ms at %.0f%% of the %.0f TFLOP/s %s peak",
+             (long)c->prompt, t->prefill, b->mfu * 100, matmul_peak(c),
+             rl_compute_kind_name(c->quant->compute));
+    if (split_note && split_note[0])
+        note(e->assumptions, &e->n_assumptions, "%s", split_note);
+    note(e->assumptions, &e->n_assumptions,
+         "%s on %s: bandwidth efficiency %.2f, MFU %.2f, %.1f us/layer (%s, %d points)",
+         c->rt->id, b->match, b->bw_eff, b->mfu, b->layer_us,
+         b->fitted_points > 0 ? "fitted by ridgeline calibrate" : "prior, not fitted",
+         b->fitted_points);
+    note(e->assumptions, &e->n_assumptions, "memory: %s %.0f GiB at %.0f GB/s per device%s",
+         tier->tier, tier->capacity_gib, tier->bandwidth_gbps,
+         c->hw->usable_fraction < 1 ? " (only part usable by the GPU)" : "");
+    if (c->rt->kv_reserve_frac > 0)
+        note(e->assumptions, &e->n_assumptions,
+             "%s may use %.0f%% of device memory (its memory-utilisation setting)",
+             c->rt->id, c->rt->kv_reserve_frac * 100);
+    if (c->hw->tdp_w <= 0)
+        note(e->assumptions, &e->n_assumptions, "no TDP in the profile: power not estimated");
+    if (c->hw->host_ram_gib <= 0 && c->offload_layers > 0)
+        note(e->assumptions, &e->n_assumptions, "host RAM size unknown: assumed sufficient");
+    if (c->concurrency > 1)
+        note(e->assumptions, &e->n_assumptions,
+             "TTFT includes queueing behind other prompts at this concurrency");
+}
+
+int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
+{
+    rl_config c;
+    rl_features f;
+    const rl_backend *b;
+    times t;
+    wbytes w;
+    char split_note[RL_NOTE_LEN];
+    double pw, temp, dev_count;
+    int rc;
+
+    if ((rc = rl_config_normalise(cin, &c, split_note, sizeof split_note, err)))
+        return rc;
+    memset(e, 0, sizeof *e);
+    memory(&c, &e->mem, &w);
+    if (rl_fle(e->mem.device_peak, e->mem.device_capacity) &&
+        (c.offload_layers == 0 || c.hw->host_ram_gib <= 0 ||
+         rl_fle(e->mem.host_peak, c.hw->host_ram_gib)))
+        e->feasibility = c.offload_layers > 0 ? RL_WITH_OFFLOAD : RL_IN_VRAM;
+    else
+        e->feasibility = RL_INSUFFICIENT_MEMORY;
+
+    b = rl_runtime_backend(c.rt, c.hw);
+    features_scaled(&c, 1.0, &f);
+    run_times(&f, b, &t);
+
+    /* Power and the thermal steady state; throttle compute if hot. */
+    dev_count = c.tp * c.pp;
+    pw = device_power(c.hw, t.busy);
+    temp = c.ambient_c > 0 ? c.ambient_c : c.hw->ambient_c;
+    if (c.hw->c_per_w > 0 && pw > 0) {
+        double amb = temp, tmax = c.hw->max_c;
+        temp = amb + pw * c.hw->c_per_w;
+        if (temp > tmax) {
+            double allowed = (tmax - amb) / c.hw->c_per_w;
+            double scale = pw > c.hw->idle_w ? (allowed - c.hw->idle_w) / (pw - c.hw->idle_w) : 1;
+            scale = fmax(0.05, fmin(1.0, scale));
+            features_scaled(&c, scale, &f);
+            run_times(&f, b, &t);
+            note(e->explanations, &e->n_explanations,
+                 "thermal: %.0f W would reach %.0f C at %.0f C ambient (max %.0f C); "
+                 "compute clock capped at %.0f%%", pw, temp, amb, tmax, scale * 100);
+            pw = fmax(allowed, c.hw->idle_w);
+            temp = amb + pw * c.hw->c_per_w;
+        }
+    }
+    e->power_w = pw * dev_count;
+    e->temp_c = temp;
+
+    if (f.has_decode) {
+        double tok = 1000.0 / t.step_avg;
+        e->decode_tok_s = spread(tok, b->sigma_decode, 1);
+        e->decode_tok_s_total = spread(tok * c.concurrency, b->sigma_decode, 1);
+        e->tpot_ms.p50 = t.step_avg;
+        e->tpot_ms.p95 = t.step_avg * exp(Z95 * b->sigma_decode);
+    }
+    if (f.has_prefill && t.prefill > 0) {
+        double P = c.model->kind == RL_ENCODER ? (c.model->input_tokens > 0 ? c.model->input_tokens : 1)
+                                               : (double)c.prompt;
+        e->prefill_tok_s = spread(P / t.prefill * 1000.0, b->sigma_prefill, 1);
+    }
+    {
+        /* TTFT: the prompt's prefill (or the first step when there is no
+         * prompt) plus queueing behind the other sequences' prefills,
+         * weighted by the share of time the device spends prefilling. */
+        double first = f.has_prefill ? t.prefill : t.step[0];
+        double B = c.concurrency, N = (double)c.output;
+        double rho = first / (first + N * (f.has_decode ? t.step_avg : 0) + 1e-12);
+        double q50 = (B - 1) / 2 * first * rho, q95 = 0.95 * (B - 1) * first * rho;
+        e->ttft_ms.p50 = first + q50;
+        e->ttft_ms.p95 = (first + q95) * exp(Z95 * b->sigma_ttft);
+        e->e2e_latency_ms.p50 = e->ttft_ms.p50 + N * e->tpot_ms.p50;
+        e->e2e_latency_ms.p95 = e->ttft_ms.p95 + N * e->tpot_ms.p95;
+    }
+    shares(&f, b, &t, e);
+    if (e->share_kv > 0 && e->share_kv > e->share_weights)
+        note(e->bottlenecks, &e->n_bottlenecks, "KV cache reads (%.0f%% of each step)", e->share_kv);
+    if (e->share_weights >= 30)
+        note(e->bottlenecks, &e->n_bottlenecks, "weight reads from %s (%.0f%% of each step)",
+             f.sram_spill ? "memory beyond SRAM" : rl_hw_main_tier(c.hw)->tier, e->share_weights);
+    if (e->share_compute >= 30)
+        note(e->bottlenecks, &e->n_bottlenecks, "tensor compute (%.0f%% of each step)", e->share_compute);
+    if (e->share_overhead >= 30)
+        note(e->bottlenecks, &e->n_bottlenecks, "per-step overheads (%.0f%%)", e->share_overhead);
+    if (e->share_comm >= 15)
+        note(e->bottlenecks, &e->n_bottlenecks, "device-to-device communication (%.0f%%)", e->share_comm);
+    if (e->share_offload >= 15)
+        note(e->bottlenecks, &e->n_bottlenecks, "host-memory reads for offloaded layers (%.0f%%)",
+             e->share_offload);
+    if (e->feasibility == RL_INSUFFICIENT_MEMORY)
+        note(e->bottlenecks, &e->n_bottlenecks, "device memory capacity");
+    explain(&c, b, &f, &t, e, split_note);
+    return RL_OK;
+}

@@ -1,0 +1,61 @@
+/*
+ * estimate_int.h -- the estimator's raw physical features, shared by
+ * estimate.c (which turns them into times with a runtime's backend
+ * parameters) and calibrate.c (which fits those parameters to
+ * measurements).  Internal to model/: nothing outside includes it.
+ *
+ * Every feature is a time at 100% efficiency (bytes / peak bandwidth,
+ * FLOPs / peak compute), in milliseconds, so that
+ *
+ *   decode step  = max(mem_ms / bw_eff, comp_ms / mfu)
+ *                  + layers * layer_us / 1000 + step_ms + comm_ms
+ *                  + off_ms / bw_eff
+ *   prefill      = max(lin_ms / mfu + attn_ms / (mfu * attn_eff),
+ *                      floor_ms / bw_eff) * pipeline + prefill_ms + comm_ms
+ *
+ * is linear in (1/bw_eff, layer_us, step_ms) and in (1/mfu,
+ * 1/(mfu*attn_eff), prefill_ms) wherever the max() is decided -- which is
+ * what lets `ridgeline calibrate` fit them by least squares.
+ */
+#ifndef RL_ESTIMATE_INT_H
+#define RL_ESTIMATE_INT_H
+
+#include "estimate.h"
+
+#define RL_DEC_POINTS 3     /* Simpson over the context range of the output */
+
+typedef struct rl_step_feat {
+    double mem_w_ms;        /* weight bytes read per step / bandwidth */
+    double mem_kv_ms;       /* KV bytes read per step / bandwidth */
+    double comp_ms;         /* FLOPs per step / peak (thermal cap applied) */
+    double comm_ms;         /* TP all-reduces + PP hops per step */
+    double off_ms;          /* offloaded layers read from host per step */
+    double layers;          /* layers executed in sequence per step */
+    double pipe_div;        /* PP micro-batching divisor (1 = none) */
+} rl_step_feat;
+
+typedef struct rl_features {
+    int has_decode, has_prefill;
+    rl_step_feat dec[RL_DEC_POINTS];
+    double dec_w[RL_DEC_POINTS];    /* quadrature weights, sum 1 */
+    double pre_lin_ms;      /* linear-layer FLOPs of the prompt / peak */
+    double pre_attn_ms;     /* attention FLOPs of the prompt / peak */
+    double pre_floor_ms;    /* weight reads during prefill / bandwidth */
+    double pre_pipe;        /* PP bubble factor (>= 1) */
+    double pre_comm_ms;     /* TP all-reduces during prefill */
+    double thermal_scale;   /* compute clock scale from thermal/power cap */
+    int tp, pp, concurrency;
+    double sram_spill;      /* 1 when the working set overflows SRAM */
+} rl_features;
+
+/* Fill the features of a validated configuration (rl_estimate_run calls
+ * this after normalising tp/pp).  Memory must already be computed:
+ * `mem` gives the per-device weights and KV in GiB. */
+void rl_features_compute(const rl_config *c, const rl_memory *mem,
+                         rl_features *f);
+
+/* Decode step time (ms) and prefill time (ms) from features + backend. */
+double rl_decode_step_ms(const rl_step_feat *s, const rl_backend *b);
+double rl_prefill_ms(const rl_features *f, const rl_backend *b);
+
+#endif
