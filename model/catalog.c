@@ -199,6 +199,7 @@ static int backend_from_setting(const config_setting_t *s, const char *file,
         { "bw_eff", 0.01, 1.0, &b->bw_eff }, { "layer_us", 0, 1e5, &b->layer_us },
         { "step_ms", 0, 1e4, &b->step_ms }, { "mfu", 0.001, 1.0, &b->mfu },
         { "attn_eff", 0.001, 10.0, &b->attn_eff }, { "prefill_ms", 0, 1e5, &b->prefill_ms },
+        { "kv_eff", 0.05, 2.0, &b->kv_eff }, { "dequant_eff", 0.05, 2.0, &b->dequant_eff },
         { "sigma_decode", 0, 3, &b->sigma_decode },
         { "sigma_prefill", 0, 3, &b->sigma_prefill },
         { "sigma_ttft", 0, 3, &b->sigma_ttft },
@@ -206,7 +207,7 @@ static int backend_from_setting(const config_setting_t *s, const char *file,
     int rc;
 
     memset(b, 0, sizeof *b);
-    b->bw_eff = 0.7; b->mfu = 0.4; b->attn_eff = 0.5;
+    b->bw_eff = 0.7; b->mfu = 0.4; b->attn_eff = 0.5; b->kv_eff = 1.0; b->dequant_eff = 1.0;
     b->sigma_decode = b->sigma_prefill = b->sigma_ttft = 0.2;
     if (!config_setting_is_group(s))
         return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
@@ -271,9 +272,12 @@ static int runtime_from_setting(const config_setting_t *s, const char *file,
         (rc = rl_cfg_num(s, "kv_reserve_frac", 0, 1, &r->kv_reserve_frac, file, err)) ||
         (rc = rl_cfg_num(s, "kv_frag", 0, 1, &r->kv_frag, file, err)) ||
         (rc = rl_cfg_num(s, "act_tokens", 1, 1e7, &r->act_tokens, file, err)) ||
+        (rc = rl_cfg_num(s, "batch_tokens", 1, 1e7, &r->batch_tokens, file, err)) ||
+        (rc = rl_cfg_bool(s, "kv_reserve_of_free", &r->kv_reserve_of_free, file, err)) ||
         (rc = backends_from_setting(s, file, r, err)))
         return rc;
     if (!r->name[0]) snprintf(r->name, sizeof r->name, "%s", r->id);
+    if (r->batch_tokens < r->act_tokens) r->batch_tokens = r->act_tokens;
     return RL_OK;
 }
 
@@ -401,7 +405,7 @@ static int pick_dir(char *dir, size_t n)
     return 0;
 }
 
-rl_catalog *rl_catalog_open(const char *dir, rl_err *err)
+static rl_catalog *open_catalog(const char *dir, int with_calibration, rl_err *err)
 {
     rl_catalog *c = calloc(1, sizeof *c);
     int rc;
@@ -413,11 +417,22 @@ rl_catalog *rl_catalog_open(const char *dir, rl_err *err)
         (rc = load_file(c, "hardware.cfg", fill_hw, 0, err)) ||
         (rc = load_file(c, "quant.cfg", fill_quant, 0, err)) ||
         (rc = load_file(c, "runtimes.cfg", fill_rt, 0, err)) ||
-        (rc = load_file(c, "calibration.cfg", fill_calibration, 1, err))) {
+        (with_calibration &&
+         (rc = load_file(c, "calibration.cfg", fill_calibration, 1, err)))) {
         rl_catalog_free(c);
         return NULL;
     }
     return c;
+}
+
+rl_catalog *rl_catalog_open(const char *dir, rl_err *err)
+{
+    return open_catalog(dir, 1, err);
+}
+
+rl_catalog *rl_catalog_open_priors(const char *dir, rl_err *err)
+{
+    return open_catalog(dir, 0, err);
 }
 
 void rl_catalog_free(rl_catalog *c)

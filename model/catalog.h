@@ -54,6 +54,10 @@ typedef struct rl_backend {
     double mfu;                 /* prefill: achieved / peak matmul throughput */
     double attn_eff;            /* prefill: attention efficiency relative to mfu */
     double prefill_ms;          /* prefill: fixed time per prompt */
+    double kv_eff;              /* decode: KV-read bandwidth relative to bw_eff
+                                   (attention kernels stream less well than GEMV) */
+    double dequant_eff;         /* prefill: matmul efficiency of weight-only
+                                   quantised formats relative to fp16 (dequant) */
     double sigma_decode;        /* log-space residual sd for p10/p90 */
     double sigma_prefill;
     double sigma_ttft;
@@ -85,6 +89,10 @@ typedef struct rl_runtime {
     double kv_frag;             /* paging fragmentation overhead (fraction) */
     double act_tokens;          /* activation workspace sized for this many
                                    tokens (micro-batch / n_ubatch) */
+    double batch_tokens;        /* tokens submitted together (n_batch); PP can
+                                   overlap micro-batches only within one */
+    int kv_reserve_of_free;     /* 1: kv_reserve_frac is a share of the memory
+                                   left after weights (TensorRT-LLM), 0: of all */
     int n_backends;
     rl_backend backends[RL_MAX_BACKENDS]; /* most specific first */
 } rl_runtime;
@@ -96,6 +104,10 @@ typedef struct rl_catalog rl_catalog;   /* opaque */
  * <exe dir>/../share/ridgeline/catalog.  Returns NULL and fills err on
  * failure (missing file RL_EIO, bad content RL_EINPUT with file:line). */
 rl_catalog *rl_catalog_open(const char *dir, rl_err *err);
+
+/* Same, but without calibration.cfg: every backend at its documented
+ * prior (what `ridgeline calibrate` and `validate` start from). */
+rl_catalog *rl_catalog_open_priors(const char *dir, rl_err *err);
 void rl_catalog_free(rl_catalog *c);          /* NULL is a no-op */
 
 /* Replace runtimes' backend parameters with those of a calibration file

@@ -107,6 +107,15 @@ int rl_config_normalise(const rl_config *in, rl_config *o, char *msg,
 /* Weight bytes by role for the whole model. */
 typedef struct wbytes { double embed, lm_head, body, experts, experts_active, total; } wbytes;
 
+double rl_weight_bytes(const rl_arch *a, const rl_quant *q)
+{
+    rl_params p;
+    rl_arch_params(a, &p);
+    return p.embed * q->embed_bits / 8 + p.lm_head * q->lm_head_bits / 8 +
+           (p.attn + p.ffn_dense + p.router + p.ffn_experts) * q->bits_per_weight / 8 +
+           p.norms * q->norm_bits / 8;
+}
+
 static void weight_bytes(const rl_config *c, wbytes *w)
 {
     rl_params p;
@@ -181,8 +190,15 @@ static void memory(const rl_config *c, rl_memory *m, wbytes *w)
                       (double)a->vocab * 4 * c->concurrency) / GIB;
     m->runtime_overhead = c->rt->ctx_overhead_gib + m->kv_cache * c->rt->kv_frag;
     m->device_peak = m->weights + m->kv_cache + m->activations + m->runtime_overhead;
-    m->device_capacity = t->capacity_gib * c->hw->usable_fraction *
-                         (c->rt->kv_reserve_frac > 0 ? c->rt->kv_reserve_frac : 1.0);
+    m->device_capacity = t->capacity_gib * c->hw->usable_fraction;
+    if (c->rt->kv_reserve_frac > 0 && c->rt->kv_reserve_of_free) {
+        /* the KV pool may take this share of what the rest leaves free */
+        double rest = m->weights + m->activations + m->runtime_overhead;
+        if (m->device_capacity > rest)
+            m->device_capacity = rest + (m->device_capacity - rest) * c->rt->kv_reserve_frac;
+    } else if (c->rt->kv_reserve_frac > 0) {
+        m->device_capacity *= c->rt->kv_reserve_frac;
+    }
     m->host_peak = ((w->body + w->experts) * (1 - on_frac) + kv * (1 - on_frac) +
                     w->embed * (1 - host_embed)) / GIB;
 }
@@ -305,6 +321,7 @@ static void features_scaled(const rl_config *c, double thermal, rl_features *f)
         f->pre_lin_ms = lin / c->tp / peak * 1e3;
         f->pre_attn_ms = attn / c->tp / peak * 1e3;
     }
+    f->dequant = c->quant->weight_only && c->quant->bits_per_weight < 16;
     micro = c->rt->act_tokens > 0 ? c->rt->act_tokens : 512;
     ubatches = ceil(fmax(P, 1) / micro);
     {
@@ -312,16 +329,22 @@ static void features_scaled(const rl_config *c, double thermal, rl_features *f)
         double wall = (w.body + w.experts + w.lm_head) / c->tp;
         f->pre_floor_ms = ubatches * stream_ms(c->hw, wall, wall / c->pp, &spill);
     }
-    /* GPipe bubble: pp stages, m micro-batches: total = serial x
-     * (m + pp - 1) / (m x pp); one micro-batch gains nothing. */
-    f->pre_pipe = c->pp > 1 ? (ubatches + c->pp - 1) / (ubatches * c->pp) : 1;
+    /* GPipe bubble: pp stages, m micro-batches in flight: total = serial x
+     * (m + pp - 1) / (m x pp); one micro-batch gains nothing.  Micro-batches
+     * overlap only within one submitted batch (n_batch tokens). */
+    if (c->pp > 1) {
+        double m = fmin(ubatches, ceil(fmax(c->rt->batch_tokens, micro) / micro));
+        f->pre_pipe = (m + c->pp - 1) / (m * c->pp);
+    } else {
+        f->pre_pipe = 1;
+    }
     f->pre_comm_ms = a->layers * 2 * allreduce_ms(c, P * a->hidden * 2.0) +
                      (c->pp - 1) * ubatches * c->hw->link_latency_us * 1e-3;
 }
 
 double rl_decode_step_ms(const rl_step_feat *s, const rl_backend *b)
 {
-    double mem = (s->mem_w_ms + s->mem_kv_ms) / b->bw_eff;
+    double mem = (s->mem_w_ms + s->mem_kv_ms / b->kv_eff) / b->bw_eff;
     double comp = s->comp_ms / b->mfu;
     double t = fmax(mem, comp) + s->layers * b->layer_us * 1e-3 + b->step_ms +
                s->comm_ms + s->off_ms / b->bw_eff;
@@ -331,7 +354,8 @@ double rl_decode_step_ms(const rl_step_feat *s, const rl_backend *b)
 
 double rl_prefill_ms(const rl_features *f, const rl_backend *b)
 {
-    double comp = f->pre_lin_ms / b->mfu + f->pre_attn_ms / (b->mfu * b->attn_eff);
+    double comp = f->pre_lin_ms / (b->mfu * (f->dequant ? b->dequant_eff : 1.0)) +
+                  f->pre_attn_ms / (b->mfu * b->attn_eff);
     return fmax(comp, f->pre_floor_ms / b->bw_eff) * f->pre_pipe + b->prefill_ms +
            f->pre_comm_ms;
 }
@@ -567,4 +591,52 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
         note(e->bottlenecks, &e->n_bottlenecks, "device memory capacity");
     explain(&c, b, &f, &t, e, split_note);
     return RL_OK;
+}
+
+double rl_offline_throughput(const rl_config *c, int batch, int inflight)
+{
+    rl_config x = *c;
+    rl_estimate e;
+    double pre_ms, total_ms;
+
+    if (batch < 1 || c->output <= 0) return 0;
+    x.concurrency = batch;
+    if (inflight) {
+        rl_config n;
+        rl_features f;
+        const rl_backend *b;
+        double N = (double)c->output, step = 0, pre;
+        if (rl_config_normalise(&x, &n, NULL, 0, NULL) != RL_OK) return 0;
+        features_scaled(&n, 1.0, &f);
+        b = rl_runtime_backend(n.rt, n.hw);
+        pre = f.pre_lin_ms / (b->mfu * (f.dequant ? b->dequant_eff : 1.0)) +
+              f.pre_attn_ms / (b->mfu * b->attn_eff);
+        for (int i = 0; i < RL_DEC_POINTS; i++) {
+            rl_step_feat s = f.dec[i];
+            s.comp_ms += pre * b->mfu * batch / N;   /* prefill share, at decode's mfu */
+            step += f.dec_w[i] * rl_decode_step_ms(&s, b);
+        }
+        return step > 0 ? batch / step * 1000.0 : 0;
+    }
+    if (rl_estimate_run(&x, &e, NULL) != RL_OK || e.tpot_ms.p50 <= 0) return 0;
+    pre_ms = (c->prompt > 0 && e.prefill_tok_s.p50 > 0)
+           ? (double)c->prompt / e.prefill_tok_s.p50 * 1000.0 : 0;
+    total_ms = batch * pre_ms + (double)c->output * e.tpot_ms.p50;
+    return total_ms > 0 ? batch * (double)c->output / total_ms * 1000.0 : 0;
+}
+
+int rl_max_concurrency(const rl_config *c, int limit)
+{
+    rl_config x = *c;
+    rl_estimate e;
+    int lo = 0, hi = limit;
+
+    /* feasibility is monotone in concurrency: bisect */
+    while (lo < hi) {
+        int mid = lo + (hi - lo + 1) / 2;
+        x.concurrency = mid;
+        if (rl_estimate_run(&x, &e, NULL) == RL_OK && e.feasibility == RL_IN_VRAM) lo = mid;
+        else hi = mid - 1;
+    }
+    return lo;
 }

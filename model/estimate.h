@@ -98,6 +98,22 @@ int rl_estimate_run(const rl_config *c, rl_estimate *out, rl_err *err);
 int rl_config_normalise(const rl_config *in, rl_config *out, char *note,
                         size_t note_len, rl_err *err);
 
+/* Total weight bytes of a model stored in a quant format (all roles:
+ * embeddings and lm_head at the format's own precision for them). */
+double rl_weight_bytes(const rl_arch *a, const rl_quant *q);
+
+/* Offline throughput: `batch` sequences of prompt+output fed at infinite
+ * rate; output tokens per second over the whole run, prefill included.
+ * static (inflight = 0): batch x output / (batch x prefill + output x step);
+ * in-flight (1): every decode step also carries batch/output prompts'
+ * worth of prefill compute, which hides under memory-bound decode.
+ * Returns 0 when the configuration is malformed. */
+double rl_offline_throughput(const rl_config *c, int batch, int inflight);
+
+/* Largest concurrency (<= limit) whose KV for prompt+output fits device
+ * memory under this configuration; 0 when not even one sequence fits. */
+int rl_max_concurrency(const rl_config *c, int limit);
+
 const char *rl_feasibility_name(int f);   /* "in_vram" ... */
 const char *rl_regime_name(int r);        /* "compute-bound" ... */
 

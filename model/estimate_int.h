@@ -7,10 +7,10 @@
  * Every feature is a time at 100% efficiency (bytes / peak bandwidth,
  * FLOPs / peak compute), in milliseconds, so that
  *
- *   decode step  = max(mem_ms / bw_eff, comp_ms / mfu)
+ *   decode step  = max((w_ms + kv_ms / kv_eff) / bw_eff, comp_ms / mfu)
  *                  + layers * layer_us / 1000 + step_ms + comm_ms
  *                  + off_ms / bw_eff
- *   prefill      = max(lin_ms / mfu + attn_ms / (mfu * attn_eff),
+ *   prefill      = max(lin_ms / (mfu [* dequant_eff]) + attn_ms / (mfu * attn_eff),
  *                      floor_ms / bw_eff) * pipeline + prefill_ms + comm_ms
  *
  * is linear in (1/bw_eff, layer_us, step_ms) and in (1/mfu,
@@ -43,6 +43,7 @@ typedef struct rl_features {
     double pre_floor_ms;    /* weight reads during prefill / bandwidth */
     double pre_pipe;        /* PP bubble factor (>= 1) */
     double pre_comm_ms;     /* TP all-reduces during prefill */
+    int dequant;            /* 1: weight-only quantised matmuls (dequant_eff) */
     double thermal_scale;   /* compute clock scale from thermal/power cap */
     int tp, pp, concurrency;
     double sram_spill;      /* 1 when the working set overflows SRAM */

@@ -1,0 +1,219 @@
+/*
+ * cmd_validate.c -- `ridgeline calibrate` and `ridgeline validate`.
+ *
+ * calibrate: fit every runtime backend that has measurements and write
+ *            the catalog's calibration.cfg (or --out FILE).
+ * validate:  for each device in the data, refit WITHOUT that device and
+ *            predict its rows; print median and mean absolute % error per
+ *            metric against the launch gates.  --in-sample shows the
+ *            training fit instead (not a generalisation figure).
+ */
+#include "cli.h"
+#include "calibrate.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef RL_SOURCE_DIR_CLI
+#define RL_DEFAULT_DATA "../shared/data/benchmarks"
+#endif
+
+typedef struct vopts {
+    const char *data, *catalog, *out;
+    int in_sample, json, verbose;
+} vopts;
+
+static int parse(int argc, char **argv, vopts *o, const char *usage, rl_err *err)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        int r;
+        if (strcmp(argv[i], "--help") == 0) { fputs(usage, stdout); return -1; }
+        if (strcmp(argv[i], "--json") == 0) { o->json = 1; continue; }
+        if (strcmp(argv[i], "--in-sample") == 0) { o->in_sample = 1; continue; }
+        if (strcmp(argv[i], "--verbose") == 0) { o->verbose = 1; continue; }
+        if ((r = rl_arg_value(argc, argv, &i, "--data", &v, err)) < 0) return RL_EINPUT;
+        if (r) { o->data = v; continue; }
+        if ((r = rl_arg_value(argc, argv, &i, "--catalog", &v, err)) < 0) return RL_EINPUT;
+        if (r) { o->catalog = v; continue; }
+        if ((r = rl_arg_value(argc, argv, &i, "--out", &v, err)) < 0) return RL_EINPUT;
+        if (r) { o->out = v; continue; }
+        return rl_err_set(err, RL_EINPUT, NULL, 0, "unknown option '%s'", argv[i]);
+    }
+    return RL_OK;
+}
+
+static int open_all(const vopts *o, rl_catalog **cat, rl_meas_set *s, rl_err *err)
+{
+    if (!(*cat = rl_catalog_open_priors(o->catalog, err))) return err->code;
+    if (rl_meas_load(o->data, *cat, s, err)) {
+        rl_catalog_free(*cat);
+        *cat = NULL;
+        return err->code;
+    }
+    return RL_OK;
+}
+
+static const char cal_usage[] =
+"usage: ridgeline calibrate [--data DIR] [--catalog DIR] [--out FILE]\n"
+"  Fit each runtime backend's bw_eff, layer_us, step_ms, mfu, attn_eff and\n"
+"  prefill_ms to the measurements in DIR (default " RL_DEFAULT_DATA ")\n"
+"  and write them to FILE (default: the catalog's calibration.cfg).\n";
+
+int rl_cmd_calibrate(int argc, char **argv)
+{
+    vopts o = { .data = RL_DEFAULT_DATA };
+    rl_err err;
+    rl_catalog *cat = NULL;
+    rl_meas_set s;
+    char out[4200], cmd[1024];
+    int rc, groups;
+
+    rl_err_clear(&err);
+    if ((rc = parse(argc, argv, &o, cal_usage, &err))) return rc < 0 ? RL_OK : rl_fail(&err);
+    if ((rc = open_all(&o, &cat, &s, &err))) return rl_fail(&err);
+    groups = rl_calibrate_fit(cat, &s, NULL);
+    if (o.out) snprintf(out, sizeof out, "%s", o.out);
+    else snprintf(out, sizeof out, "%s/calibration.cfg", rl_catalog_dir(cat));
+    snprintf(cmd, sizeof cmd, "ridgeline calibrate --data %s (%d rows, %d skipped, %d suspect)",
+             o.data, s.n, s.skipped, s.suspect);
+    rc = rl_calibration_write(cat, out, cmd, &err);
+    if (rc == RL_OK)
+        fprintf(stderr, "calibrate: %d rows, %d backend groups fitted -> %s\n", s.n, groups, out);
+    else
+        rl_fail(&err);
+    rl_meas_free(&s);
+    rl_catalog_free(cat);
+    return rc;
+}
+
+/* ------------------------------------------------------------- validate */
+
+typedef struct result { int row; double err_pct; } result;
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    if (n == 0) return NAN;
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static const char val_usage[] =
+"usage: ridgeline validate [--data DIR] [--catalog DIR] [--in-sample] [--verbose] [--json]\n"
+"  Hold out each device in turn: fit on the others, predict its rows, and\n"
+"  print median / mean absolute % error per metric against the launch gates\n"
+"  (decode <= 10%, prefill <= 15%, TTFT <= 15%, weight memory <= 2%).\n"
+"  Exit 0 when every gate passes, 1 when one fails.\n";
+
+int rl_cmd_validate(int argc, char **argv)
+{
+    vopts o = { .data = RL_DEFAULT_DATA };
+    static const double gate[RL_M_N] = { 10, 15, 15, 0, 2, 0 };
+    rl_err err;
+    rl_catalog *cat = NULL;
+    rl_meas_set s;
+    rl_runtime *saved = NULL;
+    double *errs = NULL;
+    char devs[64][64];
+    int ndev = 0, nrt, rc, failed = 0;
+
+    rl_err_clear(&err);
+    if ((rc = parse(argc, argv, &o, val_usage, &err))) return rc < 0 ? RL_OK : rl_fail(&err);
+    if ((rc = open_all(&o, &cat, &s, &err))) return rl_fail(&err);
+    nrt = rl_catalog_count(cat, RL_CAT_RUNTIME);
+    saved = malloc(sizeof *saved * (size_t)nrt);
+    errs = malloc(sizeof *errs * (size_t)(s.n > 0 ? s.n : 1));
+    if (!saved || !errs) { rc = RL_EIO; goto out; }
+    for (int i = 0; i < nrt; i++) saved[i] = *rl_catalog_runtime_at(cat, i);
+    for (int i = 0; i < s.n; i++) {
+        int k;
+        errs[i] = NAN;
+        for (k = 0; k < ndev; k++) if (strcmp(devs[k], s.m[i].hw_id) == 0) break;
+        if (k == ndev && ndev < 64 && s.m[i].hw_id[0])
+            snprintf(devs[ndev++], sizeof devs[0], "%s", s.m[i].hw_id);
+    }
+    if (o.in_sample) rl_calibrate_fit(cat, &s, NULL);
+    for (int d = 0; d < ndev || (d == 0 && ndev == 0); d++) {
+        if (!o.in_sample) {
+            for (int i = 0; i < nrt; i++)
+                *rl_catalog_runtime_mut(cat, saved[i].id) = saved[i];
+            if (ndev) rl_calibrate_fit(cat, &s, devs[d]);
+        }
+        for (int i = 0; i < s.n; i++) {
+            const rl_meas *m = &s.m[i];
+            double p;
+            if (ndev && strcmp(m->hw_id, devs[d]) != 0 && m->hw_id[0]) continue;
+            if (!isnan(errs[i])) continue;
+            p = rl_meas_predict(m);
+            errs[i] = 100.0 * (p - m->value) / m->value;
+            if (o.verbose)
+                fprintf(stdout, "  line %4d %-7s %-16s %-14s %-9s %-18s dev %d b %4d p %5ld n %5ld: "
+                        "measured %10.4g predicted %10.4g (%+.1f%%)\n",
+                        m->line, m->source, m->hw_id[0] ? m->hw_id : "-", m->cfg.model->id,
+                        m->cfg.quant->id, m->cfg.rt->id, m->cfg.devices, m->batch,
+                        (long)m->cfg.prompt, (long)m->cfg.output, m->value, p, errs[i]);
+        }
+    }
+    {
+        cJSON *doc = cJSON_CreateObject(), *mets = cJSON_AddObjectToObject(doc, "metrics");
+        if (!o.json)
+            printf("%s: %d measurements (%d skipped: model/device/format not in the catalog; "
+                   "%d marked SUSPECT)\n%-18s %5s %10s %10s %10s %8s\n",
+                   o.in_sample ? "in-sample fit" : "devices held out one at a time",
+                   s.n, s.skipped, s.suspect, "metric", "n", "median|%|", "mean|%|",
+                   "bias %", "gate");
+        for (int k = 0; k < RL_M_N; k++) {
+            double *a = malloc(sizeof *a * (size_t)(s.n + 1)), *sg = malloc(sizeof *sg * (size_t)(s.n + 1));
+            double sum = 0, med, bias;
+            int n = 0;
+            if (!a || !sg) { free(a); free(sg); continue; }
+            for (int i = 0; i < s.n; i++)
+                if (s.m[i].metric == k && !isnan(errs[i])) {
+                    sg[n] = errs[i];
+                    a[n] = fabs(errs[i]);
+                    sum += a[n++];
+                }
+            if (n) {
+                med = median(a, n);
+                bias = median(sg, n);
+                int pass = gate[k] <= 0 || med <= gate[k];
+                if (!pass) failed = 1;
+                if (o.json) {
+                    cJSON *x = cJSON_AddObjectToObject(mets, rl_metric_name(k));
+                    cJSON_AddNumberToObject(x, "n", n);
+                    cJSON_AddNumberToObject(x, "median_abs_pct", round(med * 100) / 100);
+                    cJSON_AddNumberToObject(x, "mean_abs_pct", round(sum / n * 100) / 100);
+                    cJSON_AddNumberToObject(x, "median_signed_pct", round(bias * 100) / 100);
+                    if (gate[k] > 0) cJSON_AddNumberToObject(x, "gate_pct", gate[k]);
+                } else {
+                    char g[16] = "-";
+                    if (gate[k] > 0) snprintf(g, sizeof g, "%s%.0f%%", pass ? "ok <=" : "FAIL >", gate[k]);
+                    printf("%-18s %5d %10.2f %10.2f %+10.2f %8s\n", rl_metric_name(k), n, med,
+                           sum / n, bias, g);
+                }
+            }
+            free(a);
+            free(sg);
+        }
+        if (o.json) {
+            cJSON_AddBoolToObject(doc, "held_out", !o.in_sample);
+            cJSON_AddNumberToObject(doc, "measurements", s.n);
+            rl_json_print(stdout, doc, 1);
+        }
+        cJSON_Delete(doc);
+    }
+    rc = failed ? RL_EINFEASIBLE : RL_OK;
+out:
+    free(saved);
+    free(errs);
+    rl_meas_free(&s);
+    rl_catalog_free(cat);
+    return rc;
+}

@@ -1,0 +1,504 @@
+/*
+ * calibrate.c -- load public measurements, fit each runtime backend's
+ * efficiency and overhead parameters to them, and measure the model's
+ * error with whole devices held out.  See calibrate.h.
+ *
+ * The fit minimises, per (runtime, backend) group,
+ *     sum over rows (ln(predicted / measured))^2
+ *   + lambda * sum over parameters (ln(p / prior))^2
+ * by pattern search in log-parameter space.  Relative (log) error weighs
+ * a 3070 and an H100 alike; the prior term keeps parameters that the
+ * data cannot see (e.g. attention efficiency without long prompts) at
+ * their documented priors instead of letting them drift.
+ */
+#include "calibrate.h"
+#include "estimate_int.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GIB 1073741824.0
+#define MAX_FIELDS 16
+#define MAX_BATCH 2048          /* cap for "max (offline)" batches: the
+                                   largest max_batch_size trtllm-bench's
+                                   heuristics choose (TensorRT-LLM docs) */
+#define LAMBDA 0.02             /* prior weight (see file comment) */
+
+const char *rl_metric_name(int m)
+{
+    static const char *const n[RL_M_N] = {
+        "decode_tok_s", "prefill_tok_s", "ttft_ms", "throughput_tok_s", "weights_gib", "kv_gib"
+    };
+    return m >= 0 && m < RL_M_N ? n[m] : "?";
+}
+
+/* ------------------------------------------------------------------ CSV */
+
+/* Split one CSV record starting at *p (RFC 4180 quoting, may span lines).
+ * Fields are written NUL-terminated into buf.  Returns field count, or -1
+ * at end of input.  *lines counts newlines consumed. */
+static int csv_record(const char **p, char *buf, size_t bufn, char *fields[], int *lines)
+{
+    const char *s = *p;
+    size_t o = 0;
+    int nf = 0, q = 0;
+
+    if (!*s) return -1;
+    fields[nf++] = buf;
+    for (; *s; s++) {
+        char ch = *s;
+        if (q) {
+            if (ch == '"' && s[1] == '"') { ch = '"'; s++; }
+            else if (ch == '"') { q = 0; continue; }
+            else if (ch == '\n') (*lines)++;
+        } else if (ch == '"') { q = 1; continue; }
+        else if (ch == ',') {
+            if (o < bufn) buf[o++] = '\0';
+            if (nf < MAX_FIELDS) fields[nf++] = buf + o;
+            continue;
+        } else if (ch == '\n' || ch == '\r') {
+            if (ch == '\r' && s[1] == '\n') s++;
+            s++;
+            (*lines)++;
+            break;
+        }
+        if (o + 1 < bufn) buf[o++] = ch;
+    }
+    buf[o < bufn ? o : bufn - 1] = '\0';
+    *p = s;
+    return nf;
+}
+
+static char *slurp(const char *path, rl_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    char *b;
+    long n;
+
+    if (!f) { rl_err_set(err, RL_EIO, path, 0, "cannot open: %s", strerror(errno)); return NULL; }
+    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || n > 64L << 20 ||
+        fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        rl_err_set(err, RL_EINPUT, path, 0, "unreadable or larger than 64 MiB");
+        return NULL;
+    }
+    b = malloc((size_t)n + 1);
+    if (!b || fread(b, 1, (size_t)n, f) != (size_t)n) {
+        free(b);
+        fclose(f);
+        rl_err_set(err, RL_EIO, path, 0, "cannot read");
+        return NULL;
+    }
+    b[n] = '\0';
+    fclose(f);
+    return b;
+}
+
+/* ------------------------------------------------------------- mapping */
+
+static void lower(char *d, const char *s, size_t n)
+{
+    size_t i = 0;
+    for (; s[i] && i + 1 < n; i++) d[i] = (char)tolower((unsigned char)s[i]);
+    d[i] = '\0';
+}
+
+static const char *model_id(const char *name, char *buf, size_t n)
+{
+    if (strcmp(name, "Mistral-7B") == 0) return "mistral-7b-v0.1";   /* models.csv: v0.1 dims */
+    lower(buf, name, n);
+    return buf;
+}
+
+/* Quant column: first token ("Q4_K_M", "FP8 (weights+KV...)", "GPTQ 4-bit"). */
+static const char *quant_id(const char *col, char *buf, size_t n)
+{
+    size_t i = 0;
+    while (col[i] && col[i] != ' ' && col[i] != '(' && i + 1 < n) {
+        buf[i] = (char)tolower((unsigned char)col[i]);
+        i++;
+    }
+    buf[i] = '\0';
+    if (strcmp(buf, "f16") == 0) return "fp16";
+    if (strcmp(buf, "gptq") == 0) return "gptq-int4";
+    if (strcmp(buf, "awq") == 0) return "awq-int4";
+    return buf;
+}
+
+static const char *runtime_id(const char *col)
+{
+    static const struct { const char *prefix, *id; } map[] = {
+        { "llama.cpp", "llama.cpp" }, { "TensorRT-LLM", "tensorrt-llm" },
+        { "MLC LLM", "mlc-llm" }, { "ExLlamaV2", "exllamav2" }, { "vLLM", "vllm" },
+    };
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+        if (strncmp(col, map[i].prefix, strlen(map[i].prefix)) == 0) return map[i].id;
+    return NULL;
+}
+
+/* hardware.csv ids that differ from the catalog's */
+static const char *hw_alias(const char *csv_id)
+{
+    static const struct { const char *csv, *cat; } map[] = {
+        { "a100-pcie-80g", "a100-80g-pcie" }, { "m1-max-32c-64g", "m1-max" },
+        { "m2-ultra-76c-192g", "m2-ultra" },
+    };
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+        if (strcmp(csv_id, map[i].csv) == 0) return map[i].cat;
+    return csv_id;
+}
+
+typedef struct hwname { char name[128], id[64]; } hwname;
+
+static int load_hw_names(const char *dir, hwname **out, int *n, rl_err *err)
+{
+    char path[4096], buf[4096], *f[MAX_FIELDS], *txt;
+    const char *p;
+    int lines = 0, nf, cap = 0;
+
+    snprintf(path, sizeof path, "%s/hardware.csv", dir);
+    if (!(txt = slurp(path, err))) return err->code;
+    p = txt;
+    *out = NULL;
+    *n = 0;
+    csv_record(&p, buf, sizeof buf, f, &lines);       /* header */
+    while ((nf = csv_record(&p, buf, sizeof buf, f, &lines)) >= 0) {
+        if (nf < 2) continue;
+        if (*n == cap) {
+            hwname *g = realloc(*out, sizeof **out * (size_t)(cap = cap ? cap * 2 : 16));
+            if (!g) { free(txt); return rl_err_set(err, RL_EIO, path, 0, "out of memory"); }
+            *out = g;
+        }
+        snprintf((*out)[*n].name, sizeof (*out)[*n].name, "%s", f[0]);
+        snprintf((*out)[*n].id, sizeof (*out)[*n].id, "%s", hw_alias(f[1]));
+        (*n)++;
+    }
+    free(txt);
+    return RL_OK;
+}
+
+enum { C_SRC, C_MODEL, C_PARAMS, C_QUANT, C_RT, C_HW, C_NDEV, C_BATCH, C_PROMPT, C_GEN,
+       C_METRIC, C_VALUE, C_UNIT, C_NOTES, C_N };
+
+/* Map one CSV row; returns 1 if loaded, 0 if skipped. */
+static int map_row(char **f, int line, const rl_catalog *cat, const hwname *hw, int nhw,
+                   rl_meas *m)
+{
+    char mb[64], qb[32];
+    const char *mid = model_id(f[C_MODEL], mb, sizeof mb);
+    const char *qid = quant_id(f[C_QUANT], qb, sizeof qb);
+    const char *rid = runtime_id(f[C_RT]);
+    const char *metric = f[C_METRIC], *unit = f[C_UNIT];
+    double v = atof(f[C_VALUE]);
+    int ndev = atoi(f[C_NDEV]);
+
+    memset(m, 0, sizeof *m);
+    m->line = line;
+    snprintf(m->source, sizeof m->source, "%s", f[C_SRC]);
+    rl_config_init(&m->cfg);
+    if (!(m->cfg.model = rl_catalog_model(cat, mid)) || !(m->cfg.quant = rl_catalog_quant(cat, qid)) ||
+        !rid || !(m->cfg.rt = rl_catalog_runtime(cat, rid)) || !(v > 0))
+        return 0;
+    m->cfg.kv = rl_catalog_kvtype(cat, strstr(f[C_QUANT], "KV") ||
+                                       (strcmp(qid, "fp8") == 0 && strcmp(rid, "tensorrt-llm") == 0)
+                                       ? "fp8" : "fp16");
+    if (!m->cfg.kv) return 0;
+    for (int i = 0; i < nhw; i++)
+        if (strcmp(f[C_HW], hw[i].name) == 0) {
+            snprintf(m->hw_id, sizeof m->hw_id, "%s", hw[i].id);
+            m->cfg.hw = rl_catalog_hw(cat, hw[i].id);
+        }
+    m->value = v;
+    m->cfg.devices = ndev > 0 ? ndev : 1;
+    if (strstr(f[C_RT], "split")) m->cfg.pp = m->cfg.devices;   /* gpu_split / layer split */
+    m->cfg.prompt = atol(f[C_PROMPT]);
+    m->cfg.output = atol(f[C_GEN]);
+    m->batch = strncmp(f[C_BATCH], "max", 3) == 0 ? 0 : atoi(f[C_BATCH]) > 0 ? atoi(f[C_BATCH]) : 1;
+    if (strcmp(metric, "file_size_gb") == 0 || strcmp(metric, "weights_gb") == 0) {
+        m->metric = RL_M_WEIGHTS;
+        m->whole_file = strcmp(metric, "file_size_gb") == 0;
+    } else if (strcmp(metric, "kv_cache_gb") == 0) {
+        m->metric = RL_M_KV;
+        m->cfg.context_cap = m->cfg.prompt;
+        m->cfg.output = 0;
+    } else if (strcmp(metric, "decode_tok_s") == 0) {
+        m->metric = m->batch == 1 ? RL_M_DECODE : RL_M_THROUGHPUT;
+    } else if (strcmp(metric, "prefill_tok_s") == 0) {
+        m->metric = RL_M_PREFILL;
+        m->cfg.output = 0;
+    } else if (strcmp(metric, "ttft_ms") == 0) {
+        m->metric = RL_M_TTFT;
+        m->cfg.output = 0;
+        m->batch = 1;
+    } else return 0;
+    if (strcmp(unit, "MiB") == 0) m->value /= 1024;
+    else if (strcmp(unit, "GB") == 0) m->value *= 1e9 / GIB;
+    else if (strstr(unit, "/GPU")) m->value *= m->cfg.devices;
+    if (m->metric != RL_M_WEIGHTS && !m->cfg.hw) return 0;
+    if (!m->cfg.hw) m->cfg.hw = rl_catalog_hw_at(cat, 0);   /* file size: device irrelevant */
+    if (m->metric == RL_M_DECODE || m->metric == RL_M_THROUGHPUT)
+        if (m->cfg.output <= 0) return 0;
+    if ((m->metric == RL_M_PREFILL || m->metric == RL_M_TTFT) && m->cfg.prompt <= 0) return 0;
+    if (m->metric == RL_M_DECODE) m->cfg.concurrency = 1;
+    return 1;
+}
+
+int rl_meas_load(const char *dir, const rl_catalog *cat, rl_meas_set *s, rl_err *err)
+{
+    char path[4096], *buf = NULL, *f[MAX_FIELDS], *txt = NULL;
+    const char *p;
+    hwname *hw = NULL;
+    int nhw = 0, lines = 1, rc, nf;
+
+    memset(s, 0, sizeof *s);
+    if ((rc = load_hw_names(dir, &hw, &nhw, err))) return rc;
+    snprintf(path, sizeof path, "%s/measurements.csv", dir);
+    if (!(txt = slurp(path, err))) { free(hw); return err->code; }
+    buf = malloc(1 << 16);
+    if (!buf) { rc = rl_err_set(err, RL_EIO, path, 0, "out of memory"); goto out; }
+    p = txt;
+    csv_record(&p, buf, 1 << 16, f, &lines);          /* header */
+    for (;;) {
+        int line = lines + 1;
+        rl_meas m;
+        if ((nf = csv_record(&p, buf, 1 << 16, f, &lines)) < 0) break;
+        if (nf < C_N) { if (nf > 1) s->skipped++; continue; }
+        if (strstr(f[C_NOTES], "SUSPECT")) { s->suspect++; continue; }
+        if (!map_row(f, line, cat, hw, nhw, &m)) { s->skipped++; continue; }
+        if (s->n == s->cap) {
+            rl_meas *g = realloc(s->m, sizeof *g * (size_t)(s->cap = s->cap ? s->cap * 2 : 256));
+            if (!g) { rc = rl_err_set(err, RL_EIO, path, 0, "out of memory"); goto out; }
+            s->m = g;
+        }
+        s->m[s->n++] = m;
+    }
+    rc = RL_OK;
+out:
+    free(buf);
+    free(txt);
+    free(hw);
+    if (rc) rl_meas_free(s);
+    return rc;
+}
+
+void rl_meas_free(rl_meas_set *s)
+{
+    if (!s) return;
+    free(s->m);
+    memset(s, 0, sizeof *s);
+}
+
+/* ----------------------------------------------------------- prediction */
+
+double rl_meas_predict(const rl_meas *m)
+{
+    rl_estimate e;
+    rl_config c = m->cfg;
+
+    switch (m->metric) {
+    case RL_M_WEIGHTS:
+        if (m->whole_file) return rl_weight_bytes(c.model, c.quant) / GIB;
+        c.output = 1;
+        return rl_estimate_run(&c, &e, NULL) == RL_OK ? e.mem.weights : 0;
+    case RL_M_THROUGHPUT: {
+        int b = m->batch > 0 ? m->batch : rl_max_concurrency(&c, MAX_BATCH);
+        return b > 0 ? rl_offline_throughput(&c, b, m->batch == 0) : 0;
+    }
+    default:
+        break;
+    }
+    if (rl_estimate_run(&c, &e, NULL) != RL_OK) return 0;
+    switch (m->metric) {
+    case RL_M_DECODE: return e.decode_tok_s.p50;
+    case RL_M_PREFILL: return e.prefill_tok_s.p50;
+    case RL_M_TTFT: return e.ttft_ms.p50;
+    case RL_M_KV: return e.mem.kv_cache;
+    default: return 0;
+    }
+}
+
+/* ------------------------------------------------------------------ fit */
+
+#define NP 8
+static const struct { double lo, hi; } bounds[NP] = {
+    { 0.05, 1.0 },      /* bw_eff */
+    { 0.01, 2000 },     /* layer_us */
+    { 0.001, 100 },     /* step_ms */
+    { 0.02, 1.0 },      /* mfu */
+    { 0.02, 5.0 },      /* attn_eff */
+    { 0.001, 1000 },    /* prefill_ms */
+    { 0.1, 1.5 },       /* kv_eff */
+    { 0.1, 1.5 },       /* dequant_eff */
+};
+
+static void get_params(const rl_backend *b, double *p)
+{
+    p[0] = b->bw_eff; p[1] = b->layer_us; p[2] = b->step_ms;
+    p[3] = b->mfu; p[4] = b->attn_eff; p[5] = b->prefill_ms;
+    p[6] = b->kv_eff; p[7] = b->dequant_eff;
+    for (int i = 0; i < NP; i++) p[i] = fmin(bounds[i].hi, fmax(bounds[i].lo, p[i]));
+}
+
+static void set_params(rl_backend *b, const double *p)
+{
+    b->bw_eff = p[0]; b->layer_us = p[1]; b->step_ms = p[2];
+    b->mfu = p[3]; b->attn_eff = p[4]; b->prefill_ms = p[5];
+    b->kv_eff = p[6]; b->dequant_eff = p[7];
+}
+
+typedef struct group {
+    rl_runtime *rt;
+    int bi;                     /* backend index */
+    int *rows, n;               /* measurement indices (performance rows) */
+} group;
+
+static double loss(const rl_meas_set *s, const group *g, const double *p,
+                   const double *prior)
+{
+    double l = 0;
+    set_params(&g->rt->backends[g->bi], p);
+    for (int i = 0; i < g->n; i++) {
+        const rl_meas *m = &s->m[g->rows[i]];
+        double pred = rl_meas_predict(m);
+        double r = pred > 0 ? log(pred / m->value) : 5;
+        l += r * r;
+    }
+    for (int j = 0; j < NP; j++) {
+        double d = log(p[j] / prior[j]);
+        l += LAMBDA * d * d;
+    }
+    return l;
+}
+
+/* Pattern search in log space from the prior. */
+static void fit_group(const rl_meas_set *s, const group *g)
+{
+    rl_backend *b = &g->rt->backends[g->bi];
+    double p[NP], prior[NP], best;
+    static const double steps[] = { 0.7, 0.35, 0.15, 0.06, 0.02 };
+
+    get_params(b, prior);
+    memcpy(p, prior, sizeof p);
+    best = loss(s, g, p, prior);
+    for (size_t k = 0; k < sizeof steps / sizeof *steps; k++) {
+        int improved = 1;
+        for (int pass = 0; improved && pass < 8; pass++) {
+            improved = 0;
+            for (int j = 0; j < NP; j++)
+                for (int dir = -1; dir <= 1; dir += 2) {
+                    double q[NP], l;
+                    memcpy(q, p, sizeof q);
+                    q[j] = fmin(bounds[j].hi, fmax(bounds[j].lo, p[j] * exp(dir * steps[k])));
+                    if (q[j] == p[j]) continue;
+                    l = loss(s, g, q, prior);
+                    if (l < best - 1e-12) { best = l; memcpy(p, q, sizeof p); improved = 1; }
+                }
+        }
+    }
+    set_params(b, p);
+    b->fitted_points = g->n;
+}
+
+/* Log-residual sd of the group's rows by metric class, at current params. */
+static void set_sigmas(const rl_meas_set *s, const group *g)
+{
+    rl_backend *b = &g->rt->backends[g->bi];
+    double ss[3] = { 0 }, n[3] = { 0 };
+
+    for (int i = 0; i < g->n; i++) {
+        const rl_meas *m = &s->m[g->rows[i]];
+        double pred = rl_meas_predict(m);
+        int k = m->metric == RL_M_PREFILL ? 1 : m->metric == RL_M_TTFT ? 2 : 0;
+        if (pred <= 0) continue;
+        ss[k] += log(pred / m->value) * log(pred / m->value);
+        n[k] += 1;
+    }
+    /* In-sample spread understates error on unseen devices: floor it. */
+    if (n[0] > 0) b->sigma_decode = fmax(0.06, sqrt(ss[0] / n[0]) * 1.5);
+    if (n[1] > 0) b->sigma_prefill = fmax(0.08, sqrt(ss[1] / n[1]) * 1.5);
+    if (n[2] > 0) b->sigma_ttft = fmax(0.10, sqrt(ss[2] / n[2]) * 1.5);
+    else if (n[1] > 0) b->sigma_ttft = fmax(b->sigma_ttft, b->sigma_prefill);
+}
+
+int rl_calibrate_fit(rl_catalog *cat, const rl_meas_set *s, const char *holdout)
+{
+    int ngroups = 0, fitted = 0;
+    group g[64];
+
+    memset(g, 0, sizeof g);
+    for (int i = 0; i < s->n; i++) {
+        const rl_meas *m = &s->m[i];
+        rl_runtime *rt;
+        int bi, k;
+        if (m->metric == RL_M_WEIGHTS || m->metric == RL_M_KV) continue;
+        if (holdout && strcmp(m->hw_id, holdout) == 0) continue;
+        rt = rl_catalog_runtime_mut(cat, m->cfg.rt->id);
+        bi = (int)(rl_runtime_backend(rt, m->cfg.hw) - rt->backends);
+        for (k = 0; k < ngroups; k++)
+            if (g[k].rt == rt && g[k].bi == bi) break;
+        if (k == ngroups) {
+            if (ngroups == 64) continue;
+            g[k].rt = rt;
+            g[k].bi = bi;
+            g[k].rows = malloc(sizeof(int) * (size_t)s->n);
+            if (!g[k].rows) continue;
+            ngroups++;
+        }
+        g[k].rows[g[k].n++] = i;
+    }
+    for (int k = 0; k < ngroups; k++) {
+        fit_group(s, &g[k]);
+        set_sigmas(s, &g[k]);
+        fitted++;
+        free(g[k].rows);
+    }
+    return fitted;
+}
+
+int rl_calibration_write(const rl_catalog *cat, const char *path, const char *cmdline,
+                         rl_err *err)
+{
+    char tmp[4200];
+    FILE *f;
+
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    if (!(f = fopen(tmp, "w")))
+        return rl_err_set(err, RL_EIO, path, 0, "cannot write: %s", strerror(errno));
+    fprintf(f, "# calibration.cfg -- runtime backend parameters FITTED to public measurements.\n"
+               "# Written by: %s\n"
+               "# Do not edit by hand: rerun the command.  Each backend replaces the prior of\n"
+               "# the same runtime in runtimes.cfg (see that file for what each key means).\n"
+               "# source: shared/data/benchmarks (README there lists every measurement's origin);\n"
+               "# sigma_* are 1.5 x the in-sample log-residual sd (floored), used for p10/p90.\n\n"
+               "calibration = (\n", cmdline);
+    for (int i = 0, first = 1; i < rl_catalog_count(cat, RL_CAT_RUNTIME); i++) {
+        const rl_runtime *r = rl_catalog_runtime_at(cat, i);
+        int any = 0;
+        for (int j = 0; j < r->n_backends; j++) any |= r->backends[j].fitted_points > 0;
+        if (!any) continue;
+        fprintf(f, "%s  { runtime = \"%s\";\n    backends = (\n", first ? "" : ",\n", r->id);
+        first = 0;
+        for (int j = 0; j < r->n_backends; j++) {
+            const rl_backend *b = &r->backends[j];
+            fprintf(f, "      { match = \"%s\"; bw_eff = %.4f; layer_us = %.3f; step_ms = %.4f;\n"
+                       "        mfu = %.4f; attn_eff = %.4f; prefill_ms = %.4f;\n"
+                       "        kv_eff = %.4f; dequant_eff = %.4f;\n"
+                       "        sigma_decode = %.4f; sigma_prefill = %.4f; sigma_ttft = %.4f;\n"
+                       "        fitted_points = %d; }%s\n",
+                    b->match, b->bw_eff, b->layer_us, b->step_ms, b->mfu, b->attn_eff,
+                    b->prefill_ms, b->kv_eff, b->dequant_eff, b->sigma_decode, b->sigma_prefill, b->sigma_ttft,
+                    b->fitted_points, j + 1 < r->n_backends ? "," : "");
+        }
+        fprintf(f, "    );\n  }");
+    }
+    fprintf(f, "\n);\n");
+    if (fclose(f) != 0 || rename(tmp, path) != 0) {
+        remove(tmp);
+        return rl_err_set(err, RL_EIO, path, 0, "cannot write: %s", strerror(errno));
+    }
+    return RL_OK;
+}

@@ -1,0 +1,72 @@
+/*
+ * calibrate.h -- measurements in, fitted runtime parameters and honest
+ * error figures out.
+ *
+ * rl_meas_load reads a benchmark folder in the format of
+ * shared/data/benchmarks (measurements.csv + hardware.csv) and maps each
+ * row onto catalog entries and a configuration.  rl_calibrate_fit fits
+ * each (runtime, backend) group's decode and prefill parameters by
+ * regularised least squares on relative error (see estimate_int.h for
+ * why the model is linear in them); rl_validate refits with every device
+ * held out in turn and predicts that device's rows.
+ *
+ * Ownership: a rl_meas_set is owned by the caller (rl_meas_free); the
+ * configurations inside point into the catalog, which must outlive it.
+ */
+#ifndef RL_CALIBRATE_H
+#define RL_CALIBRATE_H
+
+#include "catalog.h"
+#include "estimate.h"
+
+enum rl_metric {
+    RL_M_DECODE,        /* tok/s per sequence at small batch */
+    RL_M_PREFILL,       /* prompt tok/s */
+    RL_M_TTFT,          /* ms */
+    RL_M_THROUGHPUT,    /* aggregate output tok/s at large batch */
+    RL_M_WEIGHTS,       /* GiB of weights */
+    RL_M_KV,            /* GiB of KV cache */
+    RL_M_N
+};
+
+typedef struct rl_meas {
+    int line;                   /* line in measurements.csv */
+    int metric;                 /* enum rl_metric */
+    int batch;                  /* 0 = as large as fits ("max (offline)") */
+    int whole_file;             /* weights: file size (1) or device buffer (0) */
+    double value;               /* canonical units: tok/s, ms, GiB */
+    char source[16];
+    char hw_id[64];             /* catalog id ("" for file sizes) */
+    rl_config cfg;              /* model, hw, runtime, quant, kv, split, tokens */
+} rl_meas;
+
+typedef struct rl_meas_set {
+    int n, cap;
+    rl_meas *m;
+    int skipped;                /* rows that could not be mapped */
+    int suspect;                /* rows flagged SUSPECT (excluded) */
+} rl_meas_set;
+
+/* Load `dir`/measurements.csv and `dir`/hardware.csv.  Rows whose model,
+ * device, quant or runtime the catalog lacks are counted in skipped, rows
+ * marked SUSPECT in suspect; neither is loaded.  RL_OK, RL_EIO, RL_EINPUT. */
+int rl_meas_load(const char *dir, const rl_catalog *cat, rl_meas_set *out, rl_err *err);
+void rl_meas_free(rl_meas_set *s);
+
+/* Predict one measurement with the configuration's runtime as given. */
+double rl_meas_predict(const rl_meas *m);
+
+const char *rl_metric_name(int metric);
+
+/* Fit every (runtime, backend) group that has data, writing into the
+ * runtimes of `cat`.  Rows on device `holdout` (catalog id, may be NULL)
+ * are ignored.  Backends with no usable rows keep their priors.
+ * Returns the number of groups fitted. */
+int rl_calibrate_fit(rl_catalog *cat, const rl_meas_set *s, const char *holdout);
+
+/* Write the fitted backends of every runtime that has any fitted backend,
+ * in the calibration.cfg format rl_catalog_apply_calibration reads. */
+int rl_calibration_write(const rl_catalog *cat, const char *path, const char *cmdline,
+                         rl_err *err);
+
+#endif
