@@ -323,7 +323,7 @@ double rl_meas_predict(const rl_meas *m)
 
 /* ------------------------------------------------------------------ fit */
 
-#define NP 8
+#define NP 9
 static const struct { double lo, hi; } bounds[NP] = {
     { 0.05, 1.0 },      /* bw_eff */
     { 0.01, 2000 },     /* layer_us */
@@ -333,13 +333,14 @@ static const struct { double lo, hi; } bounds[NP] = {
     { 0.001, 1000 },    /* prefill_ms */
     { 0.1, 1.5 },       /* kv_eff */
     { 0.1, 1.5 },       /* dequant_eff */
+    { 0.5, 500 },       /* dequant_flops */
 };
 
 static void get_params(const rl_backend *b, double *p)
 {
     p[0] = b->bw_eff; p[1] = b->layer_us; p[2] = b->step_ms;
     p[3] = b->mfu; p[4] = b->attn_eff; p[5] = b->prefill_ms;
-    p[6] = b->kv_eff; p[7] = b->dequant_eff;
+    p[6] = b->kv_eff; p[7] = b->dequant_eff; p[8] = b->dequant_flops;
     for (int i = 0; i < NP; i++) p[i] = fmin(bounds[i].hi, fmax(bounds[i].lo, p[i]));
 }
 
@@ -347,7 +348,7 @@ static void set_params(rl_backend *b, const double *p)
 {
     b->bw_eff = p[0]; b->layer_us = p[1]; b->step_ms = p[2];
     b->mfu = p[3]; b->attn_eff = p[4]; b->prefill_ms = p[5];
-    b->kv_eff = p[6]; b->dequant_eff = p[7];
+    b->kv_eff = p[6]; b->dequant_eff = p[7]; b->dequant_flops = p[8];
 }
 
 typedef struct group {
@@ -486,11 +487,11 @@ int rl_calibration_write(const rl_catalog *cat, const char *path, const char *cm
             const rl_backend *b = &r->backends[j];
             fprintf(f, "      { match = \"%s\"; bw_eff = %.4f; layer_us = %.3f; step_ms = %.4f;\n"
                        "        mfu = %.4f; attn_eff = %.4f; prefill_ms = %.4f;\n"
-                       "        kv_eff = %.4f; dequant_eff = %.4f;\n"
+                       "        kv_eff = %.4f; dequant_eff = %.4f; dequant_flops = %.3f;\n"
                        "        sigma_decode = %.4f; sigma_prefill = %.4f; sigma_ttft = %.4f;\n"
                        "        fitted_points = %d; }%s\n",
                     b->match, b->bw_eff, b->layer_us, b->step_ms, b->mfu, b->attn_eff,
-                    b->prefill_ms, b->kv_eff, b->dequant_eff, b->sigma_decode, b->sigma_prefill, b->sigma_ttft,
+                    b->prefill_ms, b->kv_eff, b->dequant_eff, b->dequant_flops, b->sigma_decode, b->sigma_prefill, b->sigma_ttft,
                     b->fitted_points, j + 1 < r->n_backends ? "," : "");
         }
         fprintf(f, "    );\n  }");

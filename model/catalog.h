@@ -56,6 +56,8 @@ typedef struct rl_backend {
     double prefill_ms;          /* prefill: fixed time per prompt */
     double kv_eff;              /* decode: KV-read bandwidth relative to bw_eff
                                    (attention kernels stream less well than GEMV) */
+    double dequant_flops;       /* decode: ALU work per weight to unpack
+                                   weight-only formats, FLOPs at the fp32 peak */
     double dequant_eff;         /* prefill: matmul efficiency of weight-only
                                    quantised formats relative to fp16 (dequant) */
     double sigma_decode;        /* log-space residual sd for p10/p90 */
@@ -65,7 +67,7 @@ typedef struct rl_backend {
 } rl_backend;
 
 #define RL_MAX_RT_QUANTS 32
-#define RL_MAX_BACKENDS 6
+#define RL_MAX_BACKENDS 10
 
 typedef struct rl_runtime {
     char id[24];                /* "llama.cpp", "vllm" ... */
@@ -141,8 +143,10 @@ const rl_kvtype  *rl_catalog_kvtype_at(const rl_catalog *c, int i);
 /* Runtime helpers. */
 int rl_runtime_has_quant(const rl_runtime *r, const char *quant_id);
 int rl_runtime_has_kv(const rl_runtime *r, const char *kv_id);
-/* Backend parameters for a device: first backend whose match equals the
- * device vendor, then its class, then "*".  Never NULL for a loaded runtime. */
+/* Backend parameters for a device: the first backend whose match is
+ * "vendor/tier" (e.g. "nvidia/hbm", tier of the main memory), then
+ * "class/tier", the vendor, the class, then "*".  Never NULL for a
+ * loaded runtime. */
 const rl_backend *rl_runtime_backend(const rl_runtime *r, const rl_hw *h);
 
 /* Parse one model spec group (keys as the rl_arch fields) -- shared by

@@ -266,6 +266,9 @@ static void step_features(const rl_config *c, const wbytes *w, double ctx,
     s->mem_kv_ms = stream_ms(c->hw, kvread * on_frac, ws, spill);
     s->off_ms = (wread + kvread) * (1 - on_frac) / (c->hw->host_bandwidth_gbps * 1e9) * 1e3;
     s->comp_ms = batch * rl_arch_flops_token(&aw, ctx) / c->tp / (peak * 1e12) * 1e3;
+    s->deq_ms = (c->quant->weight_only && c->quant->bits_per_weight < 16)
+              ? wread * 8 / c->quant->bits_per_weight /
+                (rl_hw_peak(c->hw, RL_C_FP32) * thermal * 1e12) * 1e3 : 0;
     s->layers = a->layers;
     s->comm_ms = a->layers * 2 * allreduce_ms(c, batch * a->hidden * 2.0) +
                  (c->pp - 1) * (c->hw->link_latency_us * 1e-3 +
@@ -345,7 +348,7 @@ static void features_scaled(const rl_config *c, double thermal, rl_features *f)
 double rl_decode_step_ms(const rl_step_feat *s, const rl_backend *b)
 {
     double mem = (s->mem_w_ms + s->mem_kv_ms / b->kv_eff) / b->bw_eff;
-    double comp = s->comp_ms / b->mfu;
+    double comp = s->comp_ms / b->mfu + s->deq_ms * b->dequant_flops;
     double t = fmax(mem, comp) + s->layers * b->layer_us * 1e-3 + b->step_ms +
                s->comm_ms + s->off_ms / b->bw_eff;
     return t;           /* a step serves every sequence once (pipe_div
@@ -385,7 +388,8 @@ static void run_times(const rl_features *f, const rl_backend *b, times *t)
     t->prefill = f->has_prefill ? rl_prefill_ms(f, b) : 0;
     {
         const rl_step_feat *m = &f->dec[1];
-        double core = fmax((m->mem_w_ms + m->mem_kv_ms) / b->bw_eff, m->comp_ms / b->mfu);
+        double core = fmax((m->mem_w_ms + m->mem_kv_ms / b->kv_eff) / b->bw_eff,
+                           m->comp_ms / b->mfu + m->deq_ms * b->dequant_flops);
         t->busy = f->has_decode ? fmin(1.0, core / t->step[1]) : 1.0;
     }
 }
@@ -401,7 +405,8 @@ static void shares(const rl_features *f, const rl_backend *b, const times *t,
                    rl_estimate *e)
 {
     const rl_step_feat *m = &f->dec[1];
-    double mem = (m->mem_w_ms + m->mem_kv_ms) / b->bw_eff, comp = m->comp_ms / b->mfu;
+    double mem = (m->mem_w_ms + m->mem_kv_ms / b->kv_eff) / b->bw_eff;
+    double comp = m->comp_ms / b->mfu + m->deq_ms * b->dequant_flops;
     double tot = t->step[1] > 0 ? t->step[1] : 1;
 
     if (!f->has_decode) {               /* prefill / encoder only */
@@ -415,7 +420,7 @@ static void shares(const rl_features *f, const rl_backend *b, const times *t,
     if (comp > mem) e->share_compute = 100 * comp / tot;
     else if (mem > 0) {
         e->share_weights = 100 * m->mem_w_ms / b->bw_eff / tot;
-        e->share_kv = 100 * m->mem_kv_ms / b->bw_eff / tot;
+        e->share_kv = 100 * m->mem_kv_ms / b->kv_eff / b->bw_eff / tot;
     }
     e->share_comm = 100 * m->comm_ms / tot;
     e->share_offload = 100 * m->off_ms / b->bw_eff / tot;

@@ -28,6 +28,7 @@ typedef struct rl_step_feat {
     double mem_w_ms;        /* weight bytes read per step / bandwidth */
     double mem_kv_ms;       /* KV bytes read per step / bandwidth */
     double comp_ms;         /* FLOPs per step / peak (thermal cap applied) */
+    double deq_ms;          /* weights unpacked per step / fp32 peak (x dequant_flops) */
     double comm_ms;         /* TP all-reduces + PP hops per step */
     double off_ms;          /* offloaded layers read from host per step */
     double layers;          /* layers executed in sequence per step */
