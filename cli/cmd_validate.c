@@ -73,7 +73,7 @@ int rl_cmd_calibrate(int argc, char **argv)
     rl_err_clear(&err);
     if ((rc = parse(argc, argv, &o, cal_usage, &err))) return rc < 0 ? RL_OK : rl_fail(&err);
     if ((rc = open_all(&o, &cat, &s, &err))) return rl_fail(&err);
-    groups = rl_calibrate_fit(cat, &s, NULL);
+    groups = rl_calibrate(cat, &s);
     if (o.out) snprintf(out, sizeof out, "%s", o.out);
     else snprintf(out, sizeof out, "%s/calibration.cfg", rl_catalog_dir(cat));
     snprintf(cmd, sizeof cmd, "ridgeline calibrate --data %s (%d rows, %d skipped, %d suspect)",
@@ -121,6 +121,7 @@ int rl_cmd_validate(int argc, char **argv)
     rl_meas_set s;
     rl_runtime *saved = NULL;
     double *errs = NULL;
+    unsigned char *inband = NULL;
     char devs[64][64];
     int ndev = 0, nrt, rc, failed = 0;
 
@@ -130,7 +131,8 @@ int rl_cmd_validate(int argc, char **argv)
     nrt = rl_catalog_count(cat, RL_CAT_RUNTIME);
     saved = malloc(sizeof *saved * (size_t)nrt);
     errs = malloc(sizeof *errs * (size_t)(s.n > 0 ? s.n : 1));
-    if (!saved || !errs) { rc = RL_EIO; goto out; }
+    inband = calloc((size_t)(s.n > 0 ? s.n : 1), 1);
+    if (!saved || !errs || !inband) { rc = RL_EIO; goto out; }
     for (int i = 0; i < nrt; i++) saved[i] = *rl_catalog_runtime_at(cat, i);
     for (int i = 0; i < s.n; i++) {
         int k;
@@ -148,10 +150,11 @@ int rl_cmd_validate(int argc, char **argv)
         }
         for (int i = 0; i < s.n; i++) {
             const rl_meas *m = &s.m[i];
-            double p;
+            double p, lo, hi;
             if (ndev && strcmp(m->hw_id, devs[d]) != 0 && m->hw_id[0]) continue;
             if (!isnan(errs[i])) continue;
-            p = rl_meas_predict(m);
+            p = rl_meas_predict_band(m, &lo, &hi);
+            inband[i] = m->value >= lo * 0.9999 && m->value <= hi * 1.0001;
             errs[i] = 100.0 * (p - m->value) / m->value;
             if (o.verbose)
                 fprintf(stdout, "  line %4d %-7s %-16s %-14s %-9s %-18s dev %d b %4d p %5ld n %5ld: "
@@ -165,19 +168,20 @@ int rl_cmd_validate(int argc, char **argv)
         cJSON *doc = cJSON_CreateObject(), *mets = cJSON_AddObjectToObject(doc, "metrics");
         if (!o.json)
             printf("%s: %d measurements (%d skipped: model/device/format not in the catalog; "
-                   "%d marked SUSPECT)\n%-18s %5s %10s %10s %10s %8s\n",
+                   "%d marked SUSPECT)\n%-18s %5s %10s %10s %10s %10s %8s\n",
                    o.in_sample ? "in-sample fit" : "devices held out one at a time",
                    s.n, s.skipped, s.suspect, "metric", "n", "median|%|", "mean|%|",
-                   "bias %", "gate");
+                   "bias %", "in band", "gate");
         for (int k = 0; k < RL_M_N; k++) {
             double *a = malloc(sizeof *a * (size_t)(s.n + 1)), *sg = malloc(sizeof *sg * (size_t)(s.n + 1));
             double sum = 0, med, bias;
-            int n = 0;
+            int n = 0, cover = 0;
             if (!a || !sg) { free(a); free(sg); continue; }
             for (int i = 0; i < s.n; i++)
                 if (s.m[i].metric == k && !isnan(errs[i])) {
                     sg[n] = errs[i];
                     a[n] = fabs(errs[i]);
+                    cover += inband[i];
                     sum += a[n++];
                 }
             if (n) {
@@ -191,12 +195,13 @@ int rl_cmd_validate(int argc, char **argv)
                     cJSON_AddNumberToObject(x, "median_abs_pct", round(med * 100) / 100);
                     cJSON_AddNumberToObject(x, "mean_abs_pct", round(sum / n * 100) / 100);
                     cJSON_AddNumberToObject(x, "median_signed_pct", round(bias * 100) / 100);
+                    cJSON_AddNumberToObject(x, "in_band_pct", round(1000.0 * cover / n) / 10);
                     if (gate[k] > 0) cJSON_AddNumberToObject(x, "gate_pct", gate[k]);
                 } else {
                     char g[16] = "-";
                     if (gate[k] > 0) snprintf(g, sizeof g, "%s%.0f%%", pass ? "ok <=" : "FAIL >", gate[k]);
-                    printf("%-18s %5d %10.2f %10.2f %+10.2f %8s\n", rl_metric_name(k), n, med,
-                           sum / n, bias, g);
+                    printf("%-18s %5d %10.2f %10.2f %+10.2f %9.0f%% %8s\n", rl_metric_name(k), n,
+                           med, sum / n, bias, 100.0 * cover / n, g);
                 }
             }
             free(a);
@@ -213,6 +218,7 @@ int rl_cmd_validate(int argc, char **argv)
 out:
     free(saved);
     free(errs);
+    free(inband);
     rl_meas_free(&s);
     rl_catalog_free(cat);
     return rc;

@@ -294,36 +294,54 @@ void rl_meas_free(rl_meas_set *s)
 
 /* ----------------------------------------------------------- prediction */
 
-double rl_meas_predict(const rl_meas *m)
+double rl_meas_predict_band(const rl_meas *m, double *lo, double *hi)
 {
     rl_estimate e;
     rl_config c = m->cfg;
+    double p50 = 0, l = 0, h = 0;
 
     switch (m->metric) {
     case RL_M_WEIGHTS:
-        if (m->whole_file) return rl_weight_bytes(c.model, c.quant) / GIB;
-        c.output = 1;
-        return rl_estimate_run(&c, &e, NULL) == RL_OK ? e.mem.weights : 0;
+        if (m->whole_file) p50 = rl_weight_bytes(c.model, c.quant) / GIB;
+        else {
+            c.output = 1;
+            p50 = rl_estimate_run(&c, &e, NULL) == RL_OK ? e.mem.weights : 0;
+        }
+        l = h = p50;
+        break;
     case RL_M_THROUGHPUT: {
         int b = m->batch > 0 ? m->batch : rl_max_concurrency(&c, MAX_BATCH);
-        return b > 0 ? rl_offline_throughput(&c, b, m->batch == 0) : 0;
-    }
-    default:
+        p50 = b > 0 ? rl_offline_throughput(&c, b, m->batch == 0) : 0;
+        c.concurrency = b > 0 ? b : 1;
+        if (p50 > 0 && rl_estimate_run(&c, &e, NULL) == RL_OK && e.decode_tok_s.p50 > 0) {
+            l = p50 * e.decode_tok_s.p10 / e.decode_tok_s.p50;
+            h = p50 * e.decode_tok_s.p90 / e.decode_tok_s.p50;
+        } else l = h = p50;
         break;
     }
-    if (rl_estimate_run(&c, &e, NULL) != RL_OK) return 0;
-    switch (m->metric) {
-    case RL_M_DECODE: return e.decode_tok_s.p50;
-    case RL_M_PREFILL: return e.prefill_tok_s.p50;
-    case RL_M_TTFT: return e.ttft_ms.p50;
-    case RL_M_KV: return e.mem.kv_cache;
-    default: return 0;
+    default:
+        if (rl_estimate_run(&c, &e, NULL) != RL_OK) break;
+        switch (m->metric) {
+        case RL_M_DECODE: p50 = e.decode_tok_s.p50; l = e.decode_tok_s.p10; h = e.decode_tok_s.p90; break;
+        case RL_M_PREFILL: p50 = e.prefill_tok_s.p50; l = e.prefill_tok_s.p10; h = e.prefill_tok_s.p90; break;
+        case RL_M_TTFT: p50 = e.ttft_ms.p50; l = p50 * p50 / e.ttft_ms.p95; h = e.ttft_ms.p95; break;
+        case RL_M_KV: p50 = l = h = e.mem.kv_cache; break;
+        default: break;
+        }
     }
+    if (lo) *lo = l;
+    if (hi) *hi = h;
+    return p50;
+}
+
+double rl_meas_predict(const rl_meas *m)
+{
+    return rl_meas_predict_band(m, NULL, NULL);
 }
 
 /* ------------------------------------------------------------------ fit */
 
-#define NP 9
+#define NP 10
 static const struct { double lo, hi; } bounds[NP] = {
     { 0.05, 1.0 },      /* bw_eff */
     { 0.01, 2000 },     /* layer_us */
@@ -334,6 +352,7 @@ static const struct { double lo, hi; } bounds[NP] = {
     { 0.1, 1.5 },       /* kv_eff */
     { 0.1, 1.5 },       /* dequant_eff */
     { 0.5, 500 },       /* dequant_flops */
+    { 0.05, 1.0 },      /* pre_bw_eff */
 };
 
 static void get_params(const rl_backend *b, double *p)
@@ -341,6 +360,7 @@ static void get_params(const rl_backend *b, double *p)
     p[0] = b->bw_eff; p[1] = b->layer_us; p[2] = b->step_ms;
     p[3] = b->mfu; p[4] = b->attn_eff; p[5] = b->prefill_ms;
     p[6] = b->kv_eff; p[7] = b->dequant_eff; p[8] = b->dequant_flops;
+    p[9] = b->pre_bw_eff;
     for (int i = 0; i < NP; i++) p[i] = fmin(bounds[i].hi, fmax(bounds[i].lo, p[i]));
 }
 
@@ -349,6 +369,7 @@ static void set_params(rl_backend *b, const double *p)
     b->bw_eff = p[0]; b->layer_us = p[1]; b->step_ms = p[2];
     b->mfu = p[3]; b->attn_eff = p[4]; b->prefill_ms = p[5];
     b->kv_eff = p[6]; b->dequant_eff = p[7]; b->dequant_flops = p[8];
+    b->pre_bw_eff = p[9];
 }
 
 typedef struct group {
@@ -380,7 +401,7 @@ static void fit_group(const rl_meas_set *s, const group *g)
 {
     rl_backend *b = &g->rt->backends[g->bi];
     double p[NP], prior[NP], best;
-    static const double steps[] = { 0.7, 0.35, 0.15, 0.06, 0.02 };
+    static const double steps[] = { 2.0, 1.0, 0.5, 0.25, 0.1, 0.04, 0.015 };
 
     get_params(b, prior);
     memcpy(p, prior, sizeof p);
@@ -434,22 +455,31 @@ int rl_calibrate_fit(rl_catalog *cat, const rl_meas_set *s, const char *holdout)
     for (int i = 0; i < s->n; i++) {
         const rl_meas *m = &s->m[i];
         rl_runtime *rt;
-        int bi, k;
+        int bis[2], nb = 0;
         if (m->metric == RL_M_WEIGHTS || m->metric == RL_M_KV) continue;
         if (holdout && strcmp(m->hw_id, holdout) == 0) continue;
         rt = rl_catalog_runtime_mut(cat, m->cfg.rt->id);
-        bi = (int)(rl_runtime_backend(rt, m->cfg.hw) - rt->backends);
-        for (k = 0; k < ngroups; k++)
-            if (g[k].rt == rt && g[k].bi == bi) break;
-        if (k == ngroups) {
-            if (ngroups == 64) continue;
-            g[k].rt = rt;
-            g[k].bi = bi;
-            g[k].rows = malloc(sizeof(int) * (size_t)s->n);
-            if (!g[k].rows) continue;
-            ngroups++;
+        /* a row belongs to the group(s) whose parameters it depends on */
+        if (m->metric == RL_M_DECODE || m->metric == RL_M_THROUGHPUT)
+            bis[nb++] = (int)(rl_runtime_backend(rt, m->cfg.hw) - rt->backends);
+        if (m->metric != RL_M_DECODE) {
+            int bp = (int)(rl_runtime_backend_prefill(rt, m->cfg.hw) - rt->backends);
+            if (nb == 0 || bis[0] != bp) bis[nb++] = bp;
         }
-        g[k].rows[g[k].n++] = i;
+        for (int q = 0; q < nb; q++) {
+            int k, bi = bis[q];
+            for (k = 0; k < ngroups; k++)
+                if (g[k].rt == rt && g[k].bi == bi) break;
+            if (k == ngroups) {
+                if (ngroups == 64) continue;
+                g[k].rt = rt;
+                g[k].bi = bi;
+                g[k].rows = malloc(sizeof(int) * (size_t)s->n);
+                if (!g[k].rows) continue;
+                ngroups++;
+            }
+            g[k].rows[g[k].n++] = i;
+        }
     }
     for (int k = 0; k < ngroups; k++) {
         fit_group(s, &g[k]);
@@ -458,6 +488,69 @@ int rl_calibrate_fit(rl_catalog *cat, const rl_meas_set *s, const char *holdout)
         free(g[k].rows);
     }
     return fitted;
+}
+
+/* metric class for sigma: 0 decode (and throughput), 1 prefill, 2 TTFT */
+static int sigma_class(int metric)
+{
+    return metric == RL_M_PREFILL ? 1 : metric == RL_M_TTFT ? 2 : 0;
+}
+
+int rl_calibrate(rl_catalog *cat, const rl_meas_set *s)
+{
+    int nrt = rl_catalog_count(cat, RL_CAT_RUNTIME), groups;
+    rl_runtime *saved = malloc(sizeof *saved * (size_t)nrt);
+    double *res = malloc(sizeof *res * (size_t)(s->n + 1));
+    char done[64][64];
+    int ndone = 0;
+
+    if (!saved || !res) { free(saved); free(res); return rl_calibrate_fit(cat, s, NULL); }
+    for (int i = 0; i < nrt; i++) saved[i] = *rl_catalog_runtime_at(cat, i);
+    for (int i = 0; i < s->n; i++) res[i] = NAN;
+    for (int i = 0; i < s->n; i++) {
+        const char *d = s->m[i].hw_id;
+        int seen = 0;
+        if (!d[0] || s->m[i].metric == RL_M_WEIGHTS || s->m[i].metric == RL_M_KV) continue;
+        for (int k = 0; k < ndone; k++) seen |= strcmp(done[k], d) == 0;
+        if (seen || ndone == 64) continue;
+        snprintf(done[ndone++], sizeof done[0], "%s", d);
+        for (int r = 0; r < nrt; r++) *rl_catalog_runtime_mut(cat, saved[r].id) = saved[r];
+        rl_calibrate_fit(cat, s, d);
+        for (int j = 0; j < s->n; j++) {
+            double p;
+            if (strcmp(s->m[j].hw_id, d) != 0 || s->m[j].metric == RL_M_WEIGHTS ||
+                s->m[j].metric == RL_M_KV) continue;
+            p = rl_meas_predict(&s->m[j]);
+            if (p > 0) res[j] = log(p / s->m[j].value);
+        }
+    }
+    for (int r = 0; r < nrt; r++) *rl_catalog_runtime_mut(cat, saved[r].id) = saved[r];
+    groups = rl_calibrate_fit(cat, s, NULL);
+    /* held-out sigma per (backend, class) */
+    for (int r = 0; r < nrt; r++) {
+        rl_runtime *rt = rl_catalog_runtime_mut(cat, saved[r].id);
+        for (int b = 0; b < rt->n_backends; b++) {
+            double ss[3] = { 0 };
+            int n[3] = { 0 };
+            for (int j = 0; j < s->n; j++) {
+                const rl_meas *m = &s->m[j];
+                int k = sigma_class(m->metric);
+                const rl_backend *own;
+                if (isnan(res[j]) || strcmp(m->cfg.rt->id, rt->id) != 0) continue;
+                own = k == 0 ? rl_runtime_backend(rt, m->cfg.hw)
+                             : rl_runtime_backend_prefill(rt, m->cfg.hw);
+                if (own != &rt->backends[b]) continue;
+                ss[k] += res[j] * res[j];
+                n[k]++;
+            }
+            if (n[0] >= 5) rt->backends[b].sigma_decode = fmax(0.05, sqrt(ss[0] / n[0]));
+            if (n[1] >= 5) rt->backends[b].sigma_prefill = fmax(0.05, sqrt(ss[1] / n[1]));
+            if (n[2] >= 5) rt->backends[b].sigma_ttft = fmax(0.05, sqrt(ss[2] / n[2]));
+        }
+    }
+    free(saved);
+    free(res);
+    return groups;
 }
 
 int rl_calibration_write(const rl_catalog *cat, const char *path, const char *cmdline,
@@ -474,7 +567,8 @@ int rl_calibration_write(const rl_catalog *cat, const char *path, const char *cm
                "# Do not edit by hand: rerun the command.  Each backend replaces the prior of\n"
                "# the same runtime in runtimes.cfg (see that file for what each key means).\n"
                "# source: shared/data/benchmarks (README there lists every measurement's origin);\n"
-               "# sigma_* are 1.5 x the in-sample log-residual sd (floored), used for p10/p90.\n\n"
+               "# sigma_* are the RMS log error on held-out devices where a backend has 5+\n"
+               "# such rows (else 1.5 x the in-sample sd); they set p10/p90.\n\n"
                "calibration = (\n", cmdline);
     for (int i = 0, first = 1; i < rl_catalog_count(cat, RL_CAT_RUNTIME); i++) {
         const rl_runtime *r = rl_catalog_runtime_at(cat, i);
@@ -488,10 +582,11 @@ int rl_calibration_write(const rl_catalog *cat, const char *path, const char *cm
             fprintf(f, "      { match = \"%s\"; bw_eff = %.4f; layer_us = %.3f; step_ms = %.4f;\n"
                        "        mfu = %.4f; attn_eff = %.4f; prefill_ms = %.4f;\n"
                        "        kv_eff = %.4f; dequant_eff = %.4f; dequant_flops = %.3f;\n"
+                       "        pre_bw_eff = %.4f;\n"
                        "        sigma_decode = %.4f; sigma_prefill = %.4f; sigma_ttft = %.4f;\n"
                        "        fitted_points = %d; }%s\n",
                     b->match, b->bw_eff, b->layer_us, b->step_ms, b->mfu, b->attn_eff,
-                    b->prefill_ms, b->kv_eff, b->dequant_eff, b->dequant_flops, b->sigma_decode, b->sigma_prefill, b->sigma_ttft,
+                    b->prefill_ms, b->kv_eff, b->dequant_eff, b->dequant_flops, b->pre_bw_eff, b->sigma_decode, b->sigma_prefill, b->sigma_ttft,
                     b->fitted_points, j + 1 < r->n_backends ? "," : "");
         }
         fprintf(f, "    );\n  }");

@@ -53,8 +53,11 @@ typedef struct rl_meas_set {
 int rl_meas_load(const char *dir, const rl_catalog *cat, rl_meas_set *out, rl_err *err);
 void rl_meas_free(rl_meas_set *s);
 
-/* Predict one measurement with the configuration's runtime as given. */
+/* Predict one measurement with the configuration's runtime as given.
+ * lo/hi (may be NULL) receive the p10/p90 band where the estimate has
+ * one (decode, prefill, throughput; TTFT p50..p95), else the p50. */
 double rl_meas_predict(const rl_meas *m);
+double rl_meas_predict_band(const rl_meas *m, double *lo, double *hi);
 
 const char *rl_metric_name(int metric);
 
@@ -63,6 +66,13 @@ const char *rl_metric_name(int metric);
  * are ignored.  Backends with no usable rows keep their priors.
  * Returns the number of groups fitted. */
 int rl_calibrate_fit(rl_catalog *cat, const rl_meas_set *s, const char *holdout);
+
+/* The full calibration: fit with each device held out in turn to collect
+ * out-of-sample log residuals, then fit on everything; each backend's
+ * sigma_decode / sigma_prefill / sigma_ttft become the RMS of its held-out
+ * residuals (at least 5 rows; else 1.5 x in-sample, floored), so p10/p90
+ * describe error on a device the fit has not seen.  Returns groups fitted. */
+int rl_calibrate(rl_catalog *cat, const rl_meas_set *s);
 
 /* Write the fitted backends of every runtime that has any fitted backend,
  * in the calibration.cfg format rl_catalog_apply_calibration reads. */

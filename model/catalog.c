@@ -199,7 +199,7 @@ static int backend_from_setting(const config_setting_t *s, const char *file,
         { "bw_eff", 0.01, 1.0, &b->bw_eff }, { "layer_us", 0, 1e5, &b->layer_us },
         { "step_ms", 0, 1e4, &b->step_ms }, { "mfu", 0.001, 1.0, &b->mfu },
         { "attn_eff", 0.001, 10.0, &b->attn_eff }, { "prefill_ms", 0, 1e5, &b->prefill_ms },
-        { "kv_eff", 0.05, 2.0, &b->kv_eff }, { "dequant_flops", 0, 1000, &b->dequant_flops }, { "dequant_eff", 0.05, 2.0, &b->dequant_eff },
+        { "kv_eff", 0.05, 2.0, &b->kv_eff }, { "pre_bw_eff", 0.01, 1.0, &b->pre_bw_eff }, { "dequant_flops", 0, 1000, &b->dequant_flops }, { "dequant_eff", 0.05, 2.0, &b->dequant_eff },
         { "sigma_decode", 0, 3, &b->sigma_decode },
         { "sigma_prefill", 0, 3, &b->sigma_prefill },
         { "sigma_ttft", 0, 3, &b->sigma_ttft },
@@ -209,6 +209,7 @@ static int backend_from_setting(const config_setting_t *s, const char *file,
     memset(b, 0, sizeof *b);
     b->bw_eff = 0.7; b->mfu = 0.4; b->attn_eff = 0.5; b->kv_eff = 1.0; b->dequant_eff = 1.0;
     b->dequant_flops = 4.0;
+    b->pre_bw_eff = 0.7;
     b->sigma_decode = b->sigma_prefill = b->sigma_ttft = 0.2;
     if (!config_setting_is_group(s))
         return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
@@ -269,6 +270,7 @@ static int runtime_from_setting(const config_setting_t *s, const char *file,
         (rc = rl_cfg_bool(s, "offload", &r->offload, file, err)) ||
         (rc = rl_cfg_bool(s, "deterministic_ok", &r->deterministic_ok, file, err)) ||
         (rc = rl_cfg_bool(s, "embed_on_host", &r->embed_on_host, file, err)) ||
+        (rc = rl_cfg_bool(s, "flash_attention", &r->flash_attention, file, err)) ||
         (rc = rl_cfg_num(s, "ctx_overhead_gib", 0, 64, &r->ctx_overhead_gib, file, err)) ||
         (rc = rl_cfg_num(s, "kv_reserve_frac", 0, 1, &r->kv_reserve_frac, file, err)) ||
         (rc = rl_cfg_num(s, "kv_frag", 0, 1, &r->kv_frag, file, err)) ||
@@ -548,14 +550,14 @@ int rl_runtime_has_kv(const rl_runtime *r, const char *k)
     return 0;
 }
 
-const rl_backend *rl_runtime_backend(const rl_runtime *r, const rl_hw *h)
+static const rl_backend *find_backend(const rl_runtime *r, const rl_hw *h, int by_tier)
 {
     char vt[32], ct[32];
     const char *tier = rl_hw_main_tier(h)->tier;
 
     snprintf(vt, sizeof vt, "%s/%s", h->vendor, tier);
     snprintf(ct, sizeof ct, "%s/%s", h->klass, tier);
-    for (int i = 0; i < r->n_backends; i++)
+    for (int i = 0; by_tier && i < r->n_backends; i++)
         if (strcmp(r->backends[i].match, vt) == 0 || strcmp(r->backends[i].match, ct) == 0)
             return &r->backends[i];
     for (int i = 0; i < r->n_backends; i++)
@@ -566,4 +568,14 @@ const rl_backend *rl_runtime_backend(const rl_runtime *r, const rl_hw *h)
     for (int i = 0; i < r->n_backends; i++)
         if (strcmp(r->backends[i].match, "*") == 0) return &r->backends[i];
     return &r->backends[r->n_backends - 1];
+}
+
+const rl_backend *rl_runtime_backend(const rl_runtime *r, const rl_hw *h)
+{
+    return find_backend(r, h, 1);
+}
+
+const rl_backend *rl_runtime_backend_prefill(const rl_runtime *r, const rl_hw *h)
+{
+    return find_backend(r, h, 0);
 }

@@ -58,6 +58,9 @@ typedef struct rl_backend {
                                    (attention kernels stream less well than GEMV) */
     double dequant_flops;       /* decode: ALU work per weight to unpack
                                    weight-only formats, FLOPs at the fp32 peak */
+    double pre_bw_eff;          /* prefill: achieved / peak bandwidth of its
+                                   memory traffic (weight re-reads per
+                                   micro-batch, unfused attention scores) */
     double dequant_eff;         /* prefill: matmul efficiency of weight-only
                                    quantised formats relative to fp16 (dequant) */
     double sigma_decode;        /* log-space residual sd for p10/p90 */
@@ -83,6 +86,8 @@ typedef struct rl_runtime {
     int layer_split;            /* 1: layers split across devices (PP) */
     int offload;                /* 1: can keep layers in host RAM */
     int deterministic_ok;       /* 1: can run fixed-shape, no paging */
+    int flash_attention;        /* 1: fused attention (no score matrix in
+                                   memory); 0: scores written and re-read */
     int embed_on_host;          /* 1: token embedding table stays in host RAM
                                    (llama.cpp keeps token_embd on the CPU) */
     double ctx_overhead_gib;    /* per device: runtime/driver context */
@@ -148,6 +153,11 @@ int rl_runtime_has_kv(const rl_runtime *r, const char *kv_id);
  * "class/tier", the vendor, the class, then "*".  Never NULL for a
  * loaded runtime. */
 const rl_backend *rl_runtime_backend(const rl_runtime *r, const rl_hw *h);
+
+/* Backend for prefill: the same lookup without the "/tier" matches --
+ * prefill is compute-bound, so the memory tier does not set its speed
+ * and its parameters are shared (and fitted) across the whole class. */
+const rl_backend *rl_runtime_backend_prefill(const rl_runtime *r, const rl_hw *h);
 
 /* Parse one model spec group (keys as the rl_arch fields) -- shared by
  * models.cfg and `--model-file m.cfg`.  Calls rl_arch_finish. */

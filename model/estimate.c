@@ -331,6 +331,14 @@ static void features_scaled(const rl_config *c, double thermal, rl_features *f)
         double spill = 0;
         double wall = (w.body + w.experts + w.lm_head) / c->tp;
         f->pre_floor_ms = ubatches * stream_ms(c->hw, wall, wall / c->pp, &spill);
+        if (!c->rt->flash_attention && a->layers > 0 && a->kind == RL_DECODER) {
+            /* unfused attention writes the fp32 score matrix, and softmax
+             * and the V product read it back: ~3 passes of 4 bytes per
+             * (query, key, head), keys averaging P/2 (window-capped) */
+            double keys = aw.swa_layers > 0 ? fmin(P / 2, (double)aw.sliding_window) : P / 2;
+            double bytes = 3.0 * 4 * P * keys * a->heads / c->tp * a->layers;
+            f->pre_floor_ms += stream_ms(c->hw, bytes, wall / c->pp, &spill);
+        }
     }
     /* GPipe bubble: pp stages, m micro-batches in flight: total = serial x
      * (m + pp - 1) / (m x pp); one micro-batch gains nothing.  Micro-batches
@@ -359,7 +367,9 @@ double rl_prefill_ms(const rl_features *f, const rl_backend *b)
 {
     double comp = f->pre_lin_ms / (b->mfu * (f->dequant ? b->dequant_eff : 1.0)) +
                   f->pre_attn_ms / (b->mfu * b->attn_eff);
-    return fmax(comp, f->pre_floor_ms / b->bw_eff) * f->pre_pipe + b->prefill_ms +
+    /* compute and prefill memory traffic do not overlap well (separate
+     * kernels: GEMMs, softmax, dequant): their times add */
+    return (comp + f->pre_floor_ms / b->pre_bw_eff) * f->pre_pipe + b->prefill_ms +
            f->pre_comm_ms;
 }
 
@@ -378,14 +388,15 @@ typedef struct times {
     double busy;                    /* share of a step the device is busy */
 } times;
 
-static void run_times(const rl_features *f, const rl_backend *b, times *t)
+static void run_times(const rl_features *f, const rl_backend *b, const rl_backend *bp,
+                      times *t)
 {
     t->step_avg = 0;
     for (int i = 0; i < RL_DEC_POINTS; i++) {
         t->step[i] = rl_decode_step_ms(&f->dec[i], b);
         t->step_avg += f->dec_w[i] * t->step[i];
     }
-    t->prefill = f->has_prefill ? rl_prefill_ms(f, b) : 0;
+    t->prefill = f->has_prefill ? rl_prefill_ms(f, bp) : 0;
     {
         const rl_step_feat *m = &f->dec[1];
         double core = fmax((m->mem_w_ms + m->mem_kv_ms / b->kv_eff) / b->bw_eff,
@@ -401,8 +412,8 @@ static double device_power(const rl_hw *h, double busy)
     return h->idle_w + (h->tdp_w - h->idle_w) * busy;
 }
 
-static void shares(const rl_features *f, const rl_backend *b, const times *t,
-                   rl_estimate *e)
+static void shares(const rl_features *f, const rl_backend *b, const rl_backend *bp,
+                   const times *t, rl_estimate *e)
 {
     const rl_step_feat *m = &f->dec[1];
     double mem = (m->mem_w_ms + m->mem_kv_ms / b->kv_eff) / b->bw_eff;
@@ -410,8 +421,8 @@ static void shares(const rl_features *f, const rl_backend *b, const times *t,
     double tot = t->step[1] > 0 ? t->step[1] : 1;
 
     if (!f->has_decode) {               /* prefill / encoder only */
-        double c = f->pre_lin_ms / b->mfu + f->pre_attn_ms / (b->mfu * b->attn_eff);
-        double fl = f->pre_floor_ms / b->bw_eff;
+        double c = f->pre_lin_ms / bp->mfu + f->pre_attn_ms / (bp->mfu * bp->attn_eff);
+        double fl = f->pre_floor_ms / bp->pre_bw_eff;
         e->share_compute = c >= fl ? 100 : 0;
         e->share_weights = c >= fl ? 0 : 100;
         e->regime = c >= fl ? RL_REG_COMPUTE : RL_REG_BANDWIDTH;
@@ -449,8 +460,9 @@ static rl_range spread(double p50, double sigma, int inverse_time)
     return r;
 }
 
-static void explain(const rl_config *c, const rl_backend *b, const rl_features *f,
-                    const times *t, rl_estimate *e, const char *split_note)
+static void explain(const rl_config *c, const rl_backend *b, const rl_backend *bp,
+                    const rl_features *f, const times *t, rl_estimate *e,
+                    const char *split_note)
 {
     const rl_memory *m = &e->mem;
     const rl_mem_tier *tier = rl_hw_main_tier(c->hw);
@@ -478,7 +490,7 @@ static void explain(const rl_config *c, const rl_backend *b, const rl_features *
     if (f->has_prefill)
         note(e->explanations, &e->n_explanations,
              "prefill of %ld tokens %.1f ms at %.0f%% of the %.0f TFLOP/s %s peak",
-             (long)c->prompt, t->prefill, b->mfu * 100, matmul_peak(c),
+             (long)c->prompt, t->prefill, bp->mfu * 100, matmul_peak(c),
              rl_compute_kind_name(c->quant->compute));
     if (split_note && split_note[0])
         note(e->assumptions, &e->n_assumptions, "%s", split_note);
@@ -487,6 +499,11 @@ static void explain(const rl_config *c, const rl_backend *b, const rl_features *
          c->rt->id, b->match, b->bw_eff, b->mfu, b->layer_us,
          b->fitted_points > 0 ? "fitted by ridgeline calibrate" : "prior, not fitted",
          b->fitted_points);
+    if (bp != b)
+        note(e->assumptions, &e->n_assumptions,
+             "prefill parameters from %s on %s: MFU %.2f (%s, %d points)", c->rt->id,
+             bp->match, bp->mfu, bp->fitted_points > 0 ? "fitted" : "prior, not fitted",
+             bp->fitted_points);
     note(e->assumptions, &e->n_assumptions, "memory: %s %.0f GiB at %.0f GB/s per device%s",
          tier->tier, tier->capacity_gib, tier->bandwidth_gbps,
          c->hw->usable_fraction < 1 ? " (only part usable by the GPU)" : "");
@@ -507,7 +524,7 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
 {
     rl_config c;
     rl_features f;
-    const rl_backend *b;
+    const rl_backend *b, *bp;
     times t;
     wbytes w;
     char split_note[RL_NOTE_LEN];
@@ -526,8 +543,9 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
         e->feasibility = RL_INSUFFICIENT_MEMORY;
 
     b = rl_runtime_backend(c.rt, c.hw);
+    bp = rl_runtime_backend_prefill(c.rt, c.hw);
     features_scaled(&c, 1.0, &f);
-    run_times(&f, b, &t);
+    run_times(&f, b, bp, &t);
 
     /* Power and the thermal steady state; throttle compute if hot. */
     dev_count = c.tp * c.pp;
@@ -541,7 +559,7 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
             double scale = pw > c.hw->idle_w ? (allowed - c.hw->idle_w) / (pw - c.hw->idle_w) : 1;
             scale = fmax(0.05, fmin(1.0, scale));
             features_scaled(&c, scale, &f);
-            run_times(&f, b, &t);
+            run_times(&f, b, bp, &t);
             note(e->explanations, &e->n_explanations,
                  "thermal: %.0f W would reach %.0f C at %.0f C ambient (max %.0f C); "
                  "compute clock capped at %.0f%%", pw, temp, amb, tmax, scale * 100);
@@ -562,7 +580,7 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
     if (f.has_prefill && t.prefill > 0) {
         double P = c.model->kind == RL_ENCODER ? (c.model->input_tokens > 0 ? c.model->input_tokens : 1)
                                                : (double)c.prompt;
-        e->prefill_tok_s = spread(P / t.prefill * 1000.0, b->sigma_prefill, 1);
+        e->prefill_tok_s = spread(P / t.prefill * 1000.0, bp->sigma_prefill, 1);
     }
     {
         /* TTFT: the prompt's prefill (or the first step when there is no
@@ -573,11 +591,11 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
         double rho = first / (first + N * (f.has_decode ? t.step_avg : 0) + 1e-12);
         double q50 = (B - 1) / 2 * first * rho, q95 = 0.95 * (B - 1) * first * rho;
         e->ttft_ms.p50 = first + q50;
-        e->ttft_ms.p95 = (first + q95) * exp(Z95 * b->sigma_ttft);
+        e->ttft_ms.p95 = (first + q95) * exp(Z95 * (f.has_prefill ? bp : b)->sigma_ttft);
         e->e2e_latency_ms.p50 = e->ttft_ms.p50 + N * e->tpot_ms.p50;
         e->e2e_latency_ms.p95 = e->ttft_ms.p95 + N * e->tpot_ms.p95;
     }
-    shares(&f, b, &t, e);
+    shares(&f, b, bp, &t, e);
     if (e->share_kv > 0 && e->share_kv > e->share_weights)
         note(e->bottlenecks, &e->n_bottlenecks, "KV cache reads (%.0f%% of each step)", e->share_kv);
     if (e->share_weights >= 30)
@@ -594,7 +612,7 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
              e->share_offload);
     if (e->feasibility == RL_INSUFFICIENT_MEMORY)
         note(e->bottlenecks, &e->n_bottlenecks, "device memory capacity");
-    explain(&c, b, &f, &t, e, split_note);
+    explain(&c, b, bp, &f, &t, e, split_note);
     return RL_OK;
 }
 
@@ -609,13 +627,14 @@ double rl_offline_throughput(const rl_config *c, int batch, int inflight)
     if (inflight) {
         rl_config n;
         rl_features f;
-        const rl_backend *b;
+        const rl_backend *b, *bp;
         double N = (double)c->output, step = 0, pre;
         if (rl_config_normalise(&x, &n, NULL, 0, NULL) != RL_OK) return 0;
         features_scaled(&n, 1.0, &f);
         b = rl_runtime_backend(n.rt, n.hw);
-        pre = f.pre_lin_ms / (b->mfu * (f.dequant ? b->dequant_eff : 1.0)) +
-              f.pre_attn_ms / (b->mfu * b->attn_eff);
+        bp = rl_runtime_backend_prefill(n.rt, n.hw);
+        pre = f.pre_lin_ms / (bp->mfu * (f.dequant ? bp->dequant_eff : 1.0)) +
+              f.pre_attn_ms / (bp->mfu * bp->attn_eff);
         for (int i = 0; i < RL_DEC_POINTS; i++) {
             rl_step_feat s = f.dec[i];
             s.comp_ms += pre * b->mfu * batch / N;   /* prefill share, at decode's mfu */

@@ -10,8 +10,8 @@
  *   decode step  = max((w_ms + kv_ms / kv_eff) / bw_eff, comp_ms / mfu)
  *                  + layers * layer_us / 1000 + step_ms + comm_ms
  *                  + off_ms / bw_eff
- *   prefill      = max(lin_ms / (mfu [* dequant_eff]) + attn_ms / (mfu * attn_eff),
- *                      floor_ms / bw_eff) * pipeline + prefill_ms + comm_ms
+ *   prefill      = (lin_ms / (mfu [* dequant_eff]) + attn_ms / (mfu * attn_eff)
+ *                   + floor_ms / pre_bw_eff) * pipeline + prefill_ms + comm_ms
  *
  * is linear in (1/bw_eff, layer_us, step_ms) and in (1/mfu,
  * 1/(mfu*attn_eff), prefill_ms) wherever the max() is decided -- which is
