@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef RL_SOURCE_DIR_CLI
+/* Default measurement folder: shared/data/benchmarks beside the source
+ * tree (compiled in by CMake), else relative to the working directory. */
+#ifndef RL_DEFAULT_DATA
 #define RL_DEFAULT_DATA "../shared/data/benchmarks"
 #endif
 
