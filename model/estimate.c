@@ -549,6 +549,8 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
 
     /* Power and the thermal steady state; throttle compute if hot. */
     dev_count = c.tp * c.pp;
+    /* An unpipelined layer split keeps one stage busy at a time. */
+    if (c.pp > 1 && f.dec[1].pipe_div <= 1) t.busy /= c.pp;
     pw = device_power(c.hw, t.busy);
     temp = c.ambient_c > 0 ? c.ambient_c : c.hw->ambient_c;
     if (c.hw->c_per_w > 0 && pw > 0) {
