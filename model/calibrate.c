@@ -26,7 +26,8 @@
 #define MAX_BATCH 2048          /* cap for "max (offline)" batches: the
                                    largest max_batch_size trtllm-bench's
                                    heuristics choose (TensorRT-LLM docs) */
-#define LAMBDA 0.02             /* prior weight (see file comment) */
+#define MIN_ROWS 8              /* fewest rows a group needs to be fitted */
+#define LAMBDA 0.1             /* prior weight (see file comment) */
 
 const char *rl_metric_name(int m)
 {
@@ -341,11 +342,11 @@ double rl_meas_predict(const rl_meas *m)
 
 /* ------------------------------------------------------------------ fit */
 
-#define NP 10
+#define NP 12
 static const struct { double lo, hi; } bounds[NP] = {
     { 0.05, 1.0 },      /* bw_eff */
-    { 0.01, 2000 },     /* layer_us */
-    { 0.001, 100 },     /* step_ms */
+    { 1, 60 },          /* layer_us: kernel launches + syncs, physical range */
+    { 0.01, 5 },        /* step_ms: host round trip per step */
     { 0.02, 1.0 },      /* mfu */
     { 0.02, 5.0 },      /* attn_eff */
     { 0.001, 1000 },    /* prefill_ms */
@@ -353,6 +354,8 @@ static const struct { double lo, hi; } bounds[NP] = {
     { 0.1, 1.5 },       /* dequant_eff */
     { 0.5, 500 },       /* dequant_flops */
     { 0.05, 1.0 },      /* pre_bw_eff */
+    { 0.02, 50 },       /* tflops_per_w */
+    { 0.1, 50 },        /* seq_us */
 };
 
 static void get_params(const rl_backend *b, double *p)
@@ -360,7 +363,7 @@ static void get_params(const rl_backend *b, double *p)
     p[0] = b->bw_eff; p[1] = b->layer_us; p[2] = b->step_ms;
     p[3] = b->mfu; p[4] = b->attn_eff; p[5] = b->prefill_ms;
     p[6] = b->kv_eff; p[7] = b->dequant_eff; p[8] = b->dequant_flops;
-    p[9] = b->pre_bw_eff;
+    p[9] = b->pre_bw_eff; p[10] = b->tflops_per_w; p[11] = b->seq_us;
     for (int i = 0; i < NP; i++) p[i] = fmin(bounds[i].hi, fmax(bounds[i].lo, p[i]));
 }
 
@@ -369,7 +372,7 @@ static void set_params(rl_backend *b, const double *p)
     b->bw_eff = p[0]; b->layer_us = p[1]; b->step_ms = p[2];
     b->mfu = p[3]; b->attn_eff = p[4]; b->prefill_ms = p[5];
     b->kv_eff = p[6]; b->dequant_eff = p[7]; b->dequant_flops = p[8];
-    b->pre_bw_eff = p[9];
+    b->pre_bw_eff = p[9]; b->tflops_per_w = p[10]; b->seq_us = p[11];
 }
 
 typedef struct group {
@@ -482,9 +485,13 @@ int rl_calibrate_fit(rl_catalog *cat, const rl_meas_set *s, const char *holdout)
         }
     }
     for (int k = 0; k < ngroups; k++) {
-        fit_group(s, &g[k]);
+        /* A handful of rows cannot pin a dozen parameters: such groups
+         * keep their priors and only get honest sigmas. */
+        if (g[k].n >= MIN_ROWS) {
+            fit_group(s, &g[k]);
+            fitted++;
+        }
         set_sigmas(s, &g[k]);
-        fitted++;
         free(g[k].rows);
     }
     return fitted;
@@ -582,11 +589,11 @@ int rl_calibration_write(const rl_catalog *cat, const char *path, const char *cm
             fprintf(f, "      { match = \"%s\"; bw_eff = %.4f; layer_us = %.3f; step_ms = %.4f;\n"
                        "        mfu = %.4f; attn_eff = %.4f; prefill_ms = %.4f;\n"
                        "        kv_eff = %.4f; dequant_eff = %.4f; dequant_flops = %.3f;\n"
-                       "        pre_bw_eff = %.4f;\n"
+                       "        pre_bw_eff = %.4f; tflops_per_w = %.4f; seq_us = %.3f;\n"
                        "        sigma_decode = %.4f; sigma_prefill = %.4f; sigma_ttft = %.4f;\n"
                        "        fitted_points = %d; }%s\n",
                     b->match, b->bw_eff, b->layer_us, b->step_ms, b->mfu, b->attn_eff,
-                    b->prefill_ms, b->kv_eff, b->dequant_eff, b->dequant_flops, b->pre_bw_eff, b->sigma_decode, b->sigma_prefill, b->sigma_ttft,
+                    b->prefill_ms, b->kv_eff, b->dequant_eff, b->dequant_flops, b->pre_bw_eff, b->tflops_per_w, b->seq_us, b->sigma_decode, b->sigma_prefill, b->sigma_ttft,
                     b->fitted_points, j + 1 < r->n_backends ? "," : "");
         }
         fprintf(f, "    );\n  }");

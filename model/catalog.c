@@ -197,9 +197,10 @@ static int backend_from_setting(const config_setting_t *s, const char *file,
 {
     struct { const char *key; double min, max; double *dst; } f[] = {
         { "bw_eff", 0.01, 1.0, &b->bw_eff }, { "layer_us", 0, 1e5, &b->layer_us },
-        { "step_ms", 0, 1e4, &b->step_ms }, { "mfu", 0.001, 1.0, &b->mfu },
+        { "step_ms", 0, 1e4, &b->step_ms }, { "seq_us", 0, 1e4, &b->seq_us }, { "mfu", 0.001, 1.0, &b->mfu },
         { "attn_eff", 0.001, 10.0, &b->attn_eff }, { "prefill_ms", 0, 1e5, &b->prefill_ms },
-        { "kv_eff", 0.05, 2.0, &b->kv_eff }, { "pre_bw_eff", 0.01, 1.0, &b->pre_bw_eff }, { "dequant_flops", 0, 1000, &b->dequant_flops }, { "dequant_eff", 0.05, 2.0, &b->dequant_eff },
+        { "kv_eff", 0.05, 2.0, &b->kv_eff }, { "pre_bw_eff", 0.01, 1.0, &b->pre_bw_eff },
+        { "tflops_per_w", 0, 100, &b->tflops_per_w }, { "dequant_flops", 0, 1000, &b->dequant_flops }, { "dequant_eff", 0.05, 2.0, &b->dequant_eff },
         { "sigma_decode", 0, 3, &b->sigma_decode },
         { "sigma_prefill", 0, 3, &b->sigma_prefill },
         { "sigma_ttft", 0, 3, &b->sigma_ttft },
@@ -210,6 +211,8 @@ static int backend_from_setting(const config_setting_t *s, const char *file,
     b->bw_eff = 0.7; b->mfu = 0.4; b->attn_eff = 0.5; b->kv_eff = 1.0; b->dequant_eff = 1.0;
     b->dequant_flops = 4.0;
     b->pre_bw_eff = 0.7;
+    b->tflops_per_w = 1.0;
+    b->seq_us = 2.0;
     b->sigma_decode = b->sigma_prefill = b->sigma_ttft = 0.2;
     if (!config_setting_is_group(s))
         return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),

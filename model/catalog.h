@@ -51,6 +51,8 @@ typedef struct rl_backend {
     double bw_eff;              /* decode: achieved / peak memory bandwidth */
     double layer_us;            /* decode: fixed time per layer per step (launches, sync) */
     double step_ms;             /* decode: fixed time per step (sampling, host) */
+    double seq_us;              /* decode: time per sequence per step (sampling
+                                   over the vocabulary, scheduler bookkeeping) */
     double mfu;                 /* prefill: achieved / peak matmul throughput */
     double attn_eff;            /* prefill: attention efficiency relative to mfu */
     double prefill_ms;          /* prefill: fixed time per prompt */
@@ -58,6 +60,9 @@ typedef struct rl_backend {
                                    (attention kernels stream less well than GEMV) */
     double dequant_flops;       /* decode: ALU work per weight to unpack
                                    weight-only formats, FLOPs at the fp32 peak */
+    double tflops_per_w;        /* sustained matmul TFLOP/s per watt of TDP:
+                                   the power limit on compute; its time adds
+                                   to the peak-bound time (0 = no limit) */
     double pre_bw_eff;          /* prefill: achieved / peak bandwidth of its
                                    memory traffic (weight re-reads per
                                    micro-batch, unfused attention scores) */

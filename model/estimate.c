@@ -266,10 +266,13 @@ static void step_features(const rl_config *c, const wbytes *w, double ctx,
     s->mem_kv_ms = stream_ms(c->hw, kvread * on_frac, ws, spill);
     s->off_ms = (wread + kvread) * (1 - on_frac) / (c->hw->host_bandwidth_gbps * 1e9) * 1e3;
     s->comp_ms = batch * rl_arch_flops_token(&aw, ctx) / c->tp / (peak * 1e12) * 1e3;
+    s->energy_ms = c->hw->tdp_w > 0
+                 ? batch * rl_arch_flops_token(&aw, ctx) / c->tp / (c->hw->tdp_w * 1e12) * 1e3 : 0;
     s->deq_ms = (c->quant->weight_only && c->quant->bits_per_weight < 16)
               ? wread * 8 / c->quant->bits_per_weight /
                 (rl_hw_peak(c->hw, RL_C_FP32) * thermal * 1e12) * 1e3 : 0;
     s->layers = a->layers;
+    s->seqs = batch;
     s->comm_ms = a->layers * 2 * allreduce_ms(c, batch * a->hidden * 2.0) +
                  (c->pp - 1) * (c->hw->link_latency_us * 1e-3 +
                                 batch * a->hidden * 2.0 / (link_gbps(c->hw) * 1e9) * 1e3);
@@ -314,6 +317,7 @@ static void features_scaled(const rl_config *c, double thermal, rl_features *f)
         double attn = a->gflops_per_input > 0 ? 0 : n * rl_arch_attn_flops_token(&aw, n);
         f->pre_lin_ms = (flops - attn) / c->tp / peak * 1e3;
         f->pre_attn_ms = attn / c->tp / peak * 1e3;
+        f->pre_energy_ms = c->hw->tdp_w > 0 ? flops / c->tp / (c->hw->tdp_w * 1e12) * 1e3 : 0;
         P = n;
     } else if (P > 0) {
         /* attention FLOPs grow linearly with position: Simpson is exact */
@@ -323,6 +327,8 @@ static void features_scaled(const rl_config *c, double thermal, rl_features *f)
         double lin = P * rl_arch_flops_token(&aw, 0);
         f->pre_lin_ms = lin / c->tp / peak * 1e3;
         f->pre_attn_ms = attn / c->tp / peak * 1e3;
+        f->pre_energy_ms = c->hw->tdp_w > 0
+                         ? (lin + attn) / c->tp / (c->hw->tdp_w * 1e12) * 1e3 : 0;
     }
     f->dequant = c->quant->weight_only && c->quant->bits_per_weight < 16;
     micro = c->rt->act_tokens > 0 ? c->rt->act_tokens : 512;
@@ -356,8 +362,10 @@ static void features_scaled(const rl_config *c, double thermal, rl_features *f)
 double rl_decode_step_ms(const rl_step_feat *s, const rl_backend *b)
 {
     double mem = (s->mem_w_ms + s->mem_kv_ms / b->kv_eff) / b->bw_eff;
-    double comp = s->comp_ms / b->mfu + s->deq_ms * b->dequant_flops;
+    double comp = s->comp_ms / b->mfu + s->deq_ms * b->dequant_flops +
+                  (b->tflops_per_w > 0 ? s->energy_ms / b->tflops_per_w : 0);
     double t = fmax(mem, comp) + s->layers * b->layer_us * 1e-3 + b->step_ms +
+               s->seqs * b->seq_us * 1e-3 +
                s->comm_ms + s->off_ms / b->bw_eff;
     return t;           /* a step serves every sequence once (pipe_div
                            only records how the batch was split) */
@@ -366,7 +374,8 @@ double rl_decode_step_ms(const rl_step_feat *s, const rl_backend *b)
 double rl_prefill_ms(const rl_features *f, const rl_backend *b)
 {
     double comp = f->pre_lin_ms / (b->mfu * (f->dequant ? b->dequant_eff : 1.0)) +
-                  f->pre_attn_ms / (b->mfu * b->attn_eff);
+                  f->pre_attn_ms / (b->mfu * b->attn_eff) +
+                  (b->tflops_per_w > 0 ? f->pre_energy_ms / b->tflops_per_w : 0);
     /* compute and prefill memory traffic do not overlap well (separate
      * kernels: GEMMs, softmax, dequant): their times add */
     return (comp + f->pre_floor_ms / b->pre_bw_eff) * f->pre_pipe + b->prefill_ms +
@@ -400,7 +409,8 @@ static void run_times(const rl_features *f, const rl_backend *b, const rl_backen
     {
         const rl_step_feat *m = &f->dec[1];
         double core = fmax((m->mem_w_ms + m->mem_kv_ms / b->kv_eff) / b->bw_eff,
-                           m->comp_ms / b->mfu + m->deq_ms * b->dequant_flops);
+                           m->comp_ms / b->mfu + m->deq_ms * b->dequant_flops +
+                           (b->tflops_per_w > 0 ? m->energy_ms / b->tflops_per_w : 0));
         t->busy = f->has_decode ? fmin(1.0, core / t->step[1]) : 1.0;
     }
 }
@@ -417,7 +427,8 @@ static void shares(const rl_features *f, const rl_backend *b, const rl_backend *
 {
     const rl_step_feat *m = &f->dec[1];
     double mem = (m->mem_w_ms + m->mem_kv_ms / b->kv_eff) / b->bw_eff;
-    double comp = m->comp_ms / b->mfu + m->deq_ms * b->dequant_flops;
+    double comp = m->comp_ms / b->mfu + m->deq_ms * b->dequant_flops +
+                  (b->tflops_per_w > 0 ? m->energy_ms / b->tflops_per_w : 0);
     double tot = t->step[1] > 0 ? t->step[1] : 1;
 
     if (!f->has_decode) {               /* prefill / encoder only */
@@ -636,7 +647,8 @@ double rl_offline_throughput(const rl_config *c, int batch, int inflight)
         b = rl_runtime_backend(n.rt, n.hw);
         bp = rl_runtime_backend_prefill(n.rt, n.hw);
         pre = f.pre_lin_ms / (bp->mfu * (f.dequant ? bp->dequant_eff : 1.0)) +
-              f.pre_attn_ms / (bp->mfu * bp->attn_eff);
+              f.pre_attn_ms / (bp->mfu * bp->attn_eff) +
+              (bp->tflops_per_w > 0 ? f.pre_energy_ms / bp->tflops_per_w : 0);
         for (int i = 0; i < RL_DEC_POINTS; i++) {
             rl_step_feat s = f.dec[i];
             s.comp_ms += pre * b->mfu * batch / N;   /* prefill share, at decode's mfu */

@@ -29,9 +29,11 @@ typedef struct rl_step_feat {
     double mem_kv_ms;       /* KV bytes read per step / bandwidth */
     double comp_ms;         /* FLOPs per step / peak (thermal cap applied) */
     double deq_ms;          /* weights unpacked per step / fp32 peak (x dequant_flops) */
+    double energy_ms;       /* FLOPs per step / (TDP x 1 TFLOP/s per W) */
     double comm_ms;         /* TP all-reduces + PP hops per step */
     double off_ms;          /* offloaded layers read from host per step */
     double layers;          /* layers executed in sequence per step */
+    double seqs;            /* sequences served per step (for seq_us) */
     double pipe_div;        /* PP micro-batching divisor (1 = none) */
 } rl_step_feat;
 
@@ -44,6 +46,7 @@ typedef struct rl_features {
     double pre_floor_ms;    /* weight reads during prefill / bandwidth */
     double pre_pipe;        /* PP bubble factor (>= 1) */
     double pre_comm_ms;     /* TP all-reduces during prefill */
+    double pre_energy_ms;   /* prefill FLOPs / (TDP x 1 TFLOP/s per W) */
     int dequant;            /* 1: weight-only quantised matmuls (dequant_eff) */
     double thermal_scale;   /* compute clock scale from thermal/power cap */
     int tp, pp, concurrency;
