@@ -402,10 +402,9 @@ static int pick_dir(char *dir, size_t n)
         exe[len] = '\0';
         if ((slash = strrchr(exe, '/'))) *slash = '\0';
         snprintf(probe, sizeof probe, "%s/../share/ridgeline/catalog/models.cfg", exe);
-        if (access(probe, R_OK) == 0) {
-            snprintf(dir, n, "%s/../share/ridgeline/catalog", exe);
+        if (access(probe, R_OK) == 0 &&
+            snprintf(dir, n, "%s/../share/ridgeline/catalog", exe) < (int)n)
             return 0;
-        }
     }
     snprintf(dir, n, "%s", RL_INSTALL_CATALOG);
     return 0;
