@@ -157,7 +157,8 @@ static rl_arch windowed(const rl_config *c)
 static double kv_tp_div(const rl_config *c)
 {
     const rl_arch *a = c->model;
-    if (a->kv_lora_rank > 0) return 1;          /* MLA latent is replicated */
+    if (a->kv_lora_rank > 0 || a->kv_heads < 1) return 1;  /* MLA latent is replicated;
+                                                             no attention, no KV */
     return c->tp < a->kv_heads ? c->tp : a->kv_heads;
 }
 
