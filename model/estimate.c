@@ -337,7 +337,13 @@ static void features_scaled(const rl_config *c, double thermal, rl_features *f)
     {
         double spill = 0;
         double wall = (w.body + w.experts + w.lm_head) / c->tp;
+        double L = a->layers > 0 ? a->layers : 1;
         f->pre_floor_ms = ubatches * stream_ms(c->hw, wall, wall / c->pp, &spill);
+        /* offloaded layers: their weights cross the host link once per
+         * micro-batch (llama.cpp runs big batches on the GPU) */
+        if (c->offload_layers > 0)
+            f->pre_floor_ms += ubatches * (w.body + w.experts) * c->offload_layers / L /
+                               (c->hw->pcie_gbps * 1e9) * 1e3;
         if (!c->rt->flash_attention && a->layers > 0 && a->kind == RL_DECODER) {
             /* unfused attention writes the fp32 score matrix, and softmax
              * and the V product read it back: ~3 passes of 4 bytes per
@@ -610,6 +616,7 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
         e->e2e_latency_ms.p95 = e->ttft_ms.p95 + N * e->tpot_ms.p95;
     }
     shares(&f, b, bp, &t, e);
+    if (c.quiet) return RL_OK;
     if (e->share_kv > 0 && e->share_kv > e->share_weights)
         note(e->bottlenecks, &e->n_bottlenecks, "KV cache reads (%.0f%% of each step)", e->share_kv);
     if (e->share_weights >= 30)
