@@ -12,6 +12,7 @@
  *     s.cfg:7: error: workload.concurrency must be >= 1, got 0
  */
 #include "scenario.h"
+#include "import.h"
 
 #include <libconfig.h>
 #include <math.h>
@@ -41,6 +42,7 @@ static const keyspec req_keys[] = {
     {"ambient_c", K_DOUBLE, REQ(ambient_c), -60, 80, "ambient temperature"},
     {"max_temp_c", K_DOUBLE, REQ(max_temp_c), 0, 200, "die temperature limit"},
     {"deterministic", K_BOOL, REQ(deterministic), 0, 1, "fixed-shape deployment"},
+    {"sram_resident", K_BOOL, REQ(sram_resident), 0, 1, "working set stays in SRAM"},
     {"context_tokens", K_LONG, REQ(context_tokens), 0, 1e8, "tokens per sequence"},
 };
 
@@ -176,6 +178,7 @@ static int apply_table(ld *L, const config_setting_t *grp, const char *prefix,
 static int get_string(ld *L, const config_setting_t *m, const char *key,
                       const char **out)
 {
+    *out = "";
     if (config_setting_type(m) != CONFIG_TYPE_STRING)
         return rl_err_set(L->err, RL_EINPUT, L->file, line_of(m),
                           "%s expects a string", key);
@@ -192,7 +195,7 @@ static int pick_name(const char *w, const char *const *names, int n)
 
 static int parse_mode(ld *L, const config_setting_t *m)
 {
-    const char *w;
+    const char *w = "";
     if (get_string(L, m, "workload.mode", &w)) return RL_EINPUT;
     int i = pick_name(w, mode_names, NELEM(mode_names));
     if (i < 0)
@@ -245,6 +248,7 @@ static int load_model(ld *L, const config_setting_t *root)
         int rc = rl_import_file(path, &L->s->model, &info, L->err);
         if (rc != RL_OK) return rc;
         L->s->weight_bytes = info.weight_bytes;
+        snprintf(L->s->file_quant, sizeof L->s->file_quant, "%s", info.quant);
     }
     snprintf(L->s->model_id, sizeof L->s->model_id, "%s", L->s->model.id);
     return RL_OK;
@@ -310,7 +314,7 @@ static int load_runtimes(ld *L, const config_setting_t *root)
     }
     const config_setting_t *el[RL_SCN_MAX_AXIS];
     int n = elems(m, el, RL_SCN_MAX_RT);
-    if (n < 0) return fail(L, m, "at most 8 runtimes%s%s", "", NULL);
+    if (n < 0) return fail(L, m, "at most 16 runtimes%s%s", "", NULL);
     if (n == 0) return fail(L, m, "runtimes must not be empty%s%s", "", NULL);
     for (int i = 0; i < n; i++) {
         const char *v;

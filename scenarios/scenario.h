@@ -28,7 +28,7 @@
 #include "hardware.h"
 #include "catalog.h"
 
-#define RL_SCN_MAX_RT 8         /* runtimes listed */
+#define RL_SCN_MAX_RT 16        /* runtimes listed */
 #define RL_SCN_MAX_AXIS 32      /* values per search axis */
 
 enum rl_workload_mode {
@@ -54,6 +54,8 @@ typedef struct rl_scn_req {
     double ambient_c;           /* ambient temperature (0 = hardware's) */
     double max_temp_c;          /* die limit (0 = hardware's max_c) */
     int deterministic;          /* 1: fixed shapes, no paging, no offload */
+    int sram_resident;          /* 1: weights + KV working set must stay in
+                                   on-chip SRAM (no spill to DRAM) */
     long context_tokens;        /* tokens each sequence must hold
                                    (0 = prompt_tokens + output_tokens) */
 } rl_scn_req;
@@ -66,6 +68,7 @@ typedef struct rl_scenario {
     char model_id[64];          /* catalog id or the model file's id */
     rl_arch model;              /* copy: catalog entry or imported file */
     double weight_bytes;        /* exact weight bytes (GGUF file), else 0 */
+    char file_quant[24];        /* the GGUF file's own format ("" unknown) */
     char hw_id[64];
     rl_hw hw;                   /* copy: catalog entry or hardware file */
     int devices;                /* devices available (default hw.count) */

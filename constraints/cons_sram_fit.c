@@ -1,0 +1,61 @@
+/*
+ * cons_sram_fit.c -- SRAM fit, for parts with on-chip SRAM in front of
+ * DRAM (edge NPUs and SoCs).  A working set that spills out of SRAM is
+ * slower (the estimate's sram-spill regime) but still runs; it is
+ * rejected only when requirements.sram_resident asks for the working set
+ * to stay on chip (deployments whose per-token latency must not depend on
+ * DRAM traffic).  Parts whose only memory is SRAM are covered by the
+ * device memory rule.  Code: "sram_fit".
+ * In the placement MILP it is the SRAM-tier capacity row.
+ */
+#include "constraint.h"
+
+#include <stdio.h>
+
+static int check(const rl_cons_ctx *ctx, const rl_estimate *est, rl_reason *why)
+{
+    const rl_mem_tier *s = rl_hw_sram_tier(ctx->cfg->hw);
+    if (!s || !ctx->lim->sram_resident || est->regime != RL_REG_SRAM_SPILL) return 1;
+    why->code = "sram_fit";
+    snprintf(why->detail, sizeof why->detail,
+             "the working set (%.2f GiB per device) spills out of %.0f MiB of SRAM; "
+             "requirements.sram_resident needs it on chip",
+             est->mem.weights + est->mem.kv_cache, s->capacity_gib * 1024.0);
+    return 0;
+}
+
+static int add_rows(const rl_cons_ctx *ctx, const rl_placement_view *v,
+                    const rl_row_sink *sink)
+{
+    int cls[RL_MAX_CLASSES], tier[RL_MAX_CLASSES];
+    (void)ctx;
+    if (!v->tier_on[RL_TIER_SRAM]) return 0;
+    for (int i = 0; i < v->n_classes; i++) {
+        cls[i] = i;
+        tier[i] = RL_TIER_SRAM;
+    }
+    return sink->add_le(sink->self, "sram_fit", v->n_classes, cls, tier, v->gib,
+                        v->free_gib[RL_TIER_SRAM]);
+}
+
+static void explain(const rl_cons_ctx *ctx, const rl_estimate *est, char *buf,
+                    size_t n)
+{
+    const rl_mem_tier *s = rl_hw_sram_tier(ctx->cfg->hw);
+    if (s)
+        snprintf(buf, n, "working set %.2f GiB per device vs %.0f MiB of SRAM%s",
+                 est->mem.weights + est->mem.kv_cache, s->capacity_gib * 1024.0,
+                 est->regime == RL_REG_SRAM_SPILL ? " (spills)" : "");
+    else if (n) buf[0] = 0;
+}
+
+const struct rl_constraint_ops rl_cons_sram_fit = {
+    .name = "sram_fit",
+    .describe = "with requirements.sram_resident, the working set stays in SRAM",
+    .stage = RL_CONS_ESTIMATE,
+    .axes = ~0u,
+    .monotone = 0,
+    .check = check,
+    .add_rows = add_rows,
+    .explain = explain,
+};
