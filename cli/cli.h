@@ -23,6 +23,14 @@ int rl_cmd_calibrate(int argc, char **argv);
 int rl_cmd_solve(int argc, char **argv);
 int rl_cmd_batch(int argc, char **argv);
 
+/* The `solve --json` document of one solved scenario (cmd_solve.c; batch
+ * reuses it per line) and the exit status its result implies (0, or 1 when
+ * nothing is feasible).  Owned cJSON, NULL on OOM. */
+struct rl_scenario;
+struct rl_solve_result;
+cJSON *rl_solve_json(const struct rl_scenario *s, const struct rl_solve_result *r);
+int rl_solve_exit(const struct rl_solve_result *r);
+
 /* JSON object of one estimate, exactly the DESIGN.md `estimate --json`
  * contract.  Returns an owned cJSON (caller deletes), NULL on OOM. */
 cJSON *rl_estimate_json(const rl_config *c, const rl_estimate *e);

@@ -1,0 +1,368 @@
+/*
+ * cmd_solve.c -- `ridgeline solve SCENARIO.cfg... [--objective O] [--top N]
+ * [--pareto] [--json]`: search each scenario's deployment options and
+ * print the ranked survivors with the reasons the others were rejected.
+ *
+ * Exit status: 0 when every scenario has a feasible configuration, 1 when
+ * one has none (the output still says why), 2 usage or input error, 3
+ * solver failure, 4 I/O error; with several scenarios the worst wins.
+ * With --json one scenario prints one object (DESIGN.md "Scenario
+ * file"), several print an array of them.
+ *
+ * rl_solve_json() is also used by cmd_batch.c.  Printers never compute:
+ * everything printed here comes from the rl_solve_result.
+ */
+#include "cli.h"
+#include "catalog.h"
+#include "scenario.h"
+#include "solver.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Shared with cmd_batch.c (declared there; cli.h is the lead's). */
+
+/* ---- flags: one typed table, which also prints --help --------------- */
+
+enum ftype { F_BOOL, F_STR, F_LONG };
+
+typedef struct sopts {
+    const char *objective, *catalog;
+    long top;
+    int json, pareto, exhaustive, no_milp, help;
+} sopts;
+
+static const struct flag {
+    const char *name;
+    const char *meta;           /* value placeholder in --help, "" for switches */
+    int type;                   /* enum ftype */
+    size_t off;
+    long min, max;
+    const char *help;
+} flags[] = {
+    {"--objective", "O", F_STR, offsetof(sopts, objective), 0, 0,
+     "throughput | latency | model_size | perf_per_watt | perf_per_dollar\n"
+     "                    (overrides the scenario's objective)"},
+    {"--top", "N", F_LONG, offsetof(sopts, top), 1, 1000,
+     "configurations to recommend, 1..1000 (default: the scenario's top, 5)"},
+    {"--json", "", F_BOOL, offsetof(sopts, json), 0, 0, "print JSON (DESIGN.md shape)"},
+    {"--pareto", "", F_BOOL, offsetof(sopts, pareto), 0, 0,
+     "also list the throughput-latency front"},
+    {"--exhaustive", "", F_BOOL, offsetof(sopts, exhaustive), 0, 0,
+     "no monotone pruning (slower; same answer)"},
+    {"--no-milp", "", F_BOOL, offsetof(sopts, no_milp), 0, 0,
+     "closed-form layer placement only"},
+    {"--catalog", "DIR", F_STR, offsetof(sopts, catalog), 0, 0,
+     "catalog directory (default: built in)"},
+    {"--help", "", F_BOOL, offsetof(sopts, help), 0, 0, "this text"},
+};
+#define NFLAGS (sizeof flags / sizeof *flags)
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: ridgeline solve SCENARIO.cfg... [flags]\n\n"
+                 "Enumerate a scenario's deployment options, reject the infeasible ones\n"
+                 "(with reasons) and rank the rest.  Scenario keys: docs/solve.md.\n\n");
+    for (size_t i = 0; i < NFLAGS; i++) {
+        char lhs[32];
+        snprintf(lhs, sizeof lhs, "%s %s", flags[i].name, flags[i].meta);
+        fprintf(out, "  %-16s  %s\n", lhs, flags[i].help);
+    }
+    fprintf(out, "\nexit status: 0 feasible, 1 nothing feasible, 2 usage or input error,\n"
+                 "3 solver failure, 4 I/O error\n");
+}
+
+/* Parse flags; positional arguments are moved to files[]. */
+static int parse(int argc, char **argv, sopts *o, const char **files, int *nfiles,
+                 rl_err *err)
+{
+    *nfiles = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-' || strcmp(a, "-") == 0) {
+            files[(*nfiles)++] = a;
+            continue;
+        }
+        size_t k;
+        for (k = 0; k < NFLAGS && strcmp(a, flags[k].name) != 0; k++) {}
+        if (k == NFLAGS) {
+            const char *names[NFLAGS];
+            for (size_t j = 0; j < NFLAGS; j++) names[j] = flags[j].name;
+            const char *s = rl_suggest(a, names, (int)NFLAGS);
+            return rl_err_set(err, RL_EINPUT, NULL, 0, "unknown flag '%s'%s%s%s", a,
+                              s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+        }
+        char *p = (char *)o + flags[k].off;
+        if (flags[k].type == F_BOOL) {
+            *(int *)p = 1;
+            continue;
+        }
+        if (i + 1 >= argc)
+            return rl_err_set(err, RL_EINPUT, NULL, 0, "%s needs a value", a);
+        const char *v = argv[++i];
+        if (flags[k].type == F_STR) *(const char **)p = v;
+        else if (rl_parse_long(a, v, flags[k].min, flags[k].max, (long *)p, err)) return RL_EINPUT;
+    }
+    return RL_OK;
+}
+
+/* ---- JSON ------------------------------------------------------------- */
+
+static cJSON *ranked_json(const rl_ranked *k, const rl_solve_result *r)
+{
+    cJSON *o = cJSON_CreateObject(), *ex;
+    if (!o) return NULL;
+    cJSON_AddNumberToObject(o, "rank", k->rank);
+    cJSON_AddStringToObject(o, "runtime", k->cfg.rt->id);
+    cJSON_AddStringToObject(o, "quant", k->cfg.quant->id);
+    cJSON_AddStringToObject(o, "kv_dtype", k->cfg.kv ? k->cfg.kv->id : "fp16");
+    cJSON_AddNumberToObject(o, "tp", k->cfg.tp);
+    cJSON_AddNumberToObject(o, "pp", k->cfg.pp);
+    cJSON_AddNumberToObject(o, "devices", k->cfg.tp * k->cfg.pp);
+    cJSON_AddNumberToObject(o, "context_cap", (double)k->cfg.context_cap);
+    cJSON_AddStringToObject(o, "offload", rl_offload_mode_name(k->offload_mode));
+    cJSON_AddNumberToObject(o, "offload_layers", k->cfg.offload_layers);
+    cJSON_AddNumberToObject(o, "sliding_window", (double)k->cfg.sliding_window);
+    cJSON_AddNumberToObject(o, "concurrency", k->cfg.concurrency);
+    cJSON_AddStringToObject(o, "feasibility", rl_feasibility_name(k->est.feasibility));
+    cJSON_AddStringToObject(o, "regime", rl_regime_name(k->est.regime));
+    cJSON_AddNumberToObject(o, "score", k->score);
+    cJSON_AddStringToObject(o, "score_unit", r->unit);
+    cJSON_AddNumberToObject(o, "throughput_tok_s", k->throughput);
+    cJSON_AddNumberToObject(o, "latency_ms", k->latency_ms);
+    cJSON_AddItemToObject(o, "estimates", rl_estimate_json(&k->cfg, &k->est));
+    ex = cJSON_AddArrayToObject(o, "explanations");
+    for (int i = 0; ex && i < k->n_expl; i++)
+        cJSON_AddItemToArray(ex, cJSON_CreateString(k->expl[i]));
+    return o;
+}
+
+static cJSON *near_json(const rl_near_miss *m)
+{
+    cJSON *o = cJSON_CreateObject(), *why;
+    if (!o) return NULL;
+    cJSON_AddStringToObject(o, "runtime", m->cfg.rt->id);
+    cJSON_AddStringToObject(o, "quant", m->cfg.quant->id);
+    cJSON_AddStringToObject(o, "kv_dtype", m->cfg.kv ? m->cfg.kv->id : "fp16");
+    cJSON_AddNumberToObject(o, "tp", m->cfg.tp);
+    cJSON_AddNumberToObject(o, "pp", m->cfg.pp);
+    cJSON_AddNumberToObject(o, "context_cap", (double)m->cfg.context_cap);
+    cJSON_AddStringToObject(o, "offload", rl_offload_mode_name(m->offload_mode));
+    cJSON_AddNumberToObject(o, "offload_layers", m->cfg.offload_layers);
+    cJSON_AddNumberToObject(o, "sliding_window", (double)m->cfg.sliding_window);
+    cJSON_AddNumberToObject(o, "concurrency", m->cfg.concurrency);
+    why = cJSON_AddArrayToObject(o, "reasons");
+    for (int i = 0; why && i < m->n_reasons; i++) {
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddStringToObject(x, "code", m->code[i]);
+        cJSON_AddStringToObject(x, "detail", m->detail[i]);
+        cJSON_AddItemToArray(why, x);
+    }
+    return o;
+}
+
+static void scenario_json(cJSON *o, const rl_scenario *s, const rl_solve_result *r)
+{
+    cJSON *rt;
+    cJSON_AddStringToObject(o, "scenario", s->name);
+    cJSON_AddStringToObject(o, "file", s->path);
+    cJSON_AddStringToObject(o, "model", s->model_id);
+    cJSON_AddStringToObject(o, "hardware", s->hw_id);
+    cJSON_AddNumberToObject(o, "devices", s->devices);
+    rt = cJSON_AddArrayToObject(o, "runtimes");
+    for (int i = 0; rt && i < s->n_runtimes; i++)
+        cJSON_AddItemToArray(rt, cJSON_CreateString(s->runtimes[i]->id));
+    cJSON_AddStringToObject(o, "objective", r->objective);
+}
+
+cJSON *rl_solve_json(const rl_scenario *s, const rl_solve_result *r)
+{
+    cJSON *o = cJSON_CreateObject(), *se, *rej, *why, *arr;
+    if (!o) return NULL;
+    scenario_json(o, s, r);
+    se = cJSON_AddObjectToObject(o, "search");
+    cJSON_AddNumberToObject(se, "candidates", (double)r->candidates);
+    cJSON_AddNumberToObject(se, "feasible", (double)r->feasible);
+    cJSON_AddNumberToObject(se, "elapsed_ms", r->elapsed_ms);
+    cJSON_AddNumberToObject(se, "estimates", (double)r->estimates);
+    cJSON_AddNumberToObject(se, "pruned", (double)r->pruned);
+    cJSON_AddNumberToObject(se, "milp_solves", (double)r->milp_solves);
+    cJSON_AddNumberToObject(se, "milp_cache_hits", (double)r->milp_cache_hits);
+    rej = cJSON_AddObjectToObject(o, "rejected");
+    why = cJSON_AddObjectToObject(o, "rejected_examples");
+    for (int i = 0; i < r->n_reasons; i++) {
+        cJSON_AddNumberToObject(rej, r->reasons[i].code, (double)r->reasons[i].count);
+        if (r->reasons[i].example[0])
+            cJSON_AddStringToObject(why, r->reasons[i].code, r->reasons[i].example);
+    }
+    arr = cJSON_AddArrayToObject(o, "recommended_configs");
+    for (int i = 0; arr && i < r->n_ranked; i++)
+        cJSON_AddItemToArray(arr, ranked_json(&r->ranked[i], r));
+    if (r->n_near) {
+        arr = cJSON_AddArrayToObject(o, "near_misses");
+        for (int i = 0; arr && i < r->n_near; i++) cJSON_AddItemToArray(arr, near_json(&r->near[i]));
+    }
+    if (r->n_pareto) {
+        arr = cJSON_AddArrayToObject(o, "pareto");
+        for (int i = 0; arr && i < r->n_pareto; i++)
+            cJSON_AddItemToArray(arr, ranked_json(&r->pareto[i], r));
+    }
+    return o;
+}
+
+int rl_solve_exit(const rl_solve_result *r)
+{
+    return r->feasible > 0 ? RL_OK : RL_EINFEASIBLE;
+}
+
+/* ---- table ------------------------------------------------------------ */
+
+static void row(FILE *out, const rl_ranked *k)
+{
+    char ctx[16];
+    snprintf(ctx, sizeof ctx, "%ld", k->cfg.context_cap);
+    fprintf(out, "%3d  %-12s %-9s %-5s %2d %2d %7s %4d %5d %9.1f %9.0f %9.1f %6.1f/%-5.1f %s\n",
+            k->rank, k->cfg.rt->id, k->cfg.quant->id, k->cfg.kv ? k->cfg.kv->id : "-",
+            k->cfg.tp, k->cfg.pp, ctx, k->cfg.offload_layers, k->cfg.concurrency,
+            k->throughput, k->est.ttft_ms.p95, k->est.tpot_ms.p95,
+            k->est.mem.device_peak, k->est.mem.device_capacity,
+            rl_feasibility_name(k->est.feasibility));
+}
+
+static void header(FILE *out)
+{
+    fprintf(out, "%3s  %-12s %-9s %-5s %2s %2s %7s %4s %5s %9s %9s %9s %12s %s\n", "#",
+            "runtime", "quant", "kv", "tp", "pp", "context", "host", "conc", "tok/s",
+            "ttft95ms", "tpot95ms", "GiB/device", "feasibility");
+}
+
+static void print_table(FILE *out, const rl_scenario *s, const rl_solve_result *r)
+{
+    fprintf(out, "%s: %s on %d x %s, objective %s (%s, %s is better)\n", s->name,
+            s->model_id, s->devices, s->hw_id, r->objective, r->unit,
+            r->minimize ? "lower" : "higher");
+    fprintf(out, "searched %ld candidates in %.1f ms (%ld estimates, %ld MILP solves): "
+                 "%ld feasible\n\n",
+            r->candidates, r->elapsed_ms, r->estimates, r->milp_solves, r->feasible);
+    if (r->n_ranked) {
+        header(out);
+        for (int i = 0; i < r->n_ranked; i++) row(out, &r->ranked[i]);
+        fprintf(out, "\nwhy #1:\n");
+        for (int i = 0; i < r->ranked[0].n_expl; i++)
+            fprintf(out, "  - %s\n", r->ranked[0].expl[i]);
+        for (int i = 0; i < r->ranked[0].est.n_explanations; i++)
+            fprintf(out, "  - %s\n", r->ranked[0].est.explanations[i]);
+    } else {
+        fprintf(out, "no feasible configuration.\n");
+        for (int i = 0; i < r->n_near; i++) {
+            const rl_near_miss *m = &r->near[i];
+            fprintf(out, "%s %s %s/%s tp %d pp %d conc %d context %ld fails:\n",
+                    i ? "next:   " : "closest:", m->cfg.rt->id, m->cfg.quant->id,
+                    m->cfg.kv ? m->cfg.kv->id : "-", m->cfg.tp, m->cfg.pp, m->cfg.concurrency,
+                    m->cfg.context_cap);
+            for (int k = 0; k < m->n_reasons; k++)
+                fprintf(out, "  - %s: %s\n", m->code[k], m->detail[k]);
+        }
+    }
+    if (r->n_pareto) {
+        fprintf(out, "\nthroughput-latency front (%d points):\n", r->n_pareto);
+        header(out);
+        for (int i = 0; i < r->n_pareto; i++) row(out, &r->pareto[i]);
+    }
+    long dup = rl_solve_rejected(r, "offload_not_needed");
+    if (r->candidates - r->feasible - dup > 0) {
+        fprintf(out, "\nrejected %ld:\n", r->candidates - r->feasible - dup);
+        for (int i = 0, shown = 0; i < r->n_reasons && shown < 6; i++) {
+            if (!strcmp(r->reasons[i].code, "offload_not_needed")) continue;
+            fprintf(out, "  %-20s %8ld  %s\n", r->reasons[i].code, r->reasons[i].count,
+                    r->reasons[i].example);
+            shown++;
+        }
+    }
+    if (dup)
+        fprintf(out, "(%ld partial-offload candidates fit without offload: counted as "
+                     "offload_not_needed)\n", dup);
+}
+
+/* ---- command ---------------------------------------------------------- */
+
+static int solve_one(const char *path, const rl_catalog *cat, const sopts *so,
+                     cJSON *all, int many, int idx, rl_err *err)
+{
+    rl_scenario *s = NULL;
+    rl_solve_result r;
+    rl_solve_opts o;
+    int rc = rl_scenario_load(path, cat, &s, err);
+    if (rc != RL_OK) return rc;
+    rl_solve_opts_init(&o);
+    o.objective = so->objective;
+    o.top = (int)so->top;
+    o.pareto = so->pareto;
+    o.exhaustive = so->exhaustive;
+    o.use_milp = !so->no_milp;
+    rc = rl_solve(s, cat, &o, &r, err);
+    if (rc == RL_OK) {
+        if (so->json) {
+            cJSON *j = rl_solve_json(s, &r);
+            if (!j) rc = rl_err_set(err, RL_EIO, NULL, 0, "out of memory");
+            else if (many) cJSON_AddItemToArray(all, j);
+            else {
+                rc = rl_json_print(stdout, j, 1);
+                cJSON_Delete(j);
+                if (rc) rl_err_set(err, RL_EIO, NULL, 0, "cannot write output");
+            }
+        } else {
+            if (many) printf("%s== %s\n", idx ? "\n" : "", path);
+            print_table(stdout, s, &r);
+        }
+        if (rc == RL_OK) rc = rl_solve_exit(&r);
+    }
+    rl_solve_result_free(&r);
+    rl_scenario_free(s);
+    return rc;
+}
+
+int rl_cmd_solve(int argc, char **argv)
+{
+    sopts so = {0};
+    rl_err err;
+    int nfiles, worst = RL_OK;
+    const char **files = calloc((size_t)(argc > 0 ? argc : 1), sizeof *files);
+    rl_err_clear(&err);
+    if (!files) return RL_EIO;
+    int rc = parse(argc, argv, &so, files, &nfiles, &err);
+    if (rc == RL_OK && so.help) {
+        usage(stdout);
+        free(files);
+        return RL_OK;
+    }
+    if (rc == RL_OK && nfiles == 0)
+        rc = rl_err_set(&err, RL_EINPUT, NULL, 0,
+                        "solve needs a scenario file (ridgeline solve --help)");
+    if (rc == RL_OK) rc = rl_solve_check_objective(so.objective, &err);
+    if (rc != RL_OK) {
+        rl_err_print(&err, stderr);
+        free(files);
+        return rc;
+    }
+    rl_catalog *cat = rl_catalog_open(so.catalog, &err);
+    if (!cat) {
+        rl_err_print(&err, stderr);
+        free(files);
+        return err.code ? err.code : RL_EIO;
+    }
+    cJSON *all = (so.json && nfiles > 1) ? cJSON_CreateArray() : NULL;
+    for (int i = 0; i < nfiles; i++) {
+        rl_err_clear(&err);
+        rc = solve_one(files[i], cat, &so, all, nfiles > 1, i, &err);
+        if (rc > RL_EINFEASIBLE) rl_err_print(&err, stderr);
+        if (rc > worst) worst = rc;
+    }
+    if (all) {
+        if (rl_json_print(stdout, all, 1) && worst < RL_EIO) worst = RL_EIO;
+        cJSON_Delete(all);
+    }
+    rl_catalog_free(cat);
+    free(files);
+    return worst;
+}

@@ -1,0 +1,453 @@
+/*
+ * test_solver.c -- the search (solver/solver.h) end to end on the real
+ * catalog and estimator:
+ *   - known answers: Llama 3.1 70B on two RTX 4090s (fp16 and int8 do not
+ *     fit, 4-bit does and uses both cards), on one card without offload
+ *     (nothing feasible, device_memory says why), with llama.cpp partial
+ *     offload (runs with host RAM);
+ *   - bookkeeping: candidates == feasible + sum(rejected);
+ *   - pruning is exact: the pruned search and --exhaustive agree;
+ *   - properties over random scenarios: no recommended configuration
+ *     exceeds a capacity or SLO in its own estimate; adding memory never
+ *     makes a feasible configuration infeasible; a stricter SLO never
+ *     adds survivors;
+ *   - objectives, Pareto front, determinism, the placement MILP.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "solver.h"
+
+#define EX RL_SOURCE_DIR "/scenarios/examples/"
+#define TS RL_SOURCE_DIR "/tests/scenarios/"
+
+static rl_catalog *cat;
+
+static void setup(void)
+{
+    rl_err e;
+    cat = rl_catalog_open(NULL, &e);
+    ck_assert_msg(cat != NULL, "%s", e.msg);
+}
+
+static void teardown(void) { rl_catalog_free(cat); }
+
+static rl_scenario *load(const char *path)
+{
+    rl_err e;
+    rl_scenario *s = NULL;
+    int rc = rl_scenario_load(path, cat, &s, &e);
+    ck_assert_msg(rc == RL_OK, "%s:%d: %s", e.file, e.line, e.msg);
+    return s;
+}
+
+static rl_scenario *load_text(const char *text)
+{
+    rl_err e;
+    rl_scenario *s = NULL;
+    int rc = rl_scenario_load_string(text, "rand.cfg", cat, &s, &e);
+    ck_assert_msg(rc == RL_OK, "%d: %s\n%s", e.line, e.msg, text);
+    return s;
+}
+
+/* Solve with every feasible configuration ranked (up to `top`). */
+static void solve(const rl_scenario *s, rl_solve_result *r, int top, int exhaustive)
+{
+    rl_err e;
+    rl_solve_opts o;
+    rl_solve_opts_init(&o);
+    o.top = top;
+    o.exhaustive = exhaustive;
+    int rc = rl_solve(s, cat, &o, r, &e);
+    ck_assert_msg(rc == RL_OK, "solve: %s", e.msg);
+}
+
+static long sum_rejected(const rl_solve_result *r)
+{
+    long n = 0;
+    for (int i = 0; i < r->n_reasons; i++) n += r->reasons[i].count;
+    return n;
+}
+
+static void key(const rl_ranked *k, char *b, size_t n)
+{
+    snprintf(b, n, "%s|%s|%s|%d|%d|%ld|%d|%d|%ld", k->cfg.rt->id, k->cfg.quant->id,
+             k->cfg.kv->id, k->cfg.tp, k->cfg.pp, k->cfg.sliding_window, k->offload_mode,
+             k->cfg.concurrency, k->cfg.context_cap);
+}
+
+static int has_key(const rl_solve_result *r, const char *want)
+{
+    char b[200];
+    for (int i = 0; i < r->n_ranked; i++) {
+        key(&r->ranked[i], b, sizeof b);
+        if (strcmp(b, want) == 0) return 1;
+    }
+    return 0;
+}
+
+/* ---- known answers ---------------------------------------------------- */
+
+START_TEST(dual_4090_70b)
+{
+    rl_scenario *s = load(EX "llama70b-dual-4090.cfg");
+    rl_solve_result r;
+    solve(s, &r, 1000, 0);
+    ck_assert_int_gt(r.feasible, 0);
+    ck_assert_int_eq(r.n_ranked, r.feasible);
+    int four_bit = 0;
+    for (int i = 0; i < r.n_ranked; i++) {
+        const rl_ranked *k = &r.ranked[i];
+        ck_assert_str_ne(k->cfg.quant->id, "fp16");      /* 131 GiB */
+        ck_assert_str_ne(k->cfg.quant->id, "int8");      /* ~66 GiB */
+        ck_assert_str_ne(k->cfg.quant->id, "q8_0");
+        ck_assert_int_eq(k->cfg.tp * k->cfg.pp, 2);     /* uses both cards */
+        four_bit |= strstr(k->cfg.quant->id, "4") != NULL;
+    }
+    ck_assert(four_bit);
+    ck_assert_int_gt(rl_solve_rejected(&r, "device_memory"), 0);
+    ck_assert_int_eq(r.candidates, r.feasible + sum_rejected(&r));
+    /* the sentence users read */
+    int found = 0;
+    for (int i = 0; i < r.n_reasons; i++)
+        if (!strcmp(r.reasons[i].code, "device_memory"))
+            found = strstr(r.reasons[i].example, "needs 131 GiB of weights; two devices hold") != NULL;
+    ck_assert_msg(found, "device_memory example lacks the weights sentence");
+    rl_solve_result_free(&r);
+    rl_scenario_free(s);
+}
+END_TEST
+
+START_TEST(one_4090_no_offload)
+{
+    rl_scenario *s = load(TS "llama70b-one-4090-no-offload.cfg");
+    rl_solve_result r;
+    solve(s, &r, 5, 0);
+    ck_assert_int_eq(r.feasible, 0);
+    ck_assert_int_eq(r.n_ranked, 0);
+    ck_assert_int_gt(r.candidates, 0);
+    ck_assert_int_gt(r.n_reasons, 0);
+    ck_assert_str_eq(r.reasons[0].code, "device_memory");
+    ck_assert_int_eq(r.candidates, sum_rejected(&r));
+    /* how close it came: the smallest format still misses by weights */
+    ck_assert_int_ge(r.n_near, 1);
+    ck_assert_str_eq(r.near[0].code[0], "device_memory");
+    ck_assert_str_eq(r.near[0].cfg.quant->id, "q2_k");
+    rl_solve_result_free(&r);
+    rl_scenario_free(s);
+}
+END_TEST
+
+START_TEST(one_4090_partial_offload)
+{
+    rl_scenario *s = load(TS "llama70b-one-4090-offload.cfg");
+    rl_solve_result r;
+    solve(s, &r, 5, 0);
+    ck_assert_int_ge(r.feasible, 1);
+    const rl_ranked *k = &r.ranked[0];
+    ck_assert_int_eq(k->offload_mode, RL_OFFLOAD_PARTIAL);
+    ck_assert_int_gt(k->cfg.offload_layers, 0);
+    ck_assert_int_lt(k->cfg.offload_layers, s->model.layers);
+    ck_assert_int_eq(k->est.feasibility, RL_WITH_OFFLOAD);
+    ck_assert(k->est.mem.host_peak > 0);
+    ck_assert(rl_fle(k->est.mem.device_peak, k->est.mem.device_capacity));
+    /* the fewest host layers: one fewer does not fit */
+    rl_config c = k->cfg;
+    rl_estimate e;
+    c.offload_layers--;
+    ck_assert_int_eq(rl_estimate_run(&c, &e, NULL), RL_OK);
+    ck_assert(e.feasibility == RL_INSUFFICIENT_MEMORY ||
+              !rl_fle(e.mem.device_peak, e.mem.device_capacity));
+    ck_assert_int_eq(rl_solve_rejected(&r, "device_memory"), 1);  /* the none candidate */
+    ck_assert_int_eq(r.n_near, 0);                  /* only kept when nothing fits */
+    rl_solve_result_free(&r);
+    rl_scenario_free(s);
+}
+END_TEST
+
+/* ---- pruning is exact ----------------------------------------------- */
+
+static void same_answer(const rl_scenario *s)
+{
+    rl_solve_result a, b;
+    char ka[200], kb[200];
+    solve(s, &a, 20, 0);
+    solve(s, &b, 20, 1);
+    ck_assert_int_eq(a.candidates, b.candidates);
+    ck_assert_int_eq(a.feasible, b.feasible);
+    ck_assert_int_eq(a.candidates, a.feasible + sum_rejected(&a));
+    ck_assert_int_eq(b.candidates, b.feasible + sum_rejected(&b));
+    ck_assert_int_eq(a.n_ranked, b.n_ranked);
+    for (int i = 0; i < a.n_ranked; i++) {
+        key(&a.ranked[i], ka, sizeof ka);
+        key(&b.ranked[i], kb, sizeof kb);
+        ck_assert_msg(!strcmp(ka, kb), "%s: rank %d: %s vs %s", s->name, i + 1, ka, kb);
+        ck_assert_int_eq(a.ranked[i].cfg.offload_layers, b.ranked[i].cfg.offload_layers);
+    }
+    ck_assert_int_le(a.estimates, b.estimates);
+    rl_solve_result_free(&a);
+    rl_solve_result_free(&b);
+}
+
+START_TEST(pruned_equals_exhaustive_examples)
+{
+    static const char *const files[] = {
+        EX "llama70b-dual-4090.cfg", EX "chat-8b-l4-ttft.cfg", EX "long-context-128k.cfg",
+        EX "moe-mixtral-h100.cfg", EX "llama70b-one-4090-offload.cfg",
+        EX "gemma-window-offload-4090.cfg", EX "edge-deterministic.cfg",
+        TS "prune-partial-regression.cfg",
+    };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        rl_scenario *s = load(files[i]);
+        same_answer(s);
+        rl_scenario_free(s);
+    }
+}
+END_TEST
+
+/* ---- random scenarios ------------------------------------------------- */
+
+static const char *pick(const char *const *v, int n) { return v[rand() % n]; }
+
+static void random_text(char *b, size_t n, int with_partial)
+{
+    static const char *const models[] = {"llama-3.1-8b", "llama-3.1-70b", "qwen2.5-14b",
+                                         "mixtral-8x7b", "gemma-2-9b", "phi-3-mini"};
+    static const char *const hws[] = {"rtx-4090", "l4", "a100-80g-sxm", "h100-sxm",
+                                      "rtx-3060-12g", "m2-max"};
+    static const char *const rts[] = {"[\"vllm\"]", "[\"llama.cpp\"]",
+                                      "[\"vllm\", \"llama.cpp\"]", "[\"tensorrt-llm\", \"llama.cpp\"]"};
+    static const char *const devs[] = {"1", "2", "4"};
+    static const char *const prompts[] = {"512", "2048", "6144"};
+    static const char *const tpots[] = {"0.0", "30.0", "80.0", "200.0"};
+    static const char *const ttfts[] = {"0.0", "500.0", "3000.0"};
+    static const char *const floors[] = {"0.0", "5.0", "20.0"};
+    static const char *const powers[] = {"0.0", "300.0", "1500.0"};
+    snprintf(b, n,
+             "model = \"%s\";\nhardware = \"%s\";\ndevices = %s;\nruntimes = %s;\n"
+             "workload = { prompt_tokens = %s; output_tokens = 256; concurrency = 4; };\n"
+             "requirements = { tpot_ms_p95 = %s; ttft_ms_p95 = %s; min_decode_tok_s = %s;"
+             " power_w_max = %s; };\n"
+             "search = { quant = [\"fp16\", \"int8\", \"awq-int4\", \"q8_0\", \"q4_k_m\"];"
+             " concurrency = [1, 4, 16]; context_cap = [0, 16384];"
+             " offload = %s; };\ntop = 5;\n",
+             pick(models, 6), pick(hws, 6), pick(devs, 3), pick(rts, 4), pick(prompts, 3),
+             pick(tpots, 4), pick(ttfts, 3), pick(floors, 3), pick(powers, 3),
+             with_partial ? "[\"none\", \"partial\"]" : "[\"none\", \"full\"]");
+}
+
+/* Every recommended configuration respects every bound in its own
+ * estimate. */
+static void check_within_bounds(const rl_scenario *s, const rl_solve_result *r)
+{
+    for (int i = 0; i < r->n_ranked; i++) {
+        const rl_estimate *e = &r->ranked[i].est;
+        ck_assert(e->feasibility != RL_INSUFFICIENT_MEMORY);
+        ck_assert(rl_fle(e->mem.device_peak, e->mem.device_capacity));
+        if (s->hw.host_ram_gib > 0) ck_assert(rl_fle(e->mem.host_peak, s->hw.host_ram_gib));
+        if (s->req.tpot_ms_p95 > 0) ck_assert(rl_fle(e->tpot_ms.p95, s->req.tpot_ms_p95));
+        if (s->req.ttft_ms_p95 > 0) ck_assert(rl_fle(e->ttft_ms.p95, s->req.ttft_ms_p95));
+        if (s->req.power_w_max > 0) ck_assert(rl_fle(e->power_w, s->req.power_w_max));
+        if (s->req.min_decode_tok_s > 0)
+            ck_assert(rl_fle(s->req.min_decode_tok_s, e->decode_tok_s.p50));
+        ck_assert(e->temp_c <= 0 || rl_fle(e->temp_c, s->hw.max_c));
+        ck_assert(rl_fle(rl_scenario_context(s), r->ranked[i].cfg.context_cap));
+    }
+}
+
+START_TEST(random_properties)
+{
+    char text[2048], kb[200];
+    srand(20261123);
+    for (int round = 0; round < 60; round++) {
+        random_text(text, sizeof text, round % 2);
+        rl_scenario *s = load_text(text);
+        rl_solve_result base, more, strict;
+        solve(s, &base, 1000, 0);
+        ck_assert_int_eq(base.n_ranked, base.feasible);
+        ck_assert_int_eq(base.candidates, base.feasible + sum_rejected(&base));
+        check_within_bounds(s, &base);
+        same_answer(s);
+
+        /* a stricter SLO never adds survivors */
+        rl_scenario tight = *s;
+        tight.req.tpot_ms_p95 = s->req.tpot_ms_p95 > 0 ? s->req.tpot_ms_p95 * 0.7 : 60;
+        tight.req.ttft_ms_p95 = s->req.ttft_ms_p95 > 0 ? s->req.ttft_ms_p95 * 0.7 : 2000;
+        solve(&tight, &strict, 1000, 0);
+        ck_assert_int_le(strict.feasible, base.feasible);
+        for (int i = 0; i < strict.n_ranked; i++) {
+            key(&strict.ranked[i], kb, sizeof kb);
+            ck_assert_msg(has_key(&base, kb), "stricter SLO added %s\n%s", kb, text);
+        }
+
+        /* adding memory never makes a feasible configuration infeasible
+         * (offload none/full rounds: a partial candidate that no longer
+         * needs offload is covered by its offload = none twin) */
+        if (round % 2 == 0) {
+            rl_scenario big = *s;
+            for (int t = 0; t < big.hw.n_tiers; t++) big.hw.tiers[t].capacity_gib *= 1.5;
+            big.hw.host_ram_gib *= 1.5;
+            solve(&big, &more, 1000, 0);
+            ck_assert_int_ge(more.feasible, base.feasible);
+            for (int i = 0; i < base.n_ranked; i++) {
+                key(&base.ranked[i], kb, sizeof kb);
+                ck_assert_msg(has_key(&more, kb), "more memory lost %s\n%s", kb, text);
+            }
+            rl_solve_result_free(&more);
+        }
+        rl_solve_result_free(&strict);
+        rl_solve_result_free(&base);
+        rl_scenario_free(s);
+    }
+}
+END_TEST
+
+/* ---- objectives, Pareto, determinism, MILP ---------------------------- */
+
+START_TEST(objective_override_and_errors)
+{
+    rl_scenario *s = load(EX "chat-8b-l4-ttft.cfg");
+    rl_solve_opts o;
+    rl_solve_result r;
+    rl_err e;
+    rl_solve_opts_init(&o);
+    o.objective = "latency";
+    o.top = 10;
+    ck_assert_int_eq(rl_solve(s, cat, &o, &r, &e), RL_OK);
+    ck_assert_str_eq(r.objective, "latency");
+    ck_assert_int_eq(r.minimize, 1);
+    for (int i = 1; i < r.n_ranked; i++) ck_assert(rl_fle(r.ranked[i - 1].score, r.ranked[i].score));
+    rl_solve_result_free(&r);
+
+    o.objective = "thruput";
+    ck_assert_int_eq(rl_solve(s, cat, &o, &r, &e), RL_EINPUT);
+    ck_assert_str_eq(e.msg, "unknown objective 'thruput' (did you mean 'throughput'?); "
+                            "choose throughput, latency, model_size, perf_per_watt, "
+                            "perf_per_dollar");
+    ck_assert_int_eq(r.n_ranked, 0);
+
+    snprintf(s->objective, sizeof s->objective, "latncy");    /* as if from the file */
+    s->objective_line = 14;
+    o.objective = NULL;
+    ck_assert_int_eq(rl_solve(s, cat, &o, &r, &e), RL_EINPUT);
+    ck_assert_int_eq(e.line, 14);
+    ck_assert(strstr(e.file, "chat-8b-l4-ttft.cfg") != NULL);
+    rl_scenario_free(s);
+}
+END_TEST
+
+START_TEST(pareto_and_determinism)
+{
+    rl_scenario *s = load(EX "chat-8b-l4-ttft.cfg");
+    rl_solve_opts o;
+    rl_solve_result a, b;
+    rl_err e;
+    char ka[200], kb[200];
+    rl_solve_opts_init(&o);
+    o.pareto = 1;
+    ck_assert_int_eq(rl_solve(s, cat, &o, &a, &e), RL_OK);
+    ck_assert_int_eq(rl_solve(s, cat, &o, &b, &e), RL_OK);
+    ck_assert_int_gt(a.n_pareto, 1);
+    for (int i = 1; i < a.n_pareto; i++) {
+        ck_assert(a.pareto[i - 1].est.decode_tok_s_total.p50 >= a.pareto[i].est.decode_tok_s_total.p50);
+        ck_assert(a.pareto[i - 1].est.e2e_latency_ms.p50 > a.pareto[i].est.e2e_latency_ms.p50);
+    }
+    ck_assert_int_eq(a.n_ranked, b.n_ranked);
+    for (int i = 0; i < a.n_ranked; i++) {
+        key(&a.ranked[i], ka, sizeof ka);
+        key(&b.ranked[i], kb, sizeof kb);
+        ck_assert_str_eq(ka, kb);
+        ck_assert(rl_feq(a.ranked[i].score, b.ranked[i].score));
+    }
+    rl_solve_result_free(&a);
+    rl_solve_result_free(&b);
+    rl_scenario_free(s);
+}
+END_TEST
+
+START_TEST(placement_milp_used)
+{
+    rl_scenario *s = load(EX "gemma-window-offload-4090.cfg");
+    rl_solve_opts o;
+    rl_solve_result a, b;
+    rl_err e;
+    rl_solve_opts_init(&o);
+    ck_assert_int_eq(rl_solve(s, cat, &o, &a, &e), RL_OK);
+    ck_assert_int_gt(a.milp_solves, 0);               /* mixed layers: a real decision */
+    o.use_milp = 0;
+    ck_assert_int_eq(rl_solve(s, cat, &o, &b, &e), RL_OK);
+    ck_assert_int_eq(b.milp_solves, 0);
+    ck_assert_int_eq(a.feasible, b.feasible);         /* the estimate has the last word */
+    int said = 0;
+    for (int i = 0; i < a.n_ranked; i++)
+        for (int k = 0; k < a.ranked[i].n_expl; k++)
+            said |= strstr(a.ranked[i].expl[k], "placement MILP") != NULL;
+    ck_assert(said);
+    rl_solve_result_free(&a);
+    rl_solve_result_free(&b);
+    rl_scenario_free(s);
+
+    s = load(EX "llama70b-one-4090-offload.cfg");      /* uniform layers: closed form */
+    ck_assert_int_eq(rl_solve(s, cat, &o, &a, &e), RL_OK);
+    ck_assert_int_eq(a.milp_solves, 0);
+    rl_solve_result_free(&a);
+    rl_scenario_free(s);
+}
+END_TEST
+
+/* The batch sweep example: 20+ files that load and solve. */
+START_TEST(sweep_examples)
+{
+    DIR *d = opendir(EX "sweep");
+    struct dirent *de;
+    int n = 0;
+    ck_assert_ptr_nonnull(d);
+    while ((de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        if (l < 5 || strcmp(de->d_name + l - 4, ".cfg")) continue;
+        char path[1024];
+        snprintf(path, sizeof path, EX "sweep/%s", de->d_name);
+        rl_scenario *s = load(path);
+        rl_solve_result r;
+        solve(s, &r, 3, 0);
+        ck_assert_int_eq(r.candidates, r.feasible + sum_rejected(&r));
+        check_within_bounds(s, &r);
+        rl_solve_result_free(&r);
+        rl_scenario_free(s);
+        n++;
+    }
+    closedir(d);
+    ck_assert_int_ge(n, 20);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("solver");
+    TCase *t = tcase_create("known");
+    tcase_add_checked_fixture(t, setup, teardown);
+    tcase_set_timeout(t, 120);
+    tcase_add_test(t, dual_4090_70b);
+    tcase_add_test(t, one_4090_no_offload);
+    tcase_add_test(t, one_4090_partial_offload);
+    tcase_add_test(t, pruned_equals_exhaustive_examples);
+    tcase_add_test(t, random_properties);
+    tcase_add_test(t, objective_override_and_errors);
+    tcase_add_test(t, pareto_and_determinism);
+    tcase_add_test(t, placement_milp_used);
+    tcase_add_test(t, sweep_examples);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *r = srunner_create(suite());
+    srunner_run_all(r, CK_NORMAL);
+    int failed = srunner_ntests_failed(r);
+    srunner_free(r);
+    return failed != 0;
+}
