@@ -505,10 +505,11 @@ static void explain(const rl_config *c, const rl_backend *b, const rl_backend *b
              "decode step %.2f ms at mid-output context: %s (%.0f%% weights, %.0f%% KV, "
              "%.0f%% compute, %.0f%% overhead)", t->step[1], rl_regime_name(e->regime),
              e->share_weights, e->share_kv, e->share_compute, e->share_overhead);
-    if (f->has_prefill)
+    if (f->has_prefill && t->prefill > 0)
         note(e->explanations, &e->n_explanations,
-             "prefill of %ld tokens %.1f ms at %.0f%% of the %.0f TFLOP/s %s peak",
-             (long)c->prompt, t->prefill, bp->mfu * 100, matmul_peak(c),
+             "prefill of %ld tokens %.1f ms, achieving %.0f%% of the %.0f TFLOP/s %s peak",
+             (long)(c->model->kind == RL_ENCODER ? c->model->input_tokens : c->prompt),
+             t->prefill, 100 * (f->pre_lin_ms + f->pre_attn_ms) / t->prefill, matmul_peak(c),
              rl_compute_kind_name(c->quant->compute));
     if (split_note && split_note[0])
         note(e->assumptions, &e->n_assumptions, "%s", split_note);

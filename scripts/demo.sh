@@ -25,6 +25,13 @@ if [ -f "$ex" ]; then
     [ "$rc" -le 1 ] || exit $rc
 fi
 
+sweep=("$here"/scenarios/examples/sweep/*.cfg)
+if [ -f "${sweep[0]}" ]; then
+    step "ridgeline batch scenarios/examples/sweep/*.cfg --jobs 2   # ${#sweep[@]} scenarios, one JSON line each"
+    "$rl" batch "${sweep[@]}" --jobs 2 --out /tmp/ridgeline-demo-sweep.jsonl || exit $?
+    echo "wrote /tmp/ridgeline-demo-sweep.jsonl ($(wc -l < /tmp/ridgeline-demo-sweep.jsonl) lines)"
+fi
+
 step "ridgeline validate   # model error on devices the fit never saw"
 "$rl" validate
 rc=$?
