@@ -350,7 +350,7 @@ static void features_scaled(const rl_config *c, double thermal, rl_features *f)
              * (query, key, head), keys averaging P/2 (window-capped) */
             double keys = aw.swa_layers > 0 ? fmin(P / 2, (double)aw.sliding_window) : P / 2;
             double bytes = 3.0 * 4 * P * keys * a->heads / c->tp * a->layers;
-            f->pre_floor_ms += stream_ms(c->hw, bytes, wall / c->pp, &spill);
+            f->pre_attn_mem_ms = stream_ms(c->hw, bytes, wall / c->pp, &spill);
         }
     }
     /* GPipe bubble: pp stages, m micro-batches in flight: total = serial x
@@ -380,13 +380,15 @@ double rl_decode_step_ms(const rl_step_feat *s, const rl_backend *b)
 
 double rl_prefill_ms(const rl_features *f, const rl_backend *b)
 {
-    double comp = f->pre_lin_ms / (b->mfu * (f->dequant ? b->dequant_eff : 1.0)) +
-                  f->pre_attn_ms / (b->mfu * b->attn_eff) +
+    /* GEMMs overlap their weight reads (roofline max); the attention
+     * kernels and the score traffic of unfused attention run apart from
+     * them, so their times add */
+    double gemm = f->pre_lin_ms / (b->mfu * (f->dequant ? b->dequant_eff : 1.0)) +
                   (b->tflops_per_w > 0 ? f->pre_energy_ms / b->tflops_per_w : 0);
-    /* compute and prefill memory traffic do not overlap well (separate
-     * kernels: GEMMs, softmax, dequant): their times add */
-    return (comp + f->pre_floor_ms / b->pre_bw_eff) * f->pre_pipe + b->prefill_ms +
-           f->pre_comm_ms;
+    double t = fmax(gemm, f->pre_floor_ms / b->pre_bw_eff) +
+               f->pre_attn_ms / (b->mfu * b->attn_eff) +
+               f->pre_attn_mem_ms / b->pre_bw_eff;
+    return t * f->pre_pipe + b->prefill_ms + f->pre_comm_ms;
 }
 
 void rl_features_compute(const rl_config *c, const rl_memory *mem, rl_features *f)

@@ -10,8 +10,10 @@
  *   decode step  = max((w_ms + kv_ms / kv_eff) / bw_eff, comp_ms / mfu)
  *                  + layers * layer_us / 1000 + step_ms + comm_ms
  *                  + off_ms / bw_eff
- *   prefill      = (lin_ms / (mfu [* dequant_eff]) + attn_ms / (mfu * attn_eff)
- *                   + floor_ms / pre_bw_eff) * pipeline + prefill_ms + comm_ms
+ *   prefill      = (max(lin_ms / (mfu [* dequant_eff]) + power term,
+ *                        floor_ms / pre_bw_eff)
+ *                   + attn_ms / (mfu * attn_eff) + attn_mem_ms / pre_bw_eff)
+ *                  * pipeline + prefill_ms + comm_ms
  *
  * is linear in (1/bw_eff, layer_us, step_ms) and in (1/mfu,
  * 1/(mfu*attn_eff), prefill_ms) wherever the max() is decided -- which is
@@ -44,6 +46,7 @@ typedef struct rl_features {
     double pre_lin_ms;      /* linear-layer FLOPs of the prompt / peak */
     double pre_attn_ms;     /* attention FLOPs of the prompt / peak */
     double pre_floor_ms;    /* weight reads during prefill / bandwidth */
+    double pre_attn_mem_ms; /* unfused attention score traffic / bandwidth */
     double pre_pipe;        /* PP bubble factor (>= 1) */
     double pre_comm_ms;     /* TP all-reduces during prefill */
     double pre_energy_ms;   /* prefill FLOPs / (TDP x 1 TFLOP/s per W) */
