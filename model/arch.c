@@ -28,14 +28,19 @@ static int bad(rl_err *err, const char *file, const char *what)
     return rl_err_set(err, RL_EINPUT, file, 0, "%s", what);
 }
 
+static const char **g_field_sink;   /* set for one rl_arch_finish_at call */
+#define FIELD(f) (g_field_sink ? (void)(*g_field_sink = (f)) : (void)0)
+
 /* Validate one integer field against [lo, hi]. */
 static int check_int(rl_err *err, const char *file, const char *id,
                      const char *field, long v, long lo, long hi)
 {
-    if (v < lo || v > hi)
+    if (v < lo || v > hi) {
+        FIELD(field);
         return rl_err_set(err, RL_EINPUT, file, 0,
                           "model '%s': %s must be in [%ld, %ld], got %ld",
                           id, field, lo, hi, v);
+    }
     return RL_OK;
 }
 
@@ -67,26 +72,38 @@ static int check_dims(const rl_arch *a, const char *file, rl_err *err)
         (rc = check_int(err, file, id, "swa_layers", a->swa_layers, 0, a->layers)) ||
         (rc = check_int(err, file, id, "input_tokens", a->input_tokens, 0, 10000000)))
         return rc;
-    if (a->heads % a->kv_heads != 0)
+    if (a->heads % a->kv_heads != 0 && (FIELD("kv_heads"), 1))
         return rl_err_set(err, RL_EINPUT, file, 0,
                           "model '%s': heads (%d) must be a multiple of kv_heads (%d)",
                           id, a->heads, a->kv_heads);
     if (a->experts > 0) {
-        if (a->experts_active < 1 || a->experts_active > a->experts)
+        if ((a->experts_active < 1 || a->experts_active > a->experts) &&
+            (FIELD("experts_active"), 1))
             return rl_err_set(err, RL_EINPUT, file, 0,
                               "model '%s': experts_active must be in [1, experts=%d], got %d",
                               id, a->experts, a->experts_active);
-        if (a->moe_intermediate < 1)
+        if (a->moe_intermediate < 1 && (FIELD("moe_intermediate"), 1))
             return rl_err_set(err, RL_EINPUT, file, 0,
                               "model '%s': moe_intermediate must be >= 1 for a MoE model", id);
     }
-    if (a->kind == RL_DECODER && a->vocab < 1)
+    if (a->kind == RL_DECODER && a->vocab < 1 && (FIELD("vocab"), 1))
         return rl_err_set(err, RL_EINPUT, file, 0,
                           "model '%s': vocab must be >= 1 for a decoder", id);
-    if (a->moe_layers < a->layers && a->intermediate < 1)
+    if (a->moe_layers < a->layers && a->intermediate < 1 && (FIELD("intermediate"), 1))
         return rl_err_set(err, RL_EINPUT, file, 0,
                           "model '%s': intermediate must be >= 1 (dense FFN layers exist)", id);
     return RL_OK;
+}
+
+int rl_arch_finish_at(rl_arch *a, const char *file, rl_err *err, const char **field)
+{
+    int rc;
+    const char **prev = g_field_sink;
+    if (field) *field = NULL;
+    g_field_sink = field;
+    rc = rl_arch_finish(a, file, err);
+    g_field_sink = prev;
+    return rc;
 }
 
 int rl_arch_finish(rl_arch *a, const char *file, rl_err *err)

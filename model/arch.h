@@ -86,6 +86,10 @@ typedef struct rl_params {
  * message naming the offending field; `file` is used for the error. */
 int rl_arch_finish(rl_arch *a, const char *file, rl_err *err);
 
+/* Same; on failure *field (if non-NULL) names the offending key so that a
+ * loader can point at its line. */
+int rl_arch_finish_at(rl_arch *a, const char *file, rl_err *err, const char **field);
+
 /* Parameter breakdown.  For encoders without transformer dims the stated
  * params_b lands in `attn` so totals stay right. */
 void rl_arch_params(const rl_arch *a, rl_params *out);

@@ -253,7 +253,7 @@ int rl_meas_load(const char *dir, const rl_catalog *cat, rl_meas_set *s, rl_err 
     char path[4096], *buf = NULL, *f[MAX_FIELDS], *txt = NULL;
     const char *p;
     hwname *hw = NULL;
-    int nhw = 0, lines = 1, rc, nf;
+    int nhw = 0, lines = 0, rc, nf;
 
     memset(s, 0, sizeof *s);
     if ((rc = load_hw_names(dir, &hw, &nhw, err))) return rc;

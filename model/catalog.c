@@ -91,9 +91,13 @@ int rl_arch_from_setting(const config_setting_t *s, const char *file,
         (rc = rl_cfg_num(s, "gflops_per_input", 0, 1e9, &a.gflops_per_input, file, err)))
         return rc;
     if (!a.name[0]) snprintf(a.name, sizeof a.name, "%s", a.id);
-    if ((rc = rl_arch_finish(&a, rl_cfg_file(s, file), err)) != RL_OK) {
-        if (err && err->line == 0) err->line = rl_cfg_line(s);
-        return rc;
+    {
+        const char *field = NULL;
+        if ((rc = rl_arch_finish_at(&a, rl_cfg_file(s, file), err, &field)) != RL_OK) {
+            const config_setting_t *k = field ? config_setting_get_member(s, field) : NULL;
+            if (err && err->line == 0) err->line = rl_cfg_line(k ? k : s);
+            return rc;
+        }
     }
     *out = a;
     return RL_OK;

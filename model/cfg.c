@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int rl_cfg_line(const config_setting_t *s)
 {
@@ -88,6 +89,11 @@ int rl_cfg_long(const config_setting_t *grp, const char *key, long min,
     switch (config_setting_type(s)) {
     case CONFIG_TYPE_INT:   v = config_setting_get_int(s); break;
     case CONFIG_TYPE_INT64: v = config_setting_get_int64(s); break;
+    case CONFIG_TYPE_FLOAT: {
+        double d = config_setting_get_float(s);
+        if (isfinite(d) && d == floor(d) && fabs(d) < 9e15) { v = (long long)d; break; }
+    }   /* fall through: a fractional or huge float is not an integer */
+    /* FALLTHROUGH */
     default: {
         char expect[96];
         snprintf(expect, sizeof expect, "an integer in [%ld, %ld]", min, max);
@@ -158,8 +164,15 @@ int rl_cfg_read_file(config_t *cfg, const char *path, rl_err *err)
 {
     FILE *f = fopen(path, "r");
 
+    struct stat st;
+
     if (!f)
         return rl_err_set(err, RL_EIO, path, 0, "cannot open: %s", strerror(errno));
+    if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return rl_err_set(err, RL_EIO, path, 0, "cannot open: %s",
+                          S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file");
+    }
     if (!config_read(cfg, f)) {
         int line = config_error_line(cfg);
         const char *txt = config_error_text(cfg);

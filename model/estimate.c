@@ -90,6 +90,19 @@ int rl_config_normalise(const rl_config *in, rl_config *o, char *msg,
                      o->devices);
     }
     if (o->tp * o->pp > o->devices) o->devices = o->tp * o->pp;
+    if (o->tp > 1 && !o->rt->tensor_parallel)
+        return rl_err_set(err, RL_EINPUT, NULL, 0, "runtime '%s' has no tensor parallelism "
+                          "(tp %d); use --pp for a layer split", o->rt->id, o->tp);
+    if (o->pp > 1 && !o->rt->layer_split)
+        return rl_err_set(err, RL_EINPUT, NULL, 0, "runtime '%s' cannot split layers across "
+                          "devices (pp %d)", o->rt->id, o->pp);
+    if (o->offload_layers > 0 && !o->rt->offload)
+        return rl_err_set(err, RL_EINPUT, NULL, 0, "runtime '%s' cannot keep layers in host "
+                          "RAM (offload %d)", o->rt->id, o->offload_layers);
+    if (o->context_cap > 0 && o->context_cap < o->prompt + o->output &&
+        o->model->kind == RL_DECODER)
+        return rl_err_set(err, RL_EINPUT, NULL, 0, "context %ld is smaller than prompt + "
+                          "output (%ld tokens)", o->context_cap, o->prompt + o->output);
     if (o->model->layers > 0 && o->pp > o->model->layers)
         return rl_err_set(err, RL_EINPUT, NULL, 0, "pp (%d) exceeds the model's %d layers",
                           o->pp, o->model->layers);
@@ -173,11 +186,14 @@ static void memory(const rl_config *c, rl_memory *m, wbytes *w)
     double ends, kv, act_tok, inner;
 
     weight_bytes(c, w);
-    /* The most loaded device: its share of the body plus the heavier end
-     * (embedding on the first stage, lm_head on the last) under PP. */
-    ends = c->pp > 1 ? fmax(w->embed * host_embed, w->lm_head)
-                     : w->embed * host_embed + w->lm_head;
-    m->weights = ((w->body + w->experts) * on_frac / (c->tp * c->pp) + ends / c->tp) / GIB;
+    /* The most loaded device.  A layer split balances memory across the
+     * stages (the embedding and lm_head count towards theirs), but layers
+     * are whole: the fullest stage holds about half a layer more than the
+     * average. */
+    ends = w->embed * host_embed + w->lm_head;
+    m->weights = ((w->body + w->experts) * on_frac + ends) / (c->tp * c->pp) / GIB;
+    if (c->pp > 1)
+        m->weights += (w->body + w->experts) / L / 2 / c->tp / GIB;
     kv = rl_arch_kv_elems(&aw, kv_tokens(c)) * c->kv->bytes_per_elem * c->concurrency;
     m->kv_cache = kv * on_frac / (kv_tp_div(c) * c->pp) / GIB;
     /* Activation workspace for one micro-batch of act_tokens tokens:
@@ -574,20 +590,36 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
     if (c.pp > 1 && f.dec[1].pipe_div <= 1) t.busy /= c.pp;
     pw = device_power(c.hw, t.busy);
     temp = c.ambient_c > 0 ? c.ambient_c : c.hw->ambient_c;
-    if (c.hw->c_per_w > 0 && pw > 0) {
-        double amb = temp, tmax = c.hw->max_c;
-        temp = amb + pw * c.hw->c_per_w;
-        if (temp > tmax) {
-            double allowed = (tmax - amb) / c.hw->c_per_w;
+    {
+        /* Clock selection (DVFS): the highest clock whose steady power
+         * keeps the die under max_c and the devices inside the power
+         * envelope.  With identical devices this is one number, found in
+         * closed form; dynamic power is taken as proportional to clock. */
+        double amb = temp, allowed = INFINITY;
+        const char *why = NULL;
+        if (c.hw->c_per_w > 0 && pw > 0) {
+            temp = amb + pw * c.hw->c_per_w;
+            if (temp > c.hw->max_c) {
+                allowed = (c.hw->max_c - amb) / c.hw->c_per_w;
+                why = "thermal";
+            }
+        }
+        if (c.power_cap_w > 0 && pw > 0 && pw * dev_count > c.power_cap_w &&
+            c.power_cap_w / dev_count < allowed) {
+            allowed = c.power_cap_w / dev_count;
+            why = "power envelope";
+        }
+        if (why) {
             double scale = pw > c.hw->idle_w ? (allowed - c.hw->idle_w) / (pw - c.hw->idle_w) : 1;
             scale = fmax(0.05, fmin(1.0, scale));
             features_scaled(&c, scale, &f);
             run_times(&f, b, bp, &t);
             note(e->explanations, &e->n_explanations,
-                 "thermal: %.0f W would reach %.0f C at %.0f C ambient (max %.0f C); "
-                 "compute clock capped at %.0f%%", pw, temp, amb, tmax, scale * 100);
+                 "%s: %.0f W per device would exceed %.0f W (ambient %.0f C, max %.0f C); "
+                 "compute clock capped at %.0f%%", why, pw, allowed, amb, c.hw->max_c,
+                 scale * 100);
             pw = fmax(allowed, c.hw->idle_w);
-            temp = amb + pw * c.hw->c_per_w;
+            temp = c.hw->c_per_w > 0 ? amb + pw * c.hw->c_per_w : amb;
         }
     }
     e->power_w = pw * dev_count;

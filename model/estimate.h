@@ -33,6 +33,9 @@ typedef struct rl_config {
     long sliding_window;        /* force a window (0 = the model's own) */
     double weight_bytes;        /* exact weight bytes (GGUF), 0 = from quant */
     double ambient_c;           /* overrides hw ambient when > 0 */
+    double power_cap_w;         /* power envelope of the used devices (W, > 0):
+                                   clocks are lowered (DVFS / power limit) so
+                                   sustained power stays within it */
     int quiet;                  /* 1: numbers only, no bottleneck/explanation/
                                    assumption sentences (the solver's inner
                                    loop; formatting them is most of the cost) */

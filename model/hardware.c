@@ -124,10 +124,12 @@ static int parse_optional(const config_setting_t *s, const char *file,
         (rc = rl_cfg_num(s, "usable_fraction", 0.05, 1.0, &h->usable_fraction, file, err)) ||
         (rc = rl_cfg_int(s, "count", 1, 65536, &h->count, file, err)))
         return rc;
-    if (h->idle_w > h->tdp_w)
-        return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
+    if (h->tdp_w > 0 && h->idle_w > h->tdp_w) {
+        const config_setting_t *p = config_setting_get_member(s, "power");
+        return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(p ? p : s),
                           "hardware '%s': power.idle_w (%g) exceeds tdp_w (%g)",
                           h->id, h->idle_w, h->tdp_w);
+    }
     return RL_OK;
 }
 

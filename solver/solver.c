@@ -947,6 +947,7 @@ static void set_limits(search *S)
     S->cfg.output = s->output_tokens;
     S->cfg.weight_bytes = s->weight_bytes;
     S->cfg.ambient_c = s->req.ambient_c;
+    S->cfg.power_cap_w = s->req.power_w_max;   /* clocks drop to meet it */
     S->cfg.quiet = 1;       /* the search needs numbers; only the top N need text */
     S->cctx.cfg = &S->cfg;
     S->cctx.lim = &S->lim;
