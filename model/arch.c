@@ -28,12 +28,12 @@ static int bad(rl_err *err, const char *file, const char *what)
     return rl_err_set(err, RL_EINPUT, file, 0, "%s", what);
 }
 
-static const char **g_field_sink;   /* set for one rl_arch_finish_at call */
-#define FIELD(f) (g_field_sink ? (void)(*g_field_sink = (f)) : (void)0)
+/* Name the offending key for rl_arch_finish_at's caller (fo may be NULL). */
+#define FIELD(f) (fo ? (void)(*fo = (f)) : (void)0)
 
 /* Validate one integer field against [lo, hi]. */
 static int check_int(rl_err *err, const char *file, const char *id,
-                     const char *field, long v, long lo, long hi)
+                     const char *field, long v, long lo, long hi, const char **fo)
 {
     if (v < lo || v > hi) {
         FIELD(field);
@@ -44,33 +44,33 @@ static int check_int(rl_err *err, const char *file, const char *id,
     return RL_OK;
 }
 
-static int check_dims(const rl_arch *a, const char *file, rl_err *err)
+static int check_dims(const rl_arch *a, const char *file, rl_err *err, const char **fo)
 {
     const char *id = a->id[0] ? a->id : "?";
     int rc;
 
-    if ((rc = check_int(err, file, id, "layers", a->layers, 1, MAX_LAYERS)) ||
-        (rc = check_int(err, file, id, "hidden", a->hidden, 1, MAX_DIM)) ||
-        (rc = check_int(err, file, id, "heads", a->heads, 1, MAX_HEADS)) ||
-        (rc = check_int(err, file, id, "kv_heads", a->kv_heads, 1, MAX_HEADS)) ||
-        (rc = check_int(err, file, id, "head_dim", a->head_dim, 1, MAX_DIM)) ||
-        (rc = check_int(err, file, id, "intermediate", a->intermediate, 0, MAX_DIM)) ||
-        (rc = check_int(err, file, id, "ffn_mats", a->ffn_mats, 2, 3)) ||
-        (rc = check_int(err, file, id, "vocab", a->vocab, 0, MAX_VOCAB)) ||
-        (rc = check_int(err, file, id, "max_context", a->max_context, 0, MAX_CONTEXT)) ||
-        (rc = check_int(err, file, id, "experts", a->experts, 0, MAX_EXPERTS)) ||
-        (rc = check_int(err, file, id, "moe_layers", a->moe_layers, 0, a->layers)) ||
-        (rc = check_int(err, file, id, "shared_experts", a->shared_experts, 0, MAX_EXPERTS)) ||
-        (rc = check_int(err, file, id, "moe_intermediate", a->moe_intermediate, 0, MAX_DIM)) ||
-        (rc = check_int(err, file, id, "shared_intermediate", a->shared_intermediate, 0, MAX_DIM)) ||
-        (rc = check_int(err, file, id, "kv_lora_rank", a->kv_lora_rank, 0, MAX_DIM)) ||
-        (rc = check_int(err, file, id, "q_lora_rank", a->q_lora_rank, 0, MAX_DIM)) ||
-        (rc = check_int(err, file, id, "qk_rope_dim", a->qk_rope_dim, 0, MAX_DIM)) ||
-        (rc = check_int(err, file, id, "qk_nope_dim", a->qk_nope_dim, 0, MAX_DIM)) ||
-        (rc = check_int(err, file, id, "v_head_dim", a->v_head_dim, 0, MAX_DIM)) ||
-        (rc = check_int(err, file, id, "sliding_window", a->sliding_window, 0, MAX_CONTEXT)) ||
-        (rc = check_int(err, file, id, "swa_layers", a->swa_layers, 0, a->layers)) ||
-        (rc = check_int(err, file, id, "input_tokens", a->input_tokens, 0, 10000000)))
+    if ((rc = check_int(err, file, id, "layers", a->layers, 1, MAX_LAYERS, fo)) ||
+        (rc = check_int(err, file, id, "hidden", a->hidden, 1, MAX_DIM, fo)) ||
+        (rc = check_int(err, file, id, "heads", a->heads, 1, MAX_HEADS, fo)) ||
+        (rc = check_int(err, file, id, "kv_heads", a->kv_heads, 1, MAX_HEADS, fo)) ||
+        (rc = check_int(err, file, id, "head_dim", a->head_dim, 1, MAX_DIM, fo)) ||
+        (rc = check_int(err, file, id, "intermediate", a->intermediate, 0, MAX_DIM, fo)) ||
+        (rc = check_int(err, file, id, "ffn_mats", a->ffn_mats, 2, 3, fo)) ||
+        (rc = check_int(err, file, id, "vocab", a->vocab, 0, MAX_VOCAB, fo)) ||
+        (rc = check_int(err, file, id, "max_context", a->max_context, 0, MAX_CONTEXT, fo)) ||
+        (rc = check_int(err, file, id, "experts", a->experts, 0, MAX_EXPERTS, fo)) ||
+        (rc = check_int(err, file, id, "moe_layers", a->moe_layers, 0, a->layers, fo)) ||
+        (rc = check_int(err, file, id, "shared_experts", a->shared_experts, 0, MAX_EXPERTS, fo)) ||
+        (rc = check_int(err, file, id, "moe_intermediate", a->moe_intermediate, 0, MAX_DIM, fo)) ||
+        (rc = check_int(err, file, id, "shared_intermediate", a->shared_intermediate, 0, MAX_DIM, fo)) ||
+        (rc = check_int(err, file, id, "kv_lora_rank", a->kv_lora_rank, 0, MAX_DIM, fo)) ||
+        (rc = check_int(err, file, id, "q_lora_rank", a->q_lora_rank, 0, MAX_DIM, fo)) ||
+        (rc = check_int(err, file, id, "qk_rope_dim", a->qk_rope_dim, 0, MAX_DIM, fo)) ||
+        (rc = check_int(err, file, id, "qk_nope_dim", a->qk_nope_dim, 0, MAX_DIM, fo)) ||
+        (rc = check_int(err, file, id, "v_head_dim", a->v_head_dim, 0, MAX_DIM, fo)) ||
+        (rc = check_int(err, file, id, "sliding_window", a->sliding_window, 0, MAX_CONTEXT, fo)) ||
+        (rc = check_int(err, file, id, "swa_layers", a->swa_layers, 0, a->layers, fo)) ||
+        (rc = check_int(err, file, id, "input_tokens", a->input_tokens, 0, 10000000, fo)))
         return rc;
     if (a->heads % a->kv_heads != 0 && (FIELD("kv_heads"), 1))
         return rl_err_set(err, RL_EINPUT, file, 0,
@@ -95,20 +95,16 @@ static int check_dims(const rl_arch *a, const char *file, rl_err *err)
     return RL_OK;
 }
 
-int rl_arch_finish_at(rl_arch *a, const char *file, rl_err *err, const char **field)
-{
-    int rc;
-    const char **prev = g_field_sink;
-    if (field) *field = NULL;
-    g_field_sink = field;
-    rc = rl_arch_finish(a, file, err);
-    g_field_sink = prev;
-    return rc;
-}
-
 int rl_arch_finish(rl_arch *a, const char *file, rl_err *err)
 {
+    return rl_arch_finish_at(a, file, err, NULL);
+}
+
+int rl_arch_finish_at(rl_arch *a, const char *file, rl_err *err, const char **fo)
+{
     int has_dims = a->layers || a->hidden || a->heads;
+
+    if (fo) *fo = NULL;
 
     if (!isfinite(a->params_b) || a->params_b < 0 || a->params_b > 1e5 ||
         !isfinite(a->active_params_b) || a->active_params_b < 0 ||
@@ -140,7 +136,7 @@ int rl_arch_finish(rl_arch *a, const char *file, rl_err *err)
         if (a->qk_nope_dim == 0) a->qk_nope_dim = a->head_dim;
     }
     if (a->kind == RL_ENCODER && a->input_tokens <= 0) a->input_tokens = 512;
-    return check_dims(a, file, err);
+    return check_dims(a, file, err, fo);
 }
 
 /* Attention projection parameters of one layer. */

@@ -523,17 +523,26 @@ static const char *id_at(const rl_catalog *c, int kind, int i)
 int rl_catalog_unknown(const rl_catalog *c, int kind, const char *id, rl_err *err)
 {
     static const char *const what[] = { "model", "hardware", "runtime", "quant", "kv dtype" };
-    int n = rl_catalog_count(c, kind);
-    const char **ids = calloc(n > 0 ? (size_t)n : 1, sizeof *ids);
+    int n;
+    const char **ids;
     const char *best;
 
     if (kind < 0 || kind > RL_CAT_KV) kind = RL_CAT_MODEL;
+    n = rl_catalog_count(c, kind);
+    ids = calloc(n > 0 ? (size_t)n : 1, sizeof *ids);
+    if (!ids) n = 0;
     for (int i = 0; ids && i < n; i++) ids[i] = id_at(c, kind, i);
     best = ids ? rl_suggest(id, ids, n) : NULL;
     if (best)
         rl_err_set(err, RL_EINPUT, NULL, 0, "unknown %s '%s' (did you mean '%s'?)",
                    what[kind], id, best);
-    else
+    else if (kind == RL_CAT_KV) {
+        char known[160] = "";
+        for (int i = 0; i < n; i++)
+            snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s",
+                     i ? ", " : "", ids[i]);
+        rl_err_set(err, RL_EINPUT, NULL, 0, "unknown kv dtype '%s' (known: %s)", id, known);
+    } else
         rl_err_set(err, RL_EINPUT, NULL, 0, "unknown %s '%s' (see `ridgeline catalog %s`)",
                    what[kind], id,
                    kind == RL_CAT_MODEL ? "models" : kind == RL_CAT_HW ? "hardware"

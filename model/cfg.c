@@ -37,8 +37,7 @@ static void setting_path(const config_setting_t *s, char *buf, size_t n)
     for (int i = depth - 1; i >= 0 && used < n; i--) {
         const char *name = config_setting_name(chain[i]);
         int w = name ? snprintf(buf + used, n - used, "%s%s", used ? "." : "", name)
-                     : snprintf(buf + used, n - used, "%s[%d]", used ? "." : "",
-                                config_setting_index(chain[i]));
+                     : snprintf(buf + used, n - used, "[%d]", config_setting_index(chain[i]));
         if (w < 0) break;
         used += (size_t)w;
     }

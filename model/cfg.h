@@ -4,8 +4,8 @@
  * specs, scenarios) reads through these so that a wrong type or an absurd
  * value always produces the same one-line message:
  *
- *     hw.cfg:7: error: memory.[0].capacity_gib must be a number in
- *                      (0, 1e+06], got -3
+ *     hw.cfg:7: error: memory[0].capacity_gib must be a number in
+ *                      [1e-06, 1e+06], got -3
  *
  * Each getter returns RL_OK when the key is absent (leaving *out at the
  * default the caller put there) or present and valid; RL_EINPUT otherwise.

@@ -99,6 +99,11 @@ int rl_config_normalise(const rl_config *in, rl_config *o, char *msg,
     if (o->offload_layers > 0 && !o->rt->offload)
         return rl_err_set(err, RL_EINPUT, NULL, 0, "runtime '%s' cannot keep layers in host "
                           "RAM (offload %d)", o->rt->id, o->offload_layers);
+    if (o->model->kind == RL_DECODER && o->model->max_context > 0 &&
+        o->prompt + o->output > o->model->max_context)
+        return rl_err_set(err, RL_EINPUT, NULL, 0, "prompt + output (%ld tokens) exceeds "
+                          "%s's %ld-token context", o->prompt + o->output, o->model->id,
+                          o->model->max_context);
     if (o->context_cap > 0 && o->context_cap < o->prompt + o->output &&
         o->model->kind == RL_DECODER)
         return rl_err_set(err, RL_EINPUT, NULL, 0, "context %ld is smaller than prompt + "
