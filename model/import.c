@@ -65,7 +65,6 @@ int rl_import_file(const char *path, rl_arch *out, rl_gguf_info *info,
     size_t n, i;
     FILE *f;
 
-    if (info) memset(info, 0, sizeof *info), info->file_type = -1;
     f = fopen(path, "rb");
     if (!f) return rl_err_set(err, RL_EIO, path, 0, "cannot open: %s", strerror(errno));
     n = fread(head, 1, sizeof head, f);
@@ -76,6 +75,11 @@ int rl_import_file(const char *path, rl_arch *out, rl_gguf_info *info,
         return rl_import_gguf(path, out, info, err);
     i = n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF ? 3 : 0;
     while (i < n && isspace(head[i])) i++;          /* after a UTF-8 BOM */
-    if (i < n && head[i] == '{') return rl_import_hf(path, out, err);
-    return rl_arch_load_file(path, out, err);
+    int rc = i < n && head[i] == '{' ? rl_import_hf(path, out, err)
+                                     : rl_arch_load_file(path, out, err);
+    if (rc == RL_OK && info) {      /* no tensor table: no exact bytes */
+        memset(info, 0, sizeof *info);
+        info->file_type = -1;
+    }
+    return rc;
 }

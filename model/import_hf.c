@@ -37,6 +37,7 @@
 
 #define HF_MAX_BYTES (16L << 20)    /* larger config.json files are refused */
 #define HF_MAX_LONG  1e15           /* cap for long fields (arch.c checks the real bounds) */
+#define HF_MAX_LAYERS 4096          /* as arch.c; also bounds the per-layer loops here */
 
 /* Shared with import_gguf.c; defined in import.c (kept out of import.h,
  * which is the public interface). */
@@ -147,7 +148,7 @@ static void describe(const cJSON *v, char *buf, size_t n)
         if (strlen(v->valuestring) > i) s[i++] = '.', s[i++] = '.', s[i++] = '.';
         s[i] = '\0';
         snprintf(buf, n, "\"%s\"", s);
-    } else if (cJSON_IsNumber(v)) snprintf(buf, n, "%.17g", v->valuedouble);
+    } else if (cJSON_IsNumber(v)) snprintf(buf, n, "%.15g", v->valuedouble);
     else if (cJSON_IsTrue(v)) snprintf(buf, n, "true");
     else if (cJSON_IsFalse(v)) snprintf(buf, n, "false");
     else if (cJSON_IsNull(v)) snprintf(buf, n, "null");
@@ -160,6 +161,10 @@ static int type_error(const ctx *c, const char *key, const char *expected,
                       const cJSON *v)
 {
     char got[64];
+
+    if (!v)
+        return rl_err_set(c->err, RL_EINPUT, c->file, 0, "%s%s: missing (expected %s)",
+                          c->prefix, key, expected);
     describe(v, got, sizeof got);
     return rl_err_set(c->err, RL_EINPUT, c->file, 0, "%s%s: expected %s, got %s",
                       c->prefix, key, expected, got);
@@ -289,10 +294,13 @@ static int count_ints(const ctx *c, const char *key, int layers, int flags,
 /* Dimensions every family has. */
 static int read_common(const ctx *c, const family *f, rl_arch *a)
 {
+    long layers = 0;
     int rc;
 
-    if ((rc = get_int(c, "num_hidden_layers", 1, 0, 1, &a->layers)) ||
-        (rc = get_int(c, "hidden_size", 1, 0, 1, &a->hidden)) ||
+    if ((rc = get_long(c, "num_hidden_layers", 1, 0, 1, HF_MAX_LAYERS, &layers)))
+        return rc;
+    a->layers = (int)layers;
+    if ((rc = get_int(c, "hidden_size", 1, 0, 1, &a->hidden)) ||
         (rc = get_int(c, "num_attention_heads", 1, 0, 1, &a->heads)) ||
         (rc = get_int(c, "num_key_value_heads", 0, 1, 1, &a->kv_heads)) ||
         (rc = get_int(c, "head_dim", 0, 1, 1, &a->head_dim)) ||
@@ -518,6 +526,47 @@ static int syntax_error(const char *buf, size_t len, size_t off,
                       "malformed JSON near '%s'", near);
 }
 
+/* Python's json module writes Infinity, -Infinity and NaN (HF configs
+ * carry them, e.g. Nemotron-H's time_step_limit).  Return a copy with each
+ * such bare token (outside strings) replaced by +/-1e999999, which cJSON
+ * reads as a non-finite number that every getter then rejects by name.
+ * Newlines are untouched, so error lines stay right.  NULL: out of memory. */
+static char *python_literals(const char *in, size_t len, size_t *outlen)
+{
+    static const struct { const char *tok; const char *rep; } lits[] = {
+        { "-Infinity", "-1e999999" }, { "Infinity", "1e999999" }, { "NaN", "-1e999999" },
+    };
+    char *out = malloc(len + len / 3 * 7 + 1), *o = out; /* NaN -> 9 bytes worst */
+    int in_str = 0;
+
+    if (!out) return NULL;
+    for (size_t i = 0; i < len;) {
+        char ch = in[i];
+        if (in_str) {
+            if (ch == '\\' && i + 1 < len) *o++ = in[i++];
+            else if (ch == '"') in_str = 0;
+            *o++ = in[i++];
+            continue;
+        }
+        if (ch == '"') in_str = 1;
+        int hit = 0;
+        for (size_t k = 0; k < sizeof lits / sizeof lits[0] && !hit; k++) {
+            size_t tl = strlen(lits[k].tok);
+            if (i + tl <= len && memcmp(in + i, lits[k].tok, tl) == 0 &&
+                (i + tl == len || !isalnum((unsigned char)in[i + tl]))) {
+                memcpy(o, lits[k].rep, strlen(lits[k].rep));
+                o += strlen(lits[k].rep);
+                i += tl;
+                hit = 1;
+            }
+        }
+        if (!hit) *o++ = in[i++];
+    }
+    *o = '\0';
+    *outlen = (size_t)(o - out);
+    return out;
+}
+
 /* Base name of a path, for `source`. */
 static const char *base_name(const char *path)
 {
@@ -555,15 +604,18 @@ static int import_tree(const cJSON *root, const char *name, rl_arch *out,
     const char *type = cJSON_IsString(tmt) ? tmt->valuestring : mt->valuestring;
     const family *f = find_family(type);
     if (!f) {
-        char list[400];
+        char list[400], outer[64], inner[64];
         supported_list(list, sizeof list);
+        describe(mt, outer, sizeof outer);      /* quoted, printable, short */
+        describe(tmt, inner, sizeof inner);
+        outer[strlen(outer) - 1] = '\0';        /* drop the quotes: '...' below */
+        inner[strlen(inner) - 1] = '\0';
         if (type != mt->valuestring && strcmp(type, mt->valuestring) != 0)
             return rl_err_set(err, RL_EINPUT, name, 0,
-                              "unsupported model_type '%.60s' (text_config.model_type "
-                              "'%.60s'; supported: %s)", mt->valuestring, type, list);
+                              "unsupported model_type '%s' (text_config.model_type "
+                              "'%s'; supported: %s)", outer + 1, inner + 1, list);
         return rl_err_set(err, RL_EINPUT, name, 0,
-                          "unsupported model_type '%.60s' (supported: %s)",
-                          mt->valuestring, list);
+                          "unsupported model_type '%s' (supported: %s)", outer + 1, list);
     }
 
     memset(&a, 0, sizeof a);
@@ -598,17 +650,12 @@ int rl_import_hf_buf(const char *buf, size_t len, const char *name,
                           "file too large for a config.json (%zu bytes, limit 16 MiB)", len);
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) buf += 3, len -= 3; /* UTF-8 BOM */
     /* cJSON wants a terminated string; an embedded NUL is an error. */
-    copy = malloc(len + 1);
+    const char *nul = len ? memchr(buf, '\0', len) : NULL;
+    if (nul)
+        return rl_err_set(err, RL_EINPUT, name, line_of(buf, (size_t)(nul - buf)),
+                          "malformed JSON: NUL byte in the input");
+    copy = python_literals(buf ? buf : "", len, &len);
     if (!copy) return rl_err_set(err, RL_EIO, name, 0, "out of memory");
-    if (len) memcpy(copy, buf, len);
-    copy[len] = '\0';
-    size_t clen = strlen(copy);
-    if (clen != len) {
-        rc = rl_err_set(err, RL_EINPUT, name, line_of(copy, clen),
-                        "malformed JSON: NUL byte in the input");
-        free(copy);
-        return rc;
-    }
     root = cJSON_ParseWithLengthOpts(copy, len + 1, &end, 0);
     if (!root) {
         const char *ep = end ? end : cJSON_GetErrorPtr();

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# fuzz.sh -- run the libFuzzer targets (fuzz/fuzz_*.c) for a while each.
+#
+#   scripts/fuzz.sh BUILD_DIR SECONDS [hf|gguf|cfg ...]
+#
+# BUILD_DIR holds fuzz_hf, fuzz_gguf, fuzz_cfg (CC=clang cmake -DRL_FUZZ=ON;
+# for coverage the library itself must be built with
+# -fsanitize=fuzzer-no-link,address,undefined, e.g. via CMAKE_C_FLAGS).
+# Each target runs SECONDS over fuzz/corpus/<target>/ (seeds) with
+# -max_len 65536 and the dictionary fuzz/corpus/<target>.dict if present.
+# New inputs go to a scratch folder; afterwards only the ones that add
+# coverage are merged back into fuzz/corpus/<target>/ (keeps it small).
+# Crashes, leaks, timeouts and OOMs land in tests/data/crashers/<target>-*,
+# where tests/test_fuzz_replay.c replays them on every `make test`.
+# The committed corpus is capped at RL_FUZZ_CORPUS_CAP (100) files per
+# target so that the replay stays fast.
+# Exit status: 0 when no target found anything, 1 otherwise.
+set -u
+build=${1:?usage: fuzz.sh BUILD_DIR SECONDS [target...]}
+secs=${2:?usage: fuzz.sh BUILD_DIR SECONDS [target...]}
+shift 2
+root=$(cd "$(dirname "$0")/.." && pwd)
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(hf gguf cfg)
+crash_dir="$root/tests/data/crashers"
+mkdir -p "$crash_dir"
+found=0
+cap=${RL_FUZZ_CORPUS_CAP:-100}       # files kept per target in fuzz/corpus/
+
+for t in "${targets[@]}"; do
+    bin="$build/fuzz_$t"
+    if [ ! -x "$bin" ]; then
+        echo "fuzz.sh: $bin not found (configure with CC=clang -DRL_FUZZ=ON)" >&2
+        exit 2
+    fi
+    corpus="$root/fuzz/corpus/$t"
+    mkdir -p "$corpus"
+    scratch=$(mktemp -d "${TMPDIR:-/tmp}/rl-fuzz-$t.XXXXXX")
+    dict=()
+    [ -f "$root/fuzz/corpus/$t.dict" ] && dict=("-dict=$root/fuzz/corpus/$t.dict")
+    before=$(ls "$crash_dir" | wc -l)
+    export LSAN_OPTIONS="suppressions=$root/fuzz/corpus/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+    echo "== fuzz_$t for ${secs}s (seeds: $(ls "$corpus" | wc -l))"
+    "$bin" "$scratch" "$corpus" "${dict[@]}" \
+        -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+        -artifact_prefix="$crash_dir/$t-" -print_final_stats=1 2>&1 |
+        grep -E '^(#[0-9]+ *DONE|stat::number_of_executed_units|stat::peak_rss|==[0-9]+==ERROR|SUMMARY|artifact_prefix|Test unit written)' || true
+    # Keep only inputs that add coverage over the seeds.
+    "$bin" -merge=1 -max_len=65536 "$corpus" "$scratch" >/dev/null 2>&1 || true
+    rm -rf "$scratch"
+    # Cap the committed corpus (the replay test reads all of it): drop the
+    # largest generated (hash-named) inputs beyond $cap; named seeds stay.
+    ls -S "$corpus" | grep -E '^[0-9a-f]{40}$' | head -n -"$cap" 2>/dev/null |
+        while read -r f; do
+            n=$(ls "$corpus" | wc -l)
+            [ "$n" -le "$cap" ] && break
+            rm -f "$corpus/$f"
+        done
+    after=$(ls "$crash_dir" | wc -l)
+    if [ "$after" -gt "$before" ]; then
+        echo "fuzz_$t: $((after - before)) new file(s) in tests/data/crashers/" >&2
+        found=1
+    fi
+    echo "   corpus now $(ls "$corpus" | wc -l) files"
+done
+exit $found
