@@ -1,0 +1,689 @@
+/*
+ * test_estimate.c -- estimate.h: the roofline model's invariants (what must
+ * hold whatever the calibration says), its memory bookkeeping, the edge
+ * effects (thermal throttling, SRAM residency), the degenerate workloads
+ * (--prompt 0, --output 0, encoders), and that no configuration somebody
+ * actually measured is called infeasible.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "estimate.h"
+#include "calibrate.h"
+
+#define GIB 1073741824.0
+
+static rl_catalog *cat;
+
+static void setup(void)
+{
+    rl_err e;
+    cat = rl_catalog_open(RL_SOURCE_DIR "/model/catalog", &e);
+    ck_assert_msg(cat != NULL, "catalog: %s", e.msg);
+}
+
+static void teardown(void) { rl_catalog_free(cat); }
+
+/* A configuration from catalog ids (kv fp16, defaults otherwise). */
+static rl_config conf(const char *model, const char *hw, const char *rt, const char *quant)
+{
+    rl_config c;
+    rl_config_init(&c);
+    c.model = rl_catalog_model(cat, model);
+    c.hw = rl_catalog_hw(cat, hw);
+    c.rt = rl_catalog_runtime(cat, rt);
+    c.quant = rl_catalog_quant(cat, quant);
+    c.kv = rl_catalog_kvtype(cat, "fp16");
+    ck_assert_msg(c.model && c.hw && c.rt && c.quant, "%s %s %s %s", model, hw, rt, quant);
+    return c;
+}
+
+static rl_estimate run(const rl_config *c)
+{
+    rl_estimate e;
+    rl_err err;
+    rl_err_clear(&err);
+    ck_assert_msg(rl_estimate_run(c, &e, &err) == RL_OK, "estimate: %s", err.msg);
+    return e;
+}
+
+static int has_note(char notes[][RL_NOTE_LEN], int n, const char *word)
+{
+    for (int i = 0; i < n; i++)
+        if (strstr(notes[i], word)) return 1;
+    return 0;
+}
+
+/* ------------------------------------------------------------ defaults */
+
+START_TEST(config_defaults)
+{
+    rl_config c;
+    rl_config_init(&c);
+    ck_assert_int_eq(c.devices, 1);
+    ck_assert_int_eq(c.tp, 1);
+    ck_assert_int_eq(c.pp, 1);
+    ck_assert_int_eq(c.concurrency, 1);
+    ck_assert_int_eq(c.prompt, 512);
+    ck_assert_int_eq(c.output, 128);
+    ck_assert_ptr_null(c.model);
+    ck_assert_str_eq(rl_feasibility_name(RL_WITH_OFFLOAD), "with_offload");
+    ck_assert_str_eq(rl_feasibility_name(7), "?");
+    ck_assert_str_eq(rl_regime_name(RL_REG_SRAM_SPILL), "SRAM-spill");
+    ck_assert_str_eq(rl_regime_name(-1), "?");
+}
+END_TEST
+
+START_TEST(malformed_configs)
+{
+    rl_config c = conf("llama-3.1-8b", "rtx-4090", "llama.cpp", "q4_k_m"), x;
+    rl_estimate e;
+    rl_err err;
+    x = c; x.model = NULL;
+    ck_assert_int_eq(rl_estimate_run(&x, &e, &err), RL_EINPUT);
+    x = c; x.kv = NULL;
+    ck_assert_int_eq(rl_estimate_run(&x, &e, &err), RL_EINPUT);
+    x = c; x.tp = 0;
+    ck_assert_int_eq(rl_estimate_run(&x, &e, &err), RL_EINPUT);
+    x = c; x.concurrency = 0;
+    ck_assert_int_eq(rl_estimate_run(&x, &e, &err), RL_EINPUT);
+    x = c; x.prompt = -1;
+    ck_assert_int_eq(rl_estimate_run(&x, &e, &err), RL_EINPUT);
+    x = c; x.pp = 33;                                   /* 32 layers */
+    ck_assert_int_eq(rl_estimate_run(&x, &e, &err), RL_EINPUT);
+    ck_assert_str_eq(err.msg, "pp (33) exceeds the model's 32 layers");
+    x = c; x.offload_layers = 40;
+    ck_assert_int_eq(rl_estimate_run(&x, &e, &err), RL_EINPUT);
+    x = c; x.weight_bytes = NAN;
+    ck_assert_int_eq(rl_estimate_run(&x, &e, &err), RL_EINPUT);
+    x = c; x.concurrency = 2000000;
+    ck_assert_int_eq(rl_estimate_run(&x, &e, &err), RL_EINPUT);
+}
+END_TEST
+
+/* A split the runtime cannot run is not a configuration: llama.cpp has no
+ * tensor parallelism (runtimes.cfg tensor_parallel = false) and vLLM keeps
+ * no layers in host RAM (offload = false). */
+START_TEST(runtime_capabilities_enforced)
+{
+    rl_config c = conf("llama-3.1-8b", "rtx-4090", "llama.cpp", "q4_k_m");
+    rl_estimate e;
+    rl_err err;
+    ck_assert(!c.rt->tensor_parallel);
+    c.tp = 2;
+    ck_assert_msg(rl_estimate_run(&c, &e, &err) == RL_EINPUT,
+                  "llama.cpp accepted tp=2 (tensor_parallel = false)");
+    c = conf("llama-3.1-8b", "h100-sxm", "vllm", "fp16");
+    ck_assert(!c.rt->offload);
+    c.offload_layers = 8;
+    ck_assert_msg(rl_estimate_run(&c, &e, &err) == RL_EINPUT,
+                  "vllm accepted offload_layers=8 (offload = false)");
+}
+END_TEST
+
+/* A KV cache allocated for fewer tokens than the run holds (--context 100
+ * for 512 + 128 tokens) cannot run it: either the configuration is refused
+ * or the memory reported is what the sequence needs -- never a smaller KV
+ * that makes it look like it fits. */
+START_TEST(context_cap_below_sequence)
+{
+    rl_config c = conf("llama-3.1-8b", "rtx-4090", "llama.cpp", "fp16");
+    rl_estimate e, full;
+    rl_err err;
+    int rc;
+    full = run(&c);
+    c.context_cap = 100;
+    rc = rl_estimate_run(&c, &e, &err);
+    ck_assert_msg(rc == RL_EINPUT || rl_fle(full.mem.kv_cache, e.mem.kv_cache),
+                  "context 100 < 640 tokens accepted with KV %.4f GiB (the run needs %.4f)",
+                  e.mem.kv_cache, full.mem.kv_cache);
+}
+END_TEST
+
+START_TEST(devices_split_by_runtime)
+{
+    rl_config c = conf("llama-3.1-8b", "h100-sxm", "vllm", "fp16"), n;
+    char note[RL_NOTE_LEN];
+    rl_err err;
+    c.devices = 4;
+    ck_assert_int_eq(rl_config_normalise(&c, &n, note, sizeof note, &err), RL_OK);
+    ck_assert_int_eq(n.tp, 4);
+    ck_assert_int_eq(n.pp, 1);
+    ck_assert_ptr_nonnull(strstr(note, "tensor parallel"));
+    c = conf("llama-3.1-8b", "rtx-4090", "llama.cpp", "q4_k_m");
+    c.devices = 2;
+    ck_assert_int_eq(rl_config_normalise(&c, &n, note, sizeof note, &err), RL_OK);
+    ck_assert_int_eq(n.tp, 1);
+    ck_assert_int_eq(n.pp, 2);
+    ck_assert_ptr_nonnull(strstr(note, "layer split"));
+    /* tp x pp beyond devices raises devices */
+    c.devices = 1; c.pp = 4;
+    ck_assert_int_eq(rl_config_normalise(&c, &n, NULL, 0, &err), RL_OK);
+    ck_assert_int_eq(n.devices, 4);
+}
+END_TEST
+
+/* ------------------------------------------------------------ invariants */
+
+static const struct { const char *m, *h, *r, *q; } mix[] = {
+    { "llama-3.1-8b", "rtx-4090", "llama.cpp", "q4_k_m" },
+    { "llama-3.1-8b", "h100-sxm", "vllm", "fp16" },
+    { "llama-3.1-70b", "h100-sxm", "tensorrt-llm", "fp8" },
+    { "mixtral-8x7b", "a100-80g-sxm", "vllm", "awq-int4" },
+    { "qwen2.5-7b", "m2-ultra", "llama.cpp", "q8_0" },
+    { "mistral-7b-v0.1", "l4", "vllm", "fp16" },
+    { "gemma-2-9b", "rtx-3090", "llama.cpp", "q4_0" },
+    { "deepseek-v3", "h200", "sglang", "fp8" },
+    { "llama-3.2-1b", "jetson-orin-nano", "llama.cpp", "q4_k_m" },
+    { "tinyllama-1.1b", "rk3588", "llama.cpp", "q8_0" },
+};
+#define NMIX (int)(sizeof mix / sizeof *mix)
+
+static rl_config mixconf(int i)
+{
+    return conf(mix[i].m, mix[i].h, mix[i].r, mix[i].q);
+}
+
+START_TEST(concurrency_total_never_drops)
+{
+    static const int conc[] = { 1, 2, 3, 4, 8, 16, 32, 64, 128, 256 };
+    for (int i = 0; i < NMIX; i++) {
+        rl_config c = mixconf(i);
+        double prev_total = 0, prev_seq = INFINITY;
+        for (size_t k = 0; k < sizeof conc / sizeof *conc; k++) {
+            rl_estimate e;
+            c.concurrency = conc[k];
+            e = run(&c);
+            /* aggregate may flatten once compute-bound, never fall */
+            ck_assert_msg(rl_fle(prev_total, e.decode_tok_s_total.p50),
+                          "%s on %s: total %g at %d < %g before", mix[i].m, mix[i].h,
+                          e.decode_tok_s_total.p50, conc[k], prev_total);
+            /* one sequence never gets faster when it shares the device */
+            ck_assert_msg(rl_fle(e.decode_tok_s.p50, prev_seq),
+                          "%s on %s: per-seq %g at %d > %g before", mix[i].m, mix[i].h,
+                          e.decode_tok_s.p50, conc[k], prev_seq);
+            ck_assert(rl_feq(e.decode_tok_s_total.p50, e.decode_tok_s.p50 * conc[k]));
+            prev_total = e.decode_tok_s_total.p50;
+            prev_seq = e.decode_tok_s.p50;
+        }
+    }
+}
+END_TEST
+
+START_TEST(beyond_max_context_refused)
+{
+    rl_config c = conf("mixtral-8x7b", "h100-sxm", "vllm", "fp16");
+    rl_estimate e;
+    rl_err err;
+    c.prompt = 40000;
+    ck_assert_int_eq(rl_estimate_run(&c, &e, &err), RL_EINPUT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "32768-token context"));
+}
+END_TEST
+
+START_TEST(longer_context_never_faster)
+{
+    static const long prompts[] = { 0, 128, 1024, 4096, 16384, 65536 };
+    for (int i = 0; i < NMIX; i++) {
+        rl_config c = mixconf(i);
+        double prev = INFINITY, prev_ttft = 0;
+        for (size_t k = 0; k < sizeof prompts / sizeof *prompts; k++) {
+            rl_estimate e;
+            c.prompt = prompts[k];
+            if (c.model->max_context > 0 && c.prompt + c.output > c.model->max_context)
+                break;          /* beyond the model's positions: refused, tested below */
+            e = run(&c);
+            ck_assert_msg(rl_fle(e.decode_tok_s.p50, prev), "%s on %s: decode %g at prompt %ld > %g",
+                          mix[i].m, mix[i].h, e.decode_tok_s.p50, prompts[k], prev);
+            ck_assert_msg(rl_fle(prev_ttft, e.ttft_ms.p50), "%s: TTFT fell with a longer prompt",
+                          mix[i].m);
+            prev = e.decode_tok_s.p50;
+            prev_ttft = e.ttft_ms.p50;
+        }
+        /* a longer generation averages over more context: never faster */
+        c.prompt = 512;
+        c.output = 128;
+        prev = run(&c).decode_tok_s.p50;
+        c.output = 8192;
+        if (c.model->max_context > 0 && c.prompt + c.output > c.model->max_context)
+            c.output = c.model->max_context - c.prompt;
+        ck_assert(rl_fle(run(&c).decode_tok_s.p50, prev));
+    }
+}
+END_TEST
+
+START_TEST(bands_ordered_everywhere)
+{
+    static const int conc[] = { 1, 8 };
+    static const long prompt[] = { 0, 512 }, output[] = { 0, 128 };
+    for (int i = 0; i < NMIX; i++)
+        for (int a = 0; a < 2; a++)
+            for (int b = 0; b < 2; b++)
+                for (int d = 0; d < 2; d++) {
+                    rl_config c = mixconf(i);
+                    rl_estimate e;
+                    c.concurrency = conc[a];
+                    c.prompt = prompt[b];
+                    c.output = output[d];
+                    if (c.prompt == 0 && c.output == 0) continue;
+                    e = run(&c);
+                    ck_assert(e.decode_tok_s.p10 <= e.decode_tok_s.p50 &&
+                              e.decode_tok_s.p50 <= e.decode_tok_s.p90);
+                    ck_assert(e.decode_tok_s_total.p10 <= e.decode_tok_s_total.p50 &&
+                              e.decode_tok_s_total.p50 <= e.decode_tok_s_total.p90);
+                    ck_assert(e.prefill_tok_s.p10 <= e.prefill_tok_s.p50 &&
+                              e.prefill_tok_s.p50 <= e.prefill_tok_s.p90);
+                    ck_assert(e.ttft_ms.p50 <= e.ttft_ms.p95);
+                    ck_assert(e.tpot_ms.p50 <= e.tpot_ms.p95);
+                    ck_assert(e.e2e_latency_ms.p50 <= e.e2e_latency_ms.p95);
+                    ck_assert(e.ttft_ms.p50 > 0);
+                    ck_assert(isfinite(e.ttft_ms.p95) && isfinite(e.e2e_latency_ms.p95));
+                    ck_assert(e.mem.weights > 0 && e.mem.device_peak >= e.mem.weights);
+                    ck_assert(rl_feq(e.mem.device_peak, e.mem.weights + e.mem.kv_cache +
+                                     e.mem.activations + e.mem.runtime_overhead));
+                    if (c.output > 0) {
+                        double s = e.share_weights + e.share_kv + e.share_compute +
+                                   e.share_comm + e.share_overhead + e.share_offload;
+                        ck_assert_msg(fabs(s - 100) < 1e-6, "shares sum %g", s);
+                    }
+                }
+}
+END_TEST
+
+START_TEST(deterministic)
+{
+    rl_config c = mixconf(3);
+    rl_estimate a = run(&c), b = run(&c);
+    ck_assert(memcmp(&a, &b, sizeof a) == 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------ memory */
+
+START_TEST(fp16_twice_q8)
+{
+    const rl_arch *a = rl_catalog_model(cat, "llama-2-7b");
+    double f16 = rl_weight_bytes(a, rl_catalog_quant(cat, "fp16"));
+    double q8 = rl_weight_bytes(a, rl_catalog_quant(cat, "q8_0"));
+    rl_params p;
+    rl_arch_params(a, &p);
+    /* 16 vs 8.5 bits a weight (q8_0: 34 bytes per 32) */
+    ck_assert_msg(fabs(f16 / q8 - 16.0 / 8.5) < 0.02 * 16.0 / 8.5, "ratio %g", f16 / q8);
+    ck_assert_msg(fabs(f16 - 2.0 * p.total) < 0.001 * f16, "fp16 %g vs 2 x %g", f16, p.total);
+    {
+        rl_config c = conf("llama-2-7b", "h100-sxm", "vllm", "fp16");
+        rl_estimate e = run(&c);
+        ck_assert(fabs(e.mem.weights * GIB - f16) < 1e-6 * f16);   /* all on the device */
+    }
+}
+END_TEST
+
+START_TEST(seventy_b_fp16_one_4090)
+{
+    rl_config c = conf("llama-3.1-70b", "rtx-4090", "llama.cpp", "fp16");
+    rl_estimate e = run(&c);
+    ck_assert_int_eq(e.feasibility, RL_INSUFFICIENT_MEMORY);
+    ck_assert_msg(e.mem.weights > 100, "weights %g GiB", e.mem.weights);    /* ~131 GiB */
+    ck_assert(e.mem.device_peak > e.mem.device_capacity);
+    ck_assert(rl_feq(e.mem.device_capacity, 24.0));
+    ck_assert(e.mem.kv_cache > 0);
+    ck_assert(has_note(e.bottlenecks, e.n_bottlenecks, "memory capacity"));
+    ck_assert(has_note(e.explanations, e.n_explanations, "does not fit"));
+}
+END_TEST
+
+START_TEST(seventy_b_q4_two_4090)
+{
+    rl_config c = conf("llama-3-70b", "rtx-4090", "llama.cpp", "q4_k_m");
+    rl_estimate one, two;
+    one = run(&c);
+    c.devices = 2;
+    two = run(&c);
+    ck_assert_int_eq(one.feasibility, RL_INSUFFICIENT_MEMORY);
+    ck_assert_int_eq(two.feasibility, RL_IN_VRAM);
+    ck_assert(two.mem.device_peak <= two.mem.device_capacity);
+    /* layer split: each device holds about half */
+    ck_assert(two.mem.weights < 0.55 * one.mem.weights && two.mem.weights > 0.45 * one.mem.weights);
+    ck_assert(two.decode_tok_s.p50 > 0);
+}
+END_TEST
+
+START_TEST(tp_halves_weights)
+{
+    rl_config c = conf("llama-3.1-8b", "h100-sxm", "vllm", "fp16");
+    rl_estimate one, two;
+    c.prompt = 4000; c.output = 96;
+    one = run(&c);
+    c.tp = 2;
+    two = run(&c);
+    ck_assert(fabs(two.mem.weights - one.mem.weights / 2) < 1e-9 * one.mem.weights);
+    ck_assert(fabs(two.mem.kv_cache - one.mem.kv_cache / 2) < 1e-9 * one.mem.kv_cache);
+    /* MLA's latent KV is not split by heads */
+    c = conf("deepseek-v3", "h200", "sglang", "fp8");
+    c.tp = 8;
+    two = run(&c);
+    c.tp = 4; c.devices = 4;
+    one = run(&c);
+    ck_assert(fabs(two.mem.kv_cache - one.mem.kv_cache) < 1e-9 * one.mem.kv_cache);
+    ck_assert(fabs(two.mem.weights - one.mem.weights / 2) < 0.01 * one.mem.weights);
+}
+END_TEST
+
+START_TEST(kv_cache_bytes)
+{
+    rl_config c = conf("llama-3.1-8b", "h100-sxm", "llama.cpp", "fp16");
+    rl_estimate e;
+    c.prompt = 1000; c.output = 24;
+    e = run(&c);
+    /* 2 x 32 layers x 8 kv heads x 128 x 2 bytes x 1024 tokens = 128 MiB */
+    ck_assert(fabs(e.mem.kv_cache - 0.125) < 1e-12);
+    c.concurrency = 4;
+    ck_assert(fabs(run(&c).mem.kv_cache - 0.5) < 1e-12);
+    c.concurrency = 1;
+    c.context_cap = 8192;                          /* allocated for 8192 tokens */
+    ck_assert(fabs(run(&c).mem.kv_cache - 1.0) < 1e-12);
+    c.kv = rl_catalog_kvtype(cat, "q8_0");
+    ck_assert(fabs(run(&c).mem.kv_cache - 34.0 / 32 / 2) < 1e-12);
+    c.kv = rl_catalog_kvtype(cat, "fp16");
+    c.sliding_window = 2048;                       /* forced window caps it */
+    ck_assert(fabs(run(&c).mem.kv_cache - 0.25) < 1e-12);
+}
+END_TEST
+
+START_TEST(exact_weight_bytes_override)
+{
+    rl_config c = conf("llama-3.1-8b", "h100-sxm", "vllm", "fp16");
+    c.weight_bytes = 5.0 * GIB;                    /* e.g. from a GGUF tensor table */
+    ck_assert(fabs(run(&c).mem.weights - 5.0) < 1e-9);
+}
+END_TEST
+
+START_TEST(offload_moves_to_host)
+{
+    rl_config c = conf("llama-3.1-70b", "rtx-4090", "llama.cpp", "q4_k_m");
+    rl_estimate e0, e40, e60;
+    e0 = run(&c);
+    c.offload_layers = 40;
+    e40 = run(&c);
+    c.offload_layers = 60;
+    e60 = run(&c);
+    ck_assert_int_eq(e0.feasibility, RL_INSUFFICIENT_MEMORY);
+    ck_assert_int_eq(e40.feasibility, RL_WITH_OFFLOAD);
+    /* what leaves the device lands in host RAM, byte for byte */
+    {
+        double dev_drop = (e0.mem.weights + e0.mem.kv_cache) - (e40.mem.weights + e40.mem.kv_cache);
+        double host_gain = e40.mem.host_peak - e0.mem.host_peak;
+        ck_assert(dev_drop > 15);
+        ck_assert_msg(fabs(dev_drop - host_gain) < 1e-9 * dev_drop, "%g vs %g", dev_drop, host_gain);
+    }
+    /* more layers over the host link: slower */
+    ck_assert(e60.decode_tok_s.p50 < e40.decode_tok_s.p50);
+    ck_assert(e40.share_offload > 0);
+    ck_assert(has_note(e40.explanations, e40.n_explanations, "host RAM"));
+}
+END_TEST
+
+START_TEST(max_concurrency_is_the_edge)
+{
+    rl_config c = conf("llama-3.1-8b", "rtx-4090", "llama.cpp", "q4_k_m");
+    int n;
+    c.prompt = 4096; c.output = 512;
+    n = rl_max_concurrency(&c, 4096);
+    ck_assert_int_gt(n, 1);
+    ck_assert_int_lt(n, 4096);
+    c.concurrency = n;
+    ck_assert_int_eq(run(&c).feasibility, RL_IN_VRAM);
+    c.concurrency = n + 1;
+    ck_assert_int_eq(run(&c).feasibility, RL_INSUFFICIENT_MEMORY);
+    c = conf("llama-3.1-70b", "rtx-4090", "llama.cpp", "fp16");
+    ck_assert_int_eq(rl_max_concurrency(&c, 64), 0);
+}
+END_TEST
+
+START_TEST(offline_throughput_grows_with_batch)
+{
+    rl_config c = conf("llama-3.1-8b", "h100-sxm", "vllm", "fp16");
+    double t1 = rl_offline_throughput(&c, 1, 0), t16 = rl_offline_throughput(&c, 16, 0);
+    double i16 = rl_offline_throughput(&c, 16, 1);
+    ck_assert(t1 > 0 && t16 > t1 && i16 > 0);
+    ck_assert(rl_offline_throughput(&c, 0, 0) == 0);
+    c.output = 0;
+    ck_assert(rl_offline_throughput(&c, 4, 0) == 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------ workloads */
+
+START_TEST(decode_only)
+{
+    rl_config c = conf("llama-3.1-8b", "rtx-4090", "llama.cpp", "q4_k_m");
+    rl_estimate e;
+    c.prompt = 0;
+    e = run(&c);
+    ck_assert(e.prefill_tok_s.p50 == 0 && e.prefill_tok_s.p90 == 0);
+    ck_assert(e.decode_tok_s.p50 > 0);
+    ck_assert(e.tpot_ms.p50 > 0);
+    /* no prompt: the first token is one decode step */
+    ck_assert(e.ttft_ms.p50 > 0 && e.ttft_ms.p50 < 2 * e.tpot_ms.p50);
+}
+END_TEST
+
+START_TEST(prefill_only)
+{
+    rl_config c = conf("llama-3.1-8b", "rtx-4090", "llama.cpp", "q4_k_m");
+    rl_estimate e;
+    c.output = 0;
+    e = run(&c);
+    ck_assert(e.decode_tok_s.p50 == 0 && e.decode_tok_s_total.p50 == 0);
+    ck_assert(e.tpot_ms.p50 == 0);
+    ck_assert(e.prefill_tok_s.p50 > 0);
+    /* TTFT is the prompt's prefill (plus fixed request costs at most): never
+     * less than the prompt at the prefill rate */
+    {
+        double pre_ms = 512 / e.prefill_tok_s.p50 * 1000;
+        ck_assert_msg(rl_fle(pre_ms, e.ttft_ms.p50) && e.ttft_ms.p50 < 1.5 * pre_ms,
+                      "TTFT %g ms vs prefill %g ms", e.ttft_ms.p50, pre_ms);
+    }
+    ck_assert(rl_feq(e.e2e_latency_ms.p50, e.ttft_ms.p50));
+}
+END_TEST
+
+START_TEST(prefill_faster_per_token_than_decode)
+{
+    /* prompt tokens share one weight read; decode reads weights per token */
+    for (int i = 0; i < NMIX; i++) {
+        rl_config c = mixconf(i);
+        rl_estimate e = run(&c);
+        ck_assert_msg(e.prefill_tok_s.p50 > e.decode_tok_s.p50, "%s on %s", mix[i].m, mix[i].h);
+    }
+}
+END_TEST
+
+START_TEST(encoder)
+{
+    rl_config c = conf("bert-base", "l4", "llama.cpp", "fp16");
+    rl_estimate e = run(&c);
+    ck_assert(e.prefill_tok_s.p50 > 0);
+    ck_assert(e.mem.kv_cache == 0);
+    ck_assert(e.decode_tok_s.p50 == 0);
+    ck_assert_int_eq(e.feasibility, RL_IN_VRAM);
+    /* a CNN without transformer dims (kv_heads 0): 25.6 M params fit anywhere */
+    c = conf("resnet-50", "l4", "llama.cpp", "fp16");
+    e = run(&c);
+    ck_assert(e.prefill_tok_s.p50 > 0);
+    ck_assert_msg(isfinite(e.mem.kv_cache) && isfinite(e.mem.device_peak),
+                  "resnet-50 memory: kv %g, peak %g", e.mem.kv_cache, e.mem.device_peak);
+    ck_assert(e.mem.kv_cache == 0);
+    ck_assert_msg(e.feasibility == RL_IN_VRAM, "resnet-50 on l4: %s",
+                  rl_feasibility_name(e.feasibility));
+}
+END_TEST
+
+START_TEST(fp8_needs_native_units)
+{
+    /* fp8 on a part without fp8 tensor cores computes at the fp16 peak */
+    rl_config c = conf("llama-3.1-8b", "a100-80g-sxm", "vllm", "fp16");
+    rl_config d = conf("llama-3.1-8b", "h100-sxm", "vllm", "fp16");
+    rl_estimate a16, a8, h16, h8;
+    c.output = 0; d.output = 0; c.prompt = 4096; d.prompt = 4096;
+    if (!rl_runtime_has_quant(c.rt, "fp8")) return;
+    a16 = run(&c); h16 = run(&d);
+    c.quant = d.quant = rl_catalog_quant(cat, "fp8");
+    a8 = run(&c); h8 = run(&d);
+    ck_assert(!c.hw->fp8_native && d.hw->fp8_native);
+    ck_assert(h8.prefill_tok_s.p50 > 1.3 * h16.prefill_tok_s.p50);
+    ck_assert(a8.prefill_tok_s.p50 < 1.3 * a16.prefill_tok_s.p50);
+}
+END_TEST
+
+/* ------------------------------------------------------------ edge */
+
+START_TEST(thermal_throttles)
+{
+    rl_config c = conf("llama-3.1-8b", "rtx-4090", "llama.cpp", "fp16");
+    rl_hw hot = *c.hw, cool = *c.hw;
+    rl_estimate eh, ec;
+    ck_assert(hot.tdp_w > 0);
+    cool.c_per_w = 0;                         /* no thermal model */
+    hot.ambient_c = 25; hot.max_c = 35;       /* 10 C headroom ... */
+    hot.c_per_w = 0.15;                       /* ... and 0.15 C/W: ~67 W sustained */
+    c.output = 0; c.prompt = 2048;            /* compute-bound prefill */
+    c.hw = &cool;
+    ec = run(&c);
+    c.hw = &hot;
+    eh = run(&c);
+    ck_assert(has_note(eh.explanations, eh.n_explanations, "thermal"));
+    ck_assert(!has_note(ec.explanations, ec.n_explanations, "thermal"));
+    ck_assert_msg(eh.prefill_tok_s.p50 < 0.8 * ec.prefill_tok_s.p50, "%g vs %g",
+                  eh.prefill_tok_s.p50, ec.prefill_tok_s.p50);
+    ck_assert(eh.temp_c <= hot.max_c + 1e-9);
+    ck_assert(eh.power_w < ec.power_w);
+    /* a hotter room throttles harder */
+    c.ambient_c = 30;
+    ck_assert(run(&c).prefill_tok_s.p50 < eh.prefill_tok_s.p50);
+}
+END_TEST
+
+/* A tiny decoder whose weights fit in 64 MiB of SRAM. */
+static rl_arch tiny_model(void)
+{
+    rl_arch a;
+    rl_err e;
+    memset(&a, 0, sizeof a);
+    strcpy(a.id, "tiny");
+    a.kind = RL_DECODER;
+    a.layers = 4; a.hidden = 512; a.heads = 8; a.kv_heads = 2;
+    a.intermediate = 1536; a.vocab = 8000;
+    ck_assert_int_eq(rl_arch_finish(&a, "tiny", &e), RL_OK);
+    return a;
+}
+
+START_TEST(sram_speeds_small_models)
+{
+    const rl_hw *base = rl_catalog_hw(cat, "edge-soc-large-sram");
+    rl_arch tiny = tiny_model();
+    rl_hw with, without;
+    rl_config c = conf("llama-3.2-1b", "edge-soc-large-sram", "llama.cpp", "q8_0");
+    rl_estimate ew, eo, big;
+    const rl_mem_tier *s = rl_hw_sram_tier(base);
+    ck_assert_ptr_nonnull(s);
+    with = *base;
+    without = *base;
+    without.n_tiers = 0;                      /* the same part minus its SRAM tier */
+    for (int i = 0; i < base->n_tiers; i++)
+        if (strcmp(base->tiers[i].tier, "sram") != 0) without.tiers[without.n_tiers++] = base->tiers[i];
+    ck_assert(rl_weight_bytes(&tiny, c.quant) < s->capacity_gib * GIB / 2);
+    c.model = &tiny;
+    c.prompt = 16; c.output = 16;
+    c.hw = &with;
+    ew = run(&c);
+    c.hw = &without;
+    eo = run(&c);
+    ck_assert_msg(ew.decode_tok_s.p50 > 1.2 * eo.decode_tok_s.p50, "%g vs %g",
+                  ew.decode_tok_s.p50, eo.decode_tok_s.p50);
+    ck_assert_int_ne(ew.regime, RL_REG_SRAM_SPILL);
+    /* a 1B model does not fit: its working set spills */
+    c.model = rl_catalog_model(cat, "llama-3.2-1b");
+    c.hw = &with;
+    big = run(&c);
+    ck_assert_int_eq(big.regime, RL_REG_SRAM_SPILL);
+    ck_assert(has_note(big.bottlenecks, big.n_bottlenecks, "beyond SRAM"));
+}
+END_TEST
+
+/* ------------------------------------------------- measured => feasible */
+
+START_TEST(measured_configs_are_feasible)
+{
+    rl_meas_set s;
+    rl_err err;
+    int checked = 0, bad = 0;
+    ck_assert_int_eq(rl_meas_load(RL_SHARED_DATA "/benchmarks", cat, &s, &err), RL_OK);
+    for (int i = 0; i < s.n; i++) {
+        const rl_meas *m = &s.m[i];
+        rl_estimate e;
+        if (m->metric != RL_M_DECODE && m->metric != RL_M_PREFILL && m->metric != RL_M_TTFT)
+            continue;
+        if (m->batch == 0) continue;
+        ck_assert_int_eq(rl_estimate_run(&m->cfg, &e, &err), RL_OK);
+        checked++;
+        if (e.feasibility == RL_INSUFFICIENT_MEMORY) {
+            bad++;
+            fprintf(stderr, "measurements.csv:%d: %s %s on %d x %s (%s) prompt %ld output %ld "
+                    "conc %d: insufficient_memory, needs %.2f of %.2f GiB\n",
+                    m->line, m->cfg.model->id, m->cfg.quant->id, m->cfg.devices,
+                    m->cfg.hw->id, m->cfg.rt->id, m->cfg.prompt, m->cfg.output,
+                    m->cfg.concurrency, e.mem.device_peak, e.mem.device_capacity);
+        }
+    }
+    rl_meas_free(&s);                /* free first: a failed check ends the test */
+    ck_assert_int_gt(checked, 400);
+    ck_assert_msg(bad == 0, "%d of %d measured configurations called infeasible", bad, checked);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("estimate");
+    TCase *tc = tcase_create("core");
+    SRunner *sr;
+    int failed;
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, config_defaults);
+    tcase_add_test(tc, malformed_configs);
+    tcase_add_test(tc, runtime_capabilities_enforced);
+    tcase_add_test(tc, context_cap_below_sequence);
+    tcase_add_test(tc, devices_split_by_runtime);
+    tcase_add_test(tc, concurrency_total_never_drops);
+    tcase_add_test(tc, longer_context_never_faster);
+    tcase_add_test(tc, beyond_max_context_refused);
+    tcase_add_test(tc, bands_ordered_everywhere);
+    tcase_add_test(tc, deterministic);
+    tcase_add_test(tc, fp16_twice_q8);
+    tcase_add_test(tc, seventy_b_fp16_one_4090);
+    tcase_add_test(tc, seventy_b_q4_two_4090);
+    tcase_add_test(tc, tp_halves_weights);
+    tcase_add_test(tc, kv_cache_bytes);
+    tcase_add_test(tc, exact_weight_bytes_override);
+    tcase_add_test(tc, offload_moves_to_host);
+    tcase_add_test(tc, max_concurrency_is_the_edge);
+    tcase_add_test(tc, offline_throughput_grows_with_batch);
+    tcase_add_test(tc, decode_only);
+    tcase_add_test(tc, prefill_only);
+    tcase_add_test(tc, prefill_faster_per_token_than_decode);
+    tcase_add_test(tc, encoder);
+    tcase_add_test(tc, fp8_needs_native_units);
+    tcase_add_test(tc, thermal_throttles);
+    tcase_add_test(tc, sram_speeds_small_models);
+    tcase_add_test(tc, measured_configs_are_feasible);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed != 0;
+}
