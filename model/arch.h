@@ -11,6 +11,7 @@
 #ifndef RL_ARCH_H
 #define RL_ARCH_H
 
+#include <stddef.h>
 #include "rl_err.h"
 
 enum rl_arch_kind {
@@ -111,5 +112,13 @@ double rl_arch_flops_token(const rl_arch *a, double ctx);
 
 /* Attention part of the above alone (the quadratic term). */
 double rl_arch_attn_flops_token(const rl_arch *a, double ctx);
+
+/* Derive a kebab id and a display name from a model file's name (the
+ * importers use it): "dir/meta-llama--Meta-Llama-3.1-8B_config.json" ->
+ * "meta-llama-3.1-8b" / "Meta-Llama-3.1-8B".  The organisation prefix
+ * (before the last "--" or "__"), `suffix` and "_config" are dropped; a
+ * bare "config.json" gives "" for both. */
+void rl_arch_id_from_path(const char *path, const char *suffix, char *id,
+                          size_t idn, char *name, size_t namen);
 
 #endif

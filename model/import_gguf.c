@@ -41,10 +41,6 @@
 #define GGUF_FIRST_READ (1UL << 20)     /* first read from a file */
 #define GGUF_MAX_HEADER (64UL << 20)    /* never read more than this */
 
-/* Defined in import.c (shared with import_hf.c, not public). */
-void rl_import_id_from_path(const char *path, const char *suffix, char *id,
-                            size_t idn, char *name, size_t namen);
-
 /* ------------------------------------------------------------------ */
 /* ggml tensor types: elements per block and bytes per block           */
 /* (ggml.c type_traits; removed/unknown ids have blck == 0)           */
@@ -481,7 +477,7 @@ static int build_arch(rd *r, const meta *m, const tens *t, rl_arch *a)
         }
     memset(a, 0, sizeof *a);
     a->kind = RL_DECODER;
-    rl_import_id_from_path(r->name, ".gguf", a->id, sizeof a->id, a->name, sizeof a->name);
+    rl_arch_id_from_path(r->name, ".gguf", a->id, sizeof a->id, a->name, sizeof a->name);
     if (!a->id[0]) snprintf(a->id, sizeof a->id, "%s", m->arch);
     if (m->gname[0]) snprintf(a->name, sizeof a->name, "%s", m->gname);
     if (!a->name[0]) snprintf(a->name, sizeof a->name, "%s", m->arch);

@@ -39,11 +39,6 @@
 #define HF_MAX_LONG  1e15           /* cap for long fields (arch.c checks the real bounds) */
 #define HF_MAX_LAYERS 4096          /* as arch.c; also bounds the per-layer loops here */
 
-/* Shared with import_gguf.c; defined in import.c (kept out of import.h,
- * which is the public interface). */
-void rl_import_id_from_path(const char *path, const char *suffix, char *id,
-                            size_t idn, char *name, size_t namen);
-
 /* ------------------------------------------------------------------ */
 /* Family table                                                        */
 /* ------------------------------------------------------------------ */
@@ -620,7 +615,7 @@ static int import_tree(const cJSON *root, const char *name, rl_arch *out,
 
     memset(&a, 0, sizeof a);
     a.kind = RL_DECODER;
-    rl_import_id_from_path(name, ".json", a.id, sizeof a.id, a.name, sizeof a.name);
+    rl_arch_id_from_path(name, ".json", a.id, sizeof a.id, a.name, sizeof a.name);
     snprintf(a.family, sizeof a.family, "%s", f->type);
     if (!a.id[0]) snprintf(a.id, sizeof a.id, "%s", f->type);
     if (!a.name[0]) snprintf(a.name, sizeof a.name, "%s", f->type);
