@@ -352,7 +352,7 @@ static const struct { double lo, hi; } bounds[NP] = {
     { 0.001, 1000 },    /* prefill_ms */
     { 0.1, 1.5 },       /* kv_eff */
     { 0.1, 1.5 },       /* dequant_eff */
-    { 0.5, 500 },       /* dequant_flops */
+    { 0.1, 200 },       /* dequant_flops */
     { 0.05, 1.0 },      /* pre_bw_eff */
     { 0.02, 50 },       /* tflops_per_w */
     { 0.1, 50 },        /* seq_us */
@@ -399,16 +399,14 @@ static double loss(const rl_meas_set *s, const group *g, const double *p,
     return l;
 }
 
-/* Pattern search in log space from the prior. */
-static void fit_group(const rl_meas_set *s, const group *g)
+/* Pattern search in log space from `p` (updated in place); returns the
+ * final loss. */
+static double pattern_search(const rl_meas_set *s, const group *g, double *p,
+                             const double *prior)
 {
-    rl_backend *b = &g->rt->backends[g->bi];
-    double p[NP], prior[NP], best;
     static const double steps[] = { 2.0, 1.0, 0.5, 0.25, 0.1, 0.04, 0.015 };
+    double best = loss(s, g, p, prior);
 
-    get_params(b, prior);
-    memcpy(p, prior, sizeof p);
-    best = loss(s, g, p, prior);
     for (size_t k = 0; k < sizeof steps / sizeof *steps; k++) {
         int improved = 1;
         for (int pass = 0; improved && pass < 8; pass++) {
@@ -420,11 +418,31 @@ static void fit_group(const rl_meas_set *s, const group *g)
                     q[j] = fmin(bounds[j].hi, fmax(bounds[j].lo, p[j] * exp(dir * steps[k])));
                     if (q[j] == p[j]) continue;
                     l = loss(s, g, q, prior);
-                    if (l < best - 1e-12) { best = l; memcpy(p, q, sizeof p); improved = 1; }
+                    if (l < best - 1e-12) { best = l; memcpy(p, q, NP * sizeof *p); improved = 1; }
                 }
         }
     }
-    set_params(b, p);
+    return best;
+}
+
+/* Fit one group from three starts that differ in dequant_flops: the ALU
+ * term is invisible until it exceeds the memory time, so a search that
+ * starts below that threshold sees a flat loss and never crosses it. */
+static void fit_group(const rl_meas_set *s, const group *g)
+{
+    static const double starts[] = { 1, 3, 6 };   /* x the prior dequant_flops */
+    rl_backend *b = &g->rt->backends[g->bi];
+    double prior[NP], best[NP] = { 0 }, bestl = INFINITY;
+
+    get_params(b, prior);
+    for (size_t k = 0; k < sizeof starts / sizeof *starts; k++) {
+        double p[NP], l;
+        memcpy(p, prior, sizeof p);
+        p[8] = fmin(bounds[8].hi, prior[8] * starts[k]);
+        l = pattern_search(s, g, p, prior);
+        if (l < bestl) { bestl = l; memcpy(best, p, sizeof best); }
+    }
+    set_params(b, best);
     b->fitted_points = g->n;
 }
 

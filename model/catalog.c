@@ -134,7 +134,8 @@ static int quant_from_setting(const config_setting_t *s, const char *file,
         (rc = rl_cfg_str(s, "compute", compute, sizeof compute, file, err)) ||
         (rc = rl_cfg_num(s, "bits_per_weight", 1, 64, &q->bits_per_weight, file, err)) ||
         (rc = rl_cfg_num(s, "norm_bits", 1, 64, &q->norm_bits, file, err)) ||
-        (rc = rl_cfg_bool(s, "weight_only", &q->weight_only, file, err)))
+        (rc = rl_cfg_bool(s, "weight_only", &q->weight_only, file, err)) ||
+        (rc = rl_cfg_num(s, "dequant_ops", 0, 100, &q->dequant_ops, file, err)))
         return rc;
     if (q->bits_per_weight < 0)
         return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
@@ -213,7 +214,7 @@ static int backend_from_setting(const config_setting_t *s, const char *file,
 
     memset(b, 0, sizeof *b);
     b->bw_eff = 0.7; b->mfu = 0.4; b->attn_eff = 0.5; b->kv_eff = 1.0; b->dequant_eff = 1.0;
-    b->dequant_flops = 4.0;
+    b->dequant_flops = 1.5;
     b->pre_bw_eff = 0.7;
     b->tflops_per_w = 1.0;
     b->seq_us = 2.0;

@@ -33,6 +33,8 @@ typedef struct rl_quant {
     double norm_bits;           /* norms/biases (32 in GGUF, 16 elsewhere) */
     int compute;                /* enum rl_compute_kind prefill matmuls use */
     int weight_only;            /* 1: dequantised to fp16 for the math */
+    double dequant_ops;         /* ALU operations per weight to unpack it
+                                   (block structure; 0 = none) */
     char family[12];            /* "gguf", "float", "awq", "gptq", "mlc" ... */
 } rl_quant;
 
@@ -58,8 +60,9 @@ typedef struct rl_backend {
     double prefill_ms;          /* prefill: fixed time per prompt */
     double kv_eff;              /* decode: KV-read bandwidth relative to bw_eff
                                    (attention kernels stream less well than GEMV) */
-    double dequant_flops;       /* decode: ALU work per weight to unpack
-                                   weight-only formats, FLOPs at the fp32 peak */
+    double dequant_flops;       /* decode: cost of one dequant operation (the
+                                   format's dequant_ops per weight) in FLOPs
+                                   at the fp32 peak: the kernel's ALU efficiency */
     double tflops_per_w;        /* sustained matmul TFLOP/s per watt of TDP:
                                    the power limit on compute; its time adds
                                    to the peak-bound time (0 = no limit) */

@@ -290,8 +290,8 @@ static void step_features(const rl_config *c, const wbytes *w, double ctx,
     s->comp_ms = batch * rl_arch_flops_token(&aw, ctx) / c->tp / (peak * 1e12) * 1e3;
     s->energy_ms = c->hw->tdp_w > 0
                  ? batch * rl_arch_flops_token(&aw, ctx) / c->tp / (c->hw->tdp_w * 1e12) * 1e3 : 0;
-    s->deq_ms = (c->quant->weight_only && c->quant->bits_per_weight < 16)
-              ? wread * 8 / c->quant->bits_per_weight /
+    s->deq_ms = c->quant->dequant_ops > 0
+              ? wread * 8 / c->quant->bits_per_weight * c->quant->dequant_ops /
                 (rl_hw_peak(c->hw, RL_C_FP32) * thermal * 1e12) * 1e3 : 0;
     s->layers = a->layers;
     s->seqs = batch;

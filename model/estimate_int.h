@@ -30,7 +30,7 @@ typedef struct rl_step_feat {
     double mem_w_ms;        /* weight bytes read per step / bandwidth */
     double mem_kv_ms;       /* KV bytes read per step / bandwidth */
     double comp_ms;         /* FLOPs per step / peak (thermal cap applied) */
-    double deq_ms;          /* weights unpacked per step / fp32 peak (x dequant_flops) */
+    double deq_ms;          /* dequant ops per step / fp32 peak (x dequant_flops) */
     double energy_ms;       /* FLOPs per step / (TDP x 1 TFLOP/s per W) */
     double comm_ms;         /* TP all-reduces + PP hops per step */
     double off_ms;          /* offloaded layers read from host per step */
