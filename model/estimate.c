@@ -255,6 +255,20 @@ static double allreduce_ms(const rl_config *c, double bytes)
            2.0 * (c->tp - 1) / c->tp * bytes / (link_gbps(c->hw) * 1e9) * 1e3;
 }
 
+/* Energy of one matmul operation relative to fp16: it scales with the
+ * operand width (multiplier area and data moved), so the power limit on
+ * compute is twice as loose for fp8/int8 as for fp16. */
+static double op_energy(const rl_config *c)
+{
+    switch (c->quant->compute) {
+    case RL_C_FP32: return 2.0;
+    case RL_C_FP8: return c->hw->fp8_native ? 0.5 : 1.0;
+    case RL_C_INT8: return 0.5;
+    case RL_C_INT4: return 0.25;
+    default: return 1.0;
+    }
+}
+
 /* Peak (TFLOP/s) that the matmuls of this quant run at on this device. */
 static double matmul_peak(const rl_config *c)
 {
@@ -289,7 +303,7 @@ static void step_features(const rl_config *c, const wbytes *w, double ctx,
     s->off_ms = (wread + kvread) * (1 - on_frac) / (c->hw->host_bandwidth_gbps * 1e9) * 1e3;
     s->comp_ms = batch * rl_arch_flops_token(&aw, ctx) / c->tp / (peak * 1e12) * 1e3;
     s->energy_ms = c->hw->tdp_w > 0
-                 ? batch * rl_arch_flops_token(&aw, ctx) / c->tp / (c->hw->tdp_w * 1e12) * 1e3 : 0;
+                 ? op_energy(c) * batch * rl_arch_flops_token(&aw, ctx) / c->tp / (c->hw->tdp_w * 1e12) * 1e3 : 0;
     s->deq_ms = c->quant->dequant_ops > 0
               ? wread * 8 / c->quant->bits_per_weight * c->quant->dequant_ops /
                 (rl_hw_peak(c->hw, RL_C_FP32) * thermal * 1e12) * 1e3 : 0;
@@ -339,7 +353,7 @@ static void features_scaled(const rl_config *c, double thermal, rl_features *f)
         double attn = a->gflops_per_input > 0 ? 0 : n * rl_arch_attn_flops_token(&aw, n);
         f->pre_lin_ms = (flops - attn) / c->tp / peak * 1e3;
         f->pre_attn_ms = attn / c->tp / peak * 1e3;
-        f->pre_energy_ms = c->hw->tdp_w > 0 ? flops / c->tp / (c->hw->tdp_w * 1e12) * 1e3 : 0;
+        f->pre_energy_ms = c->hw->tdp_w > 0 ? op_energy(c) * flops / c->tp / (c->hw->tdp_w * 1e12) * 1e3 : 0;
         P = n;
     } else if (P > 0) {
         /* attention FLOPs grow linearly with position: Simpson is exact */
@@ -350,7 +364,7 @@ static void features_scaled(const rl_config *c, double thermal, rl_features *f)
         f->pre_lin_ms = lin / c->tp / peak * 1e3;
         f->pre_attn_ms = attn / c->tp / peak * 1e3;
         f->pre_energy_ms = c->hw->tdp_w > 0
-                         ? (lin + attn) / c->tp / (c->hw->tdp_w * 1e12) * 1e3 : 0;
+                         ? op_energy(c) * (lin + attn) / c->tp / (c->hw->tdp_w * 1e12) * 1e3 : 0;
     }
     f->dequant = c->quant->weight_only && c->quant->bits_per_weight < 16;
     micro = c->rt->act_tokens > 0 ? c->rt->act_tokens : 512;
