@@ -78,8 +78,13 @@ int rl_cmd_calibrate(int argc, char **argv)
     groups = rl_calibrate(cat, &s);
     if (o.out) snprintf(out, sizeof out, "%s", o.out);
     else snprintf(out, sizeof out, "%s/calibration.cfg", rl_catalog_dir(cat));
-    snprintf(cmd, sizeof cmd, "ridgeline calibrate --data %s (%d rows, %d skipped, %d suspect)",
-             o.data, s.n, s.skipped, s.suspect);
+    {
+        /* name the data folder the same on every machine */
+        const char *shown = strstr(o.data, "shared/data/benchmarks");
+        snprintf(cmd, sizeof cmd, "ridgeline calibrate --data %s%s (%d rows, %d skipped, "
+                 "%d suspect)", shown ? "../" : "", shown ? shown : o.data, s.n, s.skipped,
+                 s.suspect);
+    }
     rc = rl_calibration_write(cat, out, cmd, &err);
     if (rc == RL_OK)
         fprintf(stderr, "calibrate: %d rows, %d backend groups fitted -> %s\n", s.n, groups, out);
