@@ -207,8 +207,11 @@ int rl_cmd_validate(int argc, char **argv)
                 } else {
                     char g[16] = "-";
                     if (gate[k] > 0) snprintf(g, sizeof g, "%s%.0f%%", pass ? "ok <=" : "FAIL >", gate[k]);
-                    printf("%-18s %5d %10.2f %10.2f %+10.2f %9.0f%% %8s\n", rl_metric_name(k), n,
-                           med, sum / n, bias, 100.0 * cover / n, g);
+                    char band[16] = "-";
+                    if (k != RL_M_WEIGHTS && k != RL_M_KV)   /* no band on exact sizes */
+                        snprintf(band, sizeof band, "%.0f%%", 100.0 * cover / n);
+                    printf("%-18s %5d %10.2f %10.2f %+10.2f %10s %8s\n", rl_metric_name(k), n,
+                           med, sum / n, bias, band, g);
                 }
             }
             free(a);
