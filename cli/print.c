@@ -118,16 +118,22 @@ void rl_estimate_print(FILE *out, const rl_config *c, const rl_estimate *e)
 {
     const rl_memory *m = &e->mem;
 
-    fprintf(out, "%s on %d x %s, %s %s (KV %s), tp %d pp %d, prompt %ld, output %ld, "
-            "concurrency %d%s\n",
-            c->model->id, c->devices, c->hw->id, c->rt->id, c->quant->id, c->kv->id,
-            c->tp, c->pp, (long)c->prompt, (long)c->output, c->concurrency,
-            c->offload_layers ? ", offloaded layers" : "");
+    if (c->model->kind == RL_ENCODER)   /* one forward pass per input, no KV */
+        fprintf(out, "%s (encoder, %d tokens per input) on %d x %s, %s %s, tp %d pp %d\n",
+                c->model->id, c->model->input_tokens, c->devices, c->hw->id, c->rt->id,
+                c->quant->id, c->tp, c->pp);
+    else
+        fprintf(out, "%s on %d x %s, %s %s (KV %s), tp %d pp %d, prompt %ld, output %ld, "
+                "concurrency %d%s\n",
+                c->model->id, c->devices, c->hw->id, c->rt->id, c->quant->id, c->kv->id,
+                c->tp, c->pp, (long)c->prompt, (long)c->output, c->concurrency,
+                c->offload_layers ? ", offloaded layers" : "");
     fprintf(out, "  %-22s %s\n", "feasibility", rl_feasibility_name(e->feasibility));
     fprintf(out, "  %-22s %s\n", "regime", rl_regime_name(e->regime));
     row(out, "decode per sequence", e->decode_tok_s, "tok/s");
     row(out, "decode total", e->decode_tok_s_total, "tok/s");
-    row(out, "prefill", e->prefill_tok_s, "tok/s");
+    row(out, c->model->kind == RL_ENCODER && c->model->layers == 0 ? "inputs" : "prefill",
+        e->prefill_tok_s, c->model->kind == RL_ENCODER && c->model->layers == 0 ? "/s" : "tok/s");
     lrow(out, "TTFT", e->ttft_ms);
     lrow(out, "TPOT", e->tpot_ms);
     lrow(out, "end-to-end", e->e2e_latency_ms);
