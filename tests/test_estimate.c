@@ -212,6 +212,27 @@ START_TEST(concurrency_total_never_drops)
 }
 END_TEST
 
+START_TEST(power_envelope_lowers_clock)
+{
+    rl_config c = conf("llama-3.1-8b", "rtx-4090", "vllm", "fp16");
+    rl_estimate free_run, capped;
+    c.prompt = 2048;
+    c.output = 128;
+    c.concurrency = 32;
+    free_run = run(&c);
+    ck_assert(free_run.power_w > 300);
+    c.power_cap_w = 250;
+    capped = run(&c);
+    /* the clock drops until the envelope holds: power within it, compute slower */
+    ck_assert_msg(rl_fle(capped.power_w, 250.0), "power %g W over a 250 W envelope", capped.power_w);
+    ck_assert(capped.prefill_tok_s.p50 < free_run.prefill_tok_s.p50);
+    ck_assert(has_note(capped.explanations, capped.n_explanations, "power envelope"));
+    /* an envelope the run already meets changes nothing */
+    c.power_cap_w = 2 * free_run.power_w;
+    ck_assert(rl_feq(run(&c).prefill_tok_s.p50, free_run.prefill_tok_s.p50));
+}
+END_TEST
+
 START_TEST(beyond_max_context_refused)
 {
     rl_config c = conf("mixtral-8x7b", "h100-sxm", "vllm", "fp16");
@@ -661,6 +682,7 @@ int main(void)
     tcase_add_test(tc, concurrency_total_never_drops);
     tcase_add_test(tc, longer_context_never_faster);
     tcase_add_test(tc, beyond_max_context_refused);
+    tcase_add_test(tc, power_envelope_lowers_clock);
     tcase_add_test(tc, bands_ordered_everywhere);
     tcase_add_test(tc, deterministic);
     tcase_add_test(tc, fp16_twice_q8);
