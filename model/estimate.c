@@ -347,14 +347,16 @@ static void features_scaled(const rl_config *c, double thermal, rl_features *f)
     /* Prefill of one prompt (encoders: one input). */
     peak = matmul_peak(c) * f->thermal_scale * 1e12;
     if (a->kind == RL_ENCODER) {
+        /* concurrency = inputs batched into one forward pass: FLOPs scale
+         * with it, the weights are read once per micro-batch */
         double n = a->input_tokens > 0 ? a->input_tokens : 1;
-        double flops = a->gflops_per_input > 0 ? a->gflops_per_input * 1e9
-                                               : n * rl_arch_flops_token(&aw, n);
-        double attn = a->gflops_per_input > 0 ? 0 : n * rl_arch_attn_flops_token(&aw, n);
+        double flops = B * (a->gflops_per_input > 0 ? a->gflops_per_input * 1e9
+                                                    : n * rl_arch_flops_token(&aw, n));
+        double attn = a->gflops_per_input > 0 ? 0 : B * n * rl_arch_attn_flops_token(&aw, n);
         f->pre_lin_ms = (flops - attn) / c->tp / peak * 1e3;
         f->pre_attn_ms = attn / c->tp / peak * 1e3;
         f->pre_energy_ms = c->hw->tdp_w > 0 ? op_energy(c) * flops / c->tp / (c->hw->tdp_w * 1e12) * 1e3 : 0;
-        P = n;
+        P = n * B;
     } else if (P > 0) {
         /* attention FLOPs grow linearly with position: Simpson is exact */
         double attn = P * (rl_arch_attn_flops_token(&aw, 0) +
@@ -652,8 +654,9 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
         e->tpot_ms.p95 = t.step_avg * exp(Z95 * b->sigma_decode);
     }
     if (f.has_prefill && t.prefill > 0) {
-        double P = c.model->kind == RL_ENCODER ? (c.model->input_tokens > 0 ? c.model->input_tokens : 1)
-                                               : (double)c.prompt;
+        double P = c.model->kind == RL_ENCODER      /* a batch of inputs */
+                 ? (c.model->input_tokens > 0 ? c.model->input_tokens : 1) * (double)c.concurrency
+                 : (double)c.prompt;
         e->prefill_tok_s = spread(P / t.prefill * 1000.0, bp->sigma_prefill, 1);
     }
     {
@@ -662,7 +665,9 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
          * weighted by the share of time the device spends prefilling. */
         double first = f.has_prefill ? t.prefill : t.step[0];
         double B = c.concurrency, N = (double)c.output;
-        double rho = first / (first + N * (f.has_decode ? t.step_avg : 0) + 1e-12);
+        /* an encoder batch is one forward pass: nothing queues behind it */
+        double rho = c.model->kind == RL_ENCODER ? 0
+                   : first / (first + N * (f.has_decode ? t.step_avg : 0) + 1e-12);
         double q50 = (B - 1) / 2 * first * rho, q95 = 0.95 * (B - 1) * first * rho;
         e->ttft_ms.p50 = first + q50;
         e->ttft_ms.p95 = (first + q95) * exp(Z95 * (f.has_prefill ? bp : b)->sigma_ttft);
