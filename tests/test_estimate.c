@@ -233,6 +233,21 @@ START_TEST(power_envelope_lowers_clock)
 }
 END_TEST
 
+START_TEST(encoder_batch_amortises_weights)
+{
+    rl_config c = conf("bert-base", "l4", "vllm", "fp16");
+    rl_estimate one, many;
+    one = run(&c);
+    c.concurrency = 16;
+    many = run(&c);
+    /* a batch is one pass: more inputs per second, a longer pass, no KV */
+    ck_assert(many.prefill_tok_s.p50 > one.prefill_tok_s.p50);
+    ck_assert(many.ttft_ms.p50 > one.ttft_ms.p50);
+    ck_assert(many.ttft_ms.p50 < 16 * one.ttft_ms.p50);
+    ck_assert(rl_feq(many.mem.kv_cache, 0));
+}
+END_TEST
+
 START_TEST(beyond_max_context_refused)
 {
     rl_config c = conf("mixtral-8x7b", "h100-sxm", "vllm", "fp16");
@@ -682,6 +697,7 @@ int main(void)
     tcase_add_test(tc, concurrency_total_never_drops);
     tcase_add_test(tc, longer_context_never_faster);
     tcase_add_test(tc, beyond_max_context_refused);
+    tcase_add_test(tc, encoder_batch_amortises_weights);
     tcase_add_test(tc, power_envelope_lowers_clock);
     tcase_add_test(tc, bands_ordered_everywhere);
     tcase_add_test(tc, deterministic);
