@@ -247,11 +247,12 @@ static double link_gbps(const rl_hw *h)
     return h->link_gbps > 0 ? h->link_gbps : h->pcie_gbps;
 }
 
-/* One all-reduce of `bytes` over tp devices (ring), ms. */
+/* One all-reduce of `bytes` over tp devices, ring (alpha-beta model):
+ * 2(p-1) message steps of latency alpha, 2(p-1)/p of the data per link. */
 static double allreduce_ms(const rl_config *c, double bytes)
 {
     if (c->tp <= 1) return 0;
-    return (c->hw->link_latency_us * 1e-3) * 2 +
+    return 2.0 * (c->tp - 1) * c->hw->link_latency_us * 1e-3 +
            2.0 * (c->tp - 1) / c->tp * bytes / (link_gbps(c->hw) * 1e9) * 1e3;
 }
 
