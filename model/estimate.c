@@ -453,6 +453,18 @@ static void run_times(const rl_features *f, const rl_backend *b, const rl_backen
         t->step_avg += f->dec_w[i] * t->step[i];
     }
     t->prefill = f->has_prefill ? rl_prefill_ms(f, bp) : 0;
+    if (t->prefill > 0 && f->dec[0].layers > 0) {
+        /* no forward pass is cheaper than one token's: weights streamed
+         * at decode efficiency plus the per-layer and per-step costs */
+        rl_step_feat d = f->dec[0];          /* that step, for one sequence */
+        double s = 1.0 / (d.seqs > 0 ? d.seqs : 1), one;
+        d.comp_ms *= s;
+        d.energy_ms *= s;
+        d.mem_kv_ms *= s;
+        d.seqs = 1;
+        one = rl_decode_step_ms(&d, b);
+        if (t->prefill < one) t->prefill = one;
+    }
     {
         const rl_step_feat *m = &f->dec[1];
         double core = fmax((m->mem_w_ms + m->mem_kv_ms / b->kv_eff) / b->bw_eff,
