@@ -3,6 +3,8 @@
  */
 #include "cfg.h"
 
+#define RL_CFG_MAX_BYTES (16 << 20)   /* no catalog, profile or scenario is near this */
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -159,11 +161,36 @@ int rl_cfg_str_req(const config_setting_t *grp, const char *key, char *buf,
     return rl_cfg_str(grp, key, buf, n, file, err);
 }
 
+/* libconfig follows `@include "x"` wherever it points -- /dev/zero would
+ * never end.  Check each include names a regular file of sane size (the
+ * path as libconfig resolves it: relative to the working directory). */
+static int check_includes(FILE *f, const char *path, rl_err *err)
+{
+    char line[4096];
+    int no = 0;
+
+    while (fgets(line, sizeof line, f)) {
+        char *p = line, *q, *end;
+        struct stat st;
+        no++;
+        while (*p == ' ' || *p == '\t') p++;
+        if (strncmp(p, "@include", 8) != 0) continue;
+        if (!(q = strchr(p + 8, '"')) || !(end = strchr(q + 1, '"')))
+            return rl_err_set(err, RL_EINPUT, path, no, "malformed @include");
+        *end = '\0';
+        if (stat(q + 1, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > RL_CFG_MAX_BYTES)
+            return rl_err_set(err, RL_EINPUT, path, no, "@include \"%s\": not a readable "
+                              "regular file of at most %d MiB", q + 1, RL_CFG_MAX_BYTES >> 20);
+    }
+    rewind(f);
+    return RL_OK;
+}
+
 int rl_cfg_read_file(config_t *cfg, const char *path, rl_err *err)
 {
     FILE *f = fopen(path, "r");
-
     struct stat st;
+    int rc;
 
     if (!f)
         return rl_err_set(err, RL_EIO, path, 0, "cannot open: %s", strerror(errno));
@@ -171,6 +198,14 @@ int rl_cfg_read_file(config_t *cfg, const char *path, rl_err *err)
         fclose(f);
         return rl_err_set(err, RL_EIO, path, 0, "cannot open: %s",
                           S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file");
+    }
+    if (st.st_size > RL_CFG_MAX_BYTES) {
+        fclose(f);
+        return rl_err_set(err, RL_EINPUT, path, 0, "larger than %d MiB", RL_CFG_MAX_BYTES >> 20);
+    }
+    if ((rc = check_includes(f, path, err)) != RL_OK) {
+        fclose(f);
+        return rc;
     }
     if (!config_read(cfg, f)) {
         int line = config_error_line(cfg);
