@@ -12,6 +12,7 @@
  *     s.cfg:7: error: workload.concurrency must be >= 1, got 0
  */
 #include "scenario.h"
+#include "cfg.h"
 #include "import.h"
 
 #include <libconfig.h>
@@ -568,8 +569,10 @@ int rl_scenario_load(const char *path, const rl_catalog *cat, rl_scenario **out,
     if (!path || !cat)
         return rl_err_set(err, RL_EINPUT, NULL, 0, "no scenario file or catalog");
     config_init(&cfg);
-    int r = config_read_file(&cfg, path);
-    int rc = load_common(&cfg, r, path, cat, out, err);
+    /* the shared reader refuses directories, huge files and @include of
+     * anything but a regular file before libconfig sees them */
+    int rc = rl_cfg_read_file(&cfg, path, err);
+    if (rc == RL_OK) rc = load_common(&cfg, CONFIG_TRUE, path, cat, out, err);
     config_destroy(&cfg);
     return rc;
 }
