@@ -1,7 +1,8 @@
 /*
  * fuzz_cfg.c -- libFuzzer target: arbitrary bytes as a libconfig file, read
- * both as a model spec (catalog.h rl_arch_load_file) and as a hardware
- * profile (hardware.h rl_hw_load_file).  The loaders take paths, so each
+ * as a model spec (catalog.h rl_arch_load_file), as a hardware profile
+ * (hardware.h rl_hw_load_file) and as a scenario (scenario.h
+ * rl_scenario_load, against the built-in catalog).  The loaders take paths, so each
  * input is written to one private temp file first.
  * Contract checked: no crash, no sanitizer report, status RL_OK or
  * RL_EINPUT (RL_EIO only for @include of something unreadable), always
@@ -15,10 +16,12 @@
 
 #include "catalog.h"
 #include "hardware.h"
+#include "scenario.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char path[64];
+static rl_catalog *cat;     /* opened once, lives for the whole run */
 
 static void check(int rc, const rl_err *e)
 {
@@ -47,5 +50,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check(rl_arch_load_file(path, &a, &e), &e);
     memset(&e, 0, sizeof e);
     check(rl_hw_load_file(path, &h, &e), &e);
+    if (!cat && !(cat = rl_catalog_open(NULL, &e))) abort();
+    {
+        rl_scenario *s = NULL;
+        memset(&e, 0, sizeof e);
+        check(rl_scenario_load(path, cat, &s, &e), &e);
+        rl_scenario_free(s);
+    }
     return 0;
 }

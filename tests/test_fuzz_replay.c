@@ -22,6 +22,7 @@
 #include "catalog.h"
 #include "hardware.h"
 #include "import.h"
+#include "scenario.h"
 
 /* libconfig 1.5 leaks scanner buffers on some syntax errors (reproduced
  * with its plain API; see fuzz/corpus/lsan.supp and valgrind.supp).  Tell
@@ -38,6 +39,7 @@ const char *__lsan_default_suppressions(void)
 enum { T_HF = 1, T_GGUF = 2, T_CFG = 4 };
 
 static int n_files;
+static rl_catalog *replay_cat;  /* for scenario replays; NULL skips them */
 
 static unsigned char *slurp(const char *path, size_t *n)
 {
@@ -99,6 +101,13 @@ static void replay_file(const char *path, int targets)
         memset(&e, 0, sizeof e);
         rc = rl_hw_load_file(path, &h, &e);
         expect(rc, &e, 1, "rl_hw_load_file", path);
+        if (replay_cat) {       /* the scenario loader, as fuzz_cfg.c drives it */
+            rl_scenario *s = NULL;
+            memset(&e, 0, sizeof e);
+            rc = rl_scenario_load(path, replay_cat, &s, &e);
+            expect(rc, &e, 1, "rl_scenario_load", path);
+            rl_scenario_free(s);
+        }
     }
     if (!includes) {
         memset(&e, 0, sizeof e);
@@ -166,6 +175,8 @@ END_TEST
 
 int main(void)
 {
+    rl_err ce;
+    replay_cat = rl_catalog_open(NULL, &ce);
     Suite *s = suite_create("fuzz_replay");
     TCase *tc = tcase_create("replay");
     SRunner *r;
@@ -182,5 +193,6 @@ int main(void)
     srunner_run_all(r, CK_NORMAL);
     failed = srunner_ntests_failed(r);
     srunner_free(r);
+    rl_catalog_free(replay_cat);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
