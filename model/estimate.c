@@ -404,16 +404,26 @@ static void features_scaled(const rl_config *c, double thermal, rl_features *f)
                      (c->pp - 1) * ubatches * c->hw->link_latency_us * 1e-3;
 }
 
+/* The two sides of a decode step's roofline. */
+static double step_mem_ms(const rl_step_feat *s, const rl_backend *b)
+{
+    return (s->mem_w_ms + s->mem_kv_ms / b->kv_eff) / b->bw_eff;
+}
+
+static double step_comp_ms(const rl_step_feat *s, const rl_backend *b)
+{
+    return s->comp_ms / b->mfu + s->deq_ms * b->dequant_flops +
+           (b->tflops_per_w > 0 ? s->energy_ms / b->tflops_per_w : 0);
+}
+
 double rl_decode_step_ms(const rl_step_feat *s, const rl_backend *b)
 {
-    double mem = (s->mem_w_ms + s->mem_kv_ms / b->kv_eff) / b->bw_eff;
-    double comp = s->comp_ms / b->mfu + s->deq_ms * b->dequant_flops +
-                  (b->tflops_per_w > 0 ? s->energy_ms / b->tflops_per_w : 0);
-    double t = fmax(mem, comp) + s->layers * b->layer_us * 1e-3 + b->step_ms +
+    double t = fmax(step_mem_ms(s, b), step_comp_ms(s, b)) +
+               s->layers * b->layer_us * 1e-3 + b->step_ms +
                s->seqs * b->seq_us * 1e-3 +
                s->comm_ms + s->off_ms / b->bw_eff;
-    return t;           /* a step serves every sequence once (pipe_div
-                           only records how the batch was split) */
+    return t;           /* one step serves every sequence once; pipe_div
+                           only records how the batch was split */
 }
 
 double rl_prefill_ms(const rl_features *f, const rl_backend *b)
@@ -467,9 +477,7 @@ static void run_times(const rl_features *f, const rl_backend *b, const rl_backen
     }
     {
         const rl_step_feat *m = &f->dec[1];
-        double core = fmax((m->mem_w_ms + m->mem_kv_ms / b->kv_eff) / b->bw_eff,
-                           m->comp_ms / b->mfu + m->deq_ms * b->dequant_flops +
-                           (b->tflops_per_w > 0 ? m->energy_ms / b->tflops_per_w : 0));
+        double core = fmax(step_mem_ms(m, b), step_comp_ms(m, b));
         t->busy = f->has_decode ? fmin(1.0, core / t->step[1]) : 1.0;
     }
 }
@@ -485,9 +493,7 @@ static void shares(const rl_features *f, const rl_backend *b, const rl_backend *
                    const times *t, rl_estimate *e)
 {
     const rl_step_feat *m = &f->dec[1];
-    double mem = (m->mem_w_ms + m->mem_kv_ms / b->kv_eff) / b->bw_eff;
-    double comp = m->comp_ms / b->mfu + m->deq_ms * b->dequant_flops +
-                  (b->tflops_per_w > 0 ? m->energy_ms / b->tflops_per_w : 0);
+    double mem = step_mem_ms(m, b), comp = step_comp_ms(m, b);
     double tot = t->step[1] > 0 ? t->step[1] : 1;
 
     if (!f->has_decode) {               /* prefill / encoder only */
@@ -520,10 +526,10 @@ static void shares(const rl_features *f, const rl_backend *b, const rl_backend *
     }
 }
 
-static rl_range spread(double p50, double sigma, int inverse_time)
+/* p10/p50/p90 of a log-normal error with this sigma around p50. */
+static rl_range spread(double p50, double sigma)
 {
     rl_range r;
-    (void)inverse_time;
     r.p50 = p50;
     r.p10 = p50 * exp(-Z90 * sigma);
     r.p90 = p50 * exp(Z90 * sigma);
@@ -661,8 +667,8 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
 
     if (f.has_decode) {
         double tok = 1000.0 / t.step_avg;
-        e->decode_tok_s = spread(tok, b->sigma_decode, 1);
-        e->decode_tok_s_total = spread(tok * c.concurrency, b->sigma_decode, 1);
+        e->decode_tok_s = spread(tok, b->sigma_decode);
+        e->decode_tok_s_total = spread(tok * c.concurrency, b->sigma_decode);
         e->tpot_ms.p50 = t.step_avg;
         e->tpot_ms.p95 = t.step_avg * exp(Z95 * b->sigma_decode);
     }
@@ -670,7 +676,7 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
         double P = c.model->kind == RL_ENCODER      /* a batch of inputs */
                  ? (c.model->input_tokens > 0 ? c.model->input_tokens : 1) * (double)c.concurrency
                  : (double)c.prompt;
-        e->prefill_tok_s = spread(P / t.prefill * 1000.0, bp->sigma_prefill, 1);
+        e->prefill_tok_s = spread(P / t.prefill * 1000.0, bp->sigma_prefill);
     }
     {
         /* TTFT: the prompt's prefill (or the first step when there is no
