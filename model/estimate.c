@@ -426,15 +426,26 @@ double rl_decode_step_ms(const rl_step_feat *s, const rl_backend *b)
                            only records how the batch was split */
 }
 
+/* Prefill's compute sides: the GEMMs (peak- and power-bound) and the
+ * attention kernels. */
+static double prefill_gemm_ms(const rl_features *f, const rl_backend *b)
+{
+    return f->pre_lin_ms / (b->mfu * (f->dequant ? b->dequant_eff : 1.0)) +
+           (b->tflops_per_w > 0 ? f->pre_energy_ms / b->tflops_per_w : 0);
+}
+
+static double prefill_attn_ms(const rl_features *f, const rl_backend *b)
+{
+    return f->pre_attn_ms / (b->mfu * b->attn_eff);
+}
+
 double rl_prefill_ms(const rl_features *f, const rl_backend *b)
 {
     /* GEMMs overlap their weight reads (roofline max); the attention
      * kernels and the score traffic of unfused attention run apart from
      * them, so their times add */
-    double gemm = f->pre_lin_ms / (b->mfu * (f->dequant ? b->dequant_eff : 1.0)) +
-                  (b->tflops_per_w > 0 ? f->pre_energy_ms / b->tflops_per_w : 0);
-    double t = fmax(gemm, f->pre_floor_ms / b->pre_bw_eff) +
-               f->pre_attn_ms / (b->mfu * b->attn_eff) +
+    double t = fmax(prefill_gemm_ms(f, b), f->pre_floor_ms / b->pre_bw_eff) +
+               prefill_attn_ms(f, b) +
                f->pre_attn_mem_ms / b->pre_bw_eff;
     return t * f->pre_pipe + b->prefill_ms + f->pre_comm_ms;
 }
@@ -497,7 +508,7 @@ static void shares(const rl_features *f, const rl_backend *b, const rl_backend *
     double tot = t->step[1] > 0 ? t->step[1] : 1;
 
     if (!f->has_decode) {               /* prefill / encoder only */
-        double c = f->pre_lin_ms / bp->mfu + f->pre_attn_ms / (bp->mfu * bp->attn_eff);
+        double c = prefill_gemm_ms(f, bp) + prefill_attn_ms(f, bp);
         double fl = f->pre_floor_ms / bp->pre_bw_eff;
         e->share_compute = c >= fl ? 100 : 0;
         e->share_weights = c >= fl ? 0 : 100;
@@ -732,9 +743,7 @@ double rl_offline_throughput(const rl_config *c, int batch, int inflight)
         features_scaled(&n, 1.0, &f);
         b = rl_runtime_backend(n.rt, n.hw);
         bp = rl_runtime_backend_prefill(n.rt, n.hw);
-        pre = f.pre_lin_ms / (bp->mfu * (f.dequant ? bp->dequant_eff : 1.0)) +
-              f.pre_attn_ms / (bp->mfu * bp->attn_eff) +
-              (bp->tflops_per_w > 0 ? f.pre_energy_ms / bp->tflops_per_w : 0);
+        pre = prefill_gemm_ms(&f, bp) + prefill_attn_ms(&f, bp);
         for (int i = 0; i < RL_DEC_POINTS; i++) {
             rl_step_feat s = f.dec[i];
             s.comp_ms += pre * b->mfu * batch / N;   /* prefill share, at decode's mfu */
