@@ -68,7 +68,7 @@ static const struct {
     { "deepseek-v3", "h200", "sglang", "fp8", "fp8", 8, 8, 1, 32, 0, 2048, 512 },
     { "deepseek-v3", "mi300x", "vllm", "fp8", "fp8", 8, 8, 1, 16, 0, 1024, 256 },
     { "phi-3-mini", "jetson-orin-nx", "llama.cpp", "q4_k_m", "fp16", 1, 1, 1, 1, 0, 512, 128 },
-    { "gemma-2-9b", "rtx-3080", "llama.cpp", "q4_k_m", "fp16", 1, 1, 1, 1, 0, 8192, 128 },
+    { "gemma-2-9b", "rtx-3080", "llama.cpp", "q4_k_m", "fp16", 1, 1, 1, 1, 0, 8064, 128 },
     { "gemma-2-27b", "a10", "vllm", "awq-int4", "fp16", 1, 1, 1, 4, 0, 2048, 256 },
     { "tinyllama-1.1b", "rk3688-rk182x", "rknn-llm", "int8", "fp16", 1, 1, 1, 1, 0, 256, 128 },
     { "tinyllama-1.1b", "h10hm2", "hailort", "int8", "fp16", 1, 1, 1, 1, 0, 128, 128 },
@@ -76,7 +76,7 @@ static const struct {
     { "bert-large", "rtx-4090", "llama.cpp", "fp16", "fp16", 1, 1, 1, 1, 0, 512, 0 },
     { "vit-b-16", "jetson-orin-nano", "llama.cpp", "fp16", "fp16", 1, 1, 1, 1, 0, 197, 0 },
     { "resnet-50", "h8m2", "hailort", "int8", "fp16", 1, 1, 1, 1, 0, 1, 0 },
-    { "llama-3-8b", "rtx-5090", "llama.cpp", "q8_0", "q8_0", 1, 1, 1, 4, 0, 32768, 1024 },
+    { "llama-3.1-8b", "rtx-5090", "llama.cpp", "q8_0", "q8_0", 1, 1, 1, 4, 0, 32768, 1024 },
     { "llama-3-70b", "b200", "tensorrt-llm", "fp8", "fp8", 2, 2, 1, 128, 0, 1024, 1024 },
     { "llama-3-70b", "gh200", "vllm", "fp8", "fp8", 1, 1, 1, 16, 0, 2048, 256 },
 };
