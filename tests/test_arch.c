@@ -7,6 +7,7 @@
  * the expected figures are the published ones quoted in each test.
  */
 #include <check.h>
+#include "testutil.h"
 #include <math.h>
 #include <string.h>
 
@@ -17,9 +18,7 @@ static rl_catalog *cat;
 
 static void setup(void)
 {
-    rl_err e;
-    cat = rl_catalog_open(RL_SOURCE_DIR "/model/catalog", &e);
-    ck_assert_msg(cat != NULL, "catalog: %s", e.msg);
+    cat = rl_test_catalog();
 }
 
 static void teardown(void) { rl_catalog_free(cat); }

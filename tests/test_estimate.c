@@ -6,6 +6,7 @@
  * actually measured is called infeasible.
  */
 #include <check.h>
+#include "testutil.h"
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,9 +20,7 @@ static rl_catalog *cat;
 
 static void setup(void)
 {
-    rl_err e;
-    cat = rl_catalog_open(RL_SOURCE_DIR "/model/catalog", &e);
-    ck_assert_msg(cat != NULL, "catalog: %s", e.msg);
+    cat = rl_test_catalog();
 }
 
 static void teardown(void) { rl_catalog_free(cat); }

@@ -4,6 +4,7 @@
  * deterministic tie-breaks, and the template.
  */
 #include <check.h>
+#include "testutil.h"
 #include <string.h>
 
 #include "catalog.h"
@@ -16,9 +17,7 @@ static rl_config cfg;
 
 static void setup(void)
 {
-    rl_err e;
-    cat = rl_catalog_open(NULL, &e);
-    ck_assert_msg(cat != NULL, "%s", e.msg);
+    cat = rl_test_catalog();
     rl_config_init(&cfg);
     cfg.model = rl_catalog_model(cat, "llama-3.1-8b");
     cfg.hw = rl_catalog_hw(cat, "rtx-4090");
@@ -141,9 +140,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *r = srunner_create(suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed != 0;
+    return rl_test_run(suite());
 }

@@ -4,6 +4,7 @@
  * texts with their line numbers.
  */
 #include <check.h>
+#include "testutil.h"
 #include <string.h>
 
 #include "scenario.h"
@@ -12,9 +13,7 @@ static rl_catalog *cat;
 
 static void setup(void)
 {
-    rl_err e;
-    cat = rl_catalog_open(NULL, &e);
-    ck_assert_msg(cat != NULL, "%s", e.msg);
+    cat = rl_test_catalog();
 }
 
 static void teardown(void) { rl_catalog_free(cat); }
@@ -207,9 +206,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *r = srunner_create(suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed != 0;
+    return rl_test_run(suite());
 }

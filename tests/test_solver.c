@@ -14,6 +14,7 @@
  *   - objectives, Pareto front, determinism, the placement MILP.
  */
 #include <check.h>
+#include "testutil.h"
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,9 +29,7 @@ static rl_catalog *cat;
 
 static void setup(void)
 {
-    rl_err e;
-    cat = rl_catalog_open(NULL, &e);
-    ck_assert_msg(cat != NULL, "%s", e.msg);
+    cat = rl_test_catalog();
 }
 
 static void teardown(void) { rl_catalog_free(cat); }
@@ -445,9 +444,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *r = srunner_create(suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed != 0;
+    return rl_test_run(suite());
 }
