@@ -90,6 +90,12 @@ int rl_config_normalise(const rl_config *in, rl_config *o, char *msg,
                      o->devices);
     }
     if (o->tp * o->pp > o->devices) o->devices = o->tp * o->pp;
+    if (o->tp > 1 && o->model->heads > 0 &&
+        (o->model->heads % o->tp != 0 ||
+         (o->model->kv_heads % o->tp != 0 && o->tp % o->model->kv_heads != 0)))
+        return rl_err_set(err, RL_EINPUT, NULL, 0, "tp %d does not divide %s's %d attention "
+                          "heads and %d KV heads", o->tp, o->model->id, o->model->heads,
+                          o->model->kv_heads);
     if (o->tp > 1 && !o->rt->tensor_parallel)
         return rl_err_set(err, RL_EINPUT, NULL, 0, "runtime '%s' has no tensor parallelism "
                           "(tp %d); use --pp for a layer split", o->rt->id, o->tp);
