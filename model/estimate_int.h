@@ -7,17 +7,20 @@
  * Every feature is a time at 100% efficiency (bytes / peak bandwidth,
  * FLOPs / peak compute), in milliseconds, so that
  *
- *   decode step  = max((w_ms + kv_ms / kv_eff) / bw_eff, comp_ms / mfu)
- *                  + layers * layer_us / 1000 + step_ms + comm_ms
- *                  + off_ms / bw_eff
- *   prefill      = (max(lin_ms / (mfu [* dequant_eff]) + power term,
+ *   decode step  = max((w_ms + kv_ms / kv_eff) / bw_eff,
+ *                      comp_ms / mfu + deq_ms * dequant_flops
+ *                      + energy_ms / tflops_per_w)
+ *                  + layers * layer_us / 1000 + step_ms + seqs * seq_us / 1000
+ *                  + comm_ms + off_ms / bw_eff
+ *   prefill      = (max(lin_ms / (mfu [* dequant_eff]) + energy / tflops_per_w,
  *                        floor_ms / pre_bw_eff)
  *                   + attn_ms / (mfu * attn_eff) + attn_mem_ms / pre_bw_eff)
- *                  * pipeline + prefill_ms + comm_ms
+ *                  * pipeline + prefill_ms + comm_ms,
+ *                  at least one sequence's decode step
  *
- * is linear in (1/bw_eff, layer_us, step_ms) and in (1/mfu,
- * 1/(mfu*attn_eff), prefill_ms) wherever the max() is decided -- which is
- * what lets `ridgeline calibrate` fit them by least squares.
+ * with the backend parameters named as in runtimes.cfg.  Keeping the
+ * features separate from the parameters lets `ridgeline calibrate`
+ * re-evaluate the model cheaply while it searches parameter space.
  */
 #ifndef RL_ESTIMATE_INT_H
 #define RL_ESTIMATE_INT_H
