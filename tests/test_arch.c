@@ -274,8 +274,6 @@ int main(void)
 {
     Suite *s = suite_create("arch");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
 
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, llama31_8b_params);
@@ -292,9 +290,5 @@ int main(void)
     tcase_add_test(tc, encoder_without_dims);
     tcase_add_test(tc, encoders_hold_no_kv);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0;
+    return rl_test_run(s);
 }

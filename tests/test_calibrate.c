@@ -5,6 +5,7 @@
  * backend parameter must give that parameter back.
  */
 #include <check.h>
+#include "testutil.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -358,8 +359,6 @@ int main(void)
 {
     Suite *s = suite_create("calibrate");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
 
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, shared_data_loads);
@@ -370,9 +369,5 @@ int main(void)
     tcase_add_test(tc, fit_recovers_bw_eff);
     tcase_add_test(tc, fit_holdout_and_roundtrip);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0;
+    return rl_test_run(s);
 }

@@ -6,6 +6,7 @@
  * suggests close ids, and rejects broken catalogs with file:line.
  */
 #include <check.h>
+#include "testutil.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -389,8 +390,6 @@ int main(void)
 {
     Suite *s = suite_create("catalog");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
 
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 60);
@@ -410,9 +409,5 @@ int main(void)
     tcase_add_test(tc, missing_file_is_eio);
     tcase_add_test(tc, calibration_unknown_runtime);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0;
+    return rl_test_run(s);
 }

@@ -3,6 +3,7 @@
  * carry file:line.  Each test writes a small cfg file to a temp folder.
  */
 #include <check.h>
+#include "testutil.h"
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -318,8 +319,6 @@ int main(void)
 {
     Suite *s = suite_create("cfg");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
 
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, num_reads_int_and_float);
@@ -338,9 +337,5 @@ int main(void)
     tcase_add_test(tc, read_file_errors);
     tcase_add_test(tc, read_directory_is_eio);      /* keep last (see the test) */
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0;
+    return rl_test_run(s);
 }

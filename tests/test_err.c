@@ -3,6 +3,7 @@
  * the one-line guarantee, "did you mean" hints and the tolerance helpers.
  */
 #include <check.h>
+#include "testutil.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,8 +185,6 @@ int main(void)
 {
     Suite *s = suite_create("err");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, set_returns_code_and_fills);
     tcase_add_test(tc, set_null_err_still_returns_code);
@@ -201,9 +200,5 @@ int main(void)
     tcase_add_test(tc, suggest_exact_and_long);
     tcase_add_test(tc, tolerances);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0;
+    return rl_test_run(s);
 }

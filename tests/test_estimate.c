@@ -683,8 +683,6 @@ int main(void)
 {
     Suite *s = suite_create("estimate");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
 
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 60);
@@ -718,9 +716,5 @@ int main(void)
     tcase_add_test(tc, sram_speeds_small_models);
     tcase_add_test(tc, measured_configs_are_feasible);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0;
+    return rl_test_run(s);
 }

@@ -14,6 +14,7 @@
  * script caps them), so the whole replay takes well under a second.
  */
 #include <check.h>
+#include "testutil.h"
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,12 +177,11 @@ END_TEST
 int main(void)
 {
     rl_err ce;
+    int failed;
+
     replay_cat = rl_catalog_open(NULL, &ce);
     Suite *s = suite_create("fuzz_replay");
     TCase *tc = tcase_create("replay");
-    SRunner *r;
-    int failed;
-
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, t_corpus_hf);
     tcase_add_test(tc, t_corpus_gguf);
@@ -189,10 +189,7 @@ int main(void)
     tcase_add_test(tc, t_crashers);
     tcase_add_test(tc, t_some_files_replayed);
     suite_add_tcase(s, tc);
-    r = srunner_create(s);
-    srunner_run_all(r, CK_NORMAL);
-    failed = srunner_ntests_failed(r);
-    srunner_free(r);
+    failed = rl_test_run(s);
     rl_catalog_free(replay_cat);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return failed;
 }

@@ -4,6 +4,7 @@
  * fallbacks.  Fixtures: tests/data/hw-minimal.cfg and tests/data/hw/.
  */
 #include <check.h>
+#include "testutil.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,8 +220,6 @@ int main(void)
 {
     Suite *s = suite_create("hardware");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, minimal_defaults);
     tcase_add_test(tc, full_profile_and_tiers);
@@ -234,9 +233,5 @@ int main(void)
     tcase_add_test(tc, err_syntax_and_missing);
     tcase_add_test(tc, err_in_list_carry_lines);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0;
+    return rl_test_run(s);
 }

@@ -13,6 +13,7 @@
  * absurd counts, oversized strings, bad n_dims, unknown types.
  */
 #include <check.h>
+#include "testutil.h"
 #include <dirent.h>
 #include <math.h>
 #include <stdint.h>
@@ -842,9 +843,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *r = srunner_create(suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return rl_test_run(suite());
 }

@@ -5,6 +5,7 @@
  * RL_ESOLVER instead of aborting, and later solves still work).
  */
 #include <check.h>
+#include "testutil.h"
 #include <math.h>
 #include <stdlib.h>
 
@@ -132,9 +133,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *r = srunner_create(suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed != 0;
+    return rl_test_run(suite());
 }
