@@ -234,6 +234,9 @@ static int map_row(char **f, int line, const rl_catalog *cat, const hwname *hw, 
     } else if (strcmp(metric, "ttft_ms") == 0) {
         m->metric = RL_M_TTFT;
         m->cfg.output = 0;
+        /* llama.cpp's `main` times one run's first prompt eval; llama-bench
+         * warms up first and averages repetitions */
+        m->cold = strstr(f[C_RT], " main ") != NULL;
         m->batch = 1;
     } else return 0;
     if (strcmp(unit, "MiB") == 0) m->value /= 1024;
@@ -325,7 +328,15 @@ double rl_meas_predict_band(const rl_meas *m, double *lo, double *hi)
         switch (m->metric) {
         case RL_M_DECODE: p50 = e.decode_tok_s.p50; l = e.decode_tok_s.p10; h = e.decode_tok_s.p90; break;
         case RL_M_PREFILL: p50 = e.prefill_tok_s.p50; l = e.prefill_tok_s.p10; h = e.prefill_tok_s.p90; break;
-        case RL_M_TTFT: p50 = e.ttft_ms.p50; l = p50 * p50 / e.ttft_ms.p95; h = e.ttft_ms.p95; break;
+        case RL_M_TTFT: {
+            /* a fresh process's first prompt also pays the backend's
+             * one-time costs; the estimate's TTFT is a warm process's */
+            double cold = m->cold ? rl_runtime_backend_prefill(c.rt, c.hw)->cold_ms : 0;
+            p50 = e.ttft_ms.p50 + cold;
+            l = e.ttft_ms.p50 * e.ttft_ms.p50 / e.ttft_ms.p95 + cold;
+            h = e.ttft_ms.p95 + cold;
+            break;
+        }
         case RL_M_KV: p50 = l = h = e.mem.kv_cache; break;
         default: break;
         }
@@ -342,7 +353,7 @@ double rl_meas_predict(const rl_meas *m)
 
 /* ------------------------------------------------------------------ fit */
 
-#define NP 12
+#define NP 13
 static const struct { double lo, hi; } bounds[NP] = {
     { 0.05, 1.0 },      /* bw_eff */
     { 1, 60 },          /* layer_us: kernel launches + syncs, physical range */
@@ -356,6 +367,7 @@ static const struct { double lo, hi; } bounds[NP] = {
     { 0.05, 1.0 },      /* pre_bw_eff */
     { 0.02, 50 },       /* tflops_per_w */
     { 0.1, 50 },        /* seq_us */
+    { 0.01, 1000 },     /* cold_ms: first prompt of a fresh process */
 };
 
 static void get_params(const rl_backend *b, double *p)
@@ -364,6 +376,7 @@ static void get_params(const rl_backend *b, double *p)
     p[3] = b->mfu; p[4] = b->attn_eff; p[5] = b->prefill_ms;
     p[6] = b->kv_eff; p[7] = b->dequant_eff; p[8] = b->dequant_flops;
     p[9] = b->pre_bw_eff; p[10] = b->tflops_per_w; p[11] = b->seq_us;
+    p[12] = b->cold_ms;
     for (int i = 0; i < NP; i++) p[i] = fmin(bounds[i].hi, fmax(bounds[i].lo, p[i]));
 }
 
@@ -373,6 +386,7 @@ static void set_params(rl_backend *b, const double *p)
     b->mfu = p[3]; b->attn_eff = p[4]; b->prefill_ms = p[5];
     b->kv_eff = p[6]; b->dequant_eff = p[7]; b->dequant_flops = p[8];
     b->pre_bw_eff = p[9]; b->tflops_per_w = p[10]; b->seq_us = p[11];
+    b->cold_ms = p[12];
 }
 
 typedef struct group {
@@ -608,10 +622,11 @@ int rl_calibration_write(const rl_catalog *cat, const char *path, const char *cm
                        "        mfu = %.4f; attn_eff = %.4f; prefill_ms = %.4f;\n"
                        "        kv_eff = %.4f; dequant_eff = %.4f; dequant_flops = %.3f;\n"
                        "        pre_bw_eff = %.4f; tflops_per_w = %.4f; seq_us = %.3f;\n"
+                       "        cold_ms = %.3f;\n"
                        "        sigma_decode = %.4f; sigma_prefill = %.4f; sigma_ttft = %.4f;\n"
                        "        fitted_points = %d; }%s\n",
                     b->match, b->bw_eff, b->layer_us, b->step_ms, b->mfu, b->attn_eff,
-                    b->prefill_ms, b->kv_eff, b->dequant_eff, b->dequant_flops, b->pre_bw_eff, b->tflops_per_w, b->seq_us, b->sigma_decode, b->sigma_prefill, b->sigma_ttft,
+                    b->prefill_ms, b->kv_eff, b->dequant_eff, b->dequant_flops, b->pre_bw_eff, b->tflops_per_w, b->seq_us, b->cold_ms, b->sigma_decode, b->sigma_prefill, b->sigma_ttft,
                     b->fitted_points, j + 1 < r->n_backends ? "," : "");
         }
         fprintf(f, "    );\n  }");

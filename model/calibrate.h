@@ -34,6 +34,8 @@ typedef struct rl_meas {
     int metric;                 /* enum rl_metric */
     int batch;                  /* 0 = as large as fits ("max (offline)") */
     int whole_file;             /* weights: file size (1) or device buffer (0) */
+    int cold;                   /* TTFT of a fresh process's first prompt
+                                   (a single CLI run, e.g. llama.cpp main) */
     double value;               /* canonical units: tok/s, ms, GiB */
     char source[16];
     char hw_id[64];             /* catalog id ("" for file sizes) */

@@ -58,14 +58,18 @@ typedef struct rl_backend {
     double mfu;                 /* prefill: achieved / peak matmul throughput */
     double attn_eff;            /* prefill: attention efficiency relative to mfu */
     double prefill_ms;          /* prefill: fixed time per prompt */
+    double cold_ms;             /* first prompt of a fresh process: lazy
+                                   kernel loading, library handles, first
+                                   graph allocation; not in a warm TTFT */
     double kv_eff;              /* decode: KV-read bandwidth relative to bw_eff
                                    (attention kernels stream less well than GEMV) */
     double dequant_flops;       /* decode: cost of one dequant operation (the
                                    format's dequant_ops per weight) in FLOPs
                                    at the fp32 peak: the kernel's ALU efficiency */
     double tflops_per_w;        /* sustained matmul TFLOP/s per watt of TDP:
-                                   the power limit on compute; its time adds
-                                   to the peak-bound time (0 = no limit) */
+                                   the power limit on compute; the slower of
+                                   it and the peak-bound rate wins (0 = no
+                                   limit) */
     double pre_bw_eff;          /* prefill: achieved / peak bandwidth of its
                                    memory traffic (weight re-reads per
                                    micro-batch, unfused attention scores) */

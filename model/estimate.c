@@ -418,8 +418,9 @@ static double step_mem_ms(const rl_step_feat *s, const rl_backend *b)
 
 static double step_comp_ms(const rl_step_feat *s, const rl_backend *b)
 {
-    return s->comp_ms / b->mfu + s->deq_ms * b->dequant_flops +
-           (b->tflops_per_w > 0 ? s->energy_ms / b->tflops_per_w : 0);
+    return fmax(s->comp_ms / b->mfu,
+                b->tflops_per_w > 0 ? s->energy_ms / b->tflops_per_w : 0) +
+           s->deq_ms * b->dequant_flops;
 }
 
 double rl_decode_step_ms(const rl_step_feat *s, const rl_backend *b)
@@ -436,8 +437,8 @@ double rl_decode_step_ms(const rl_step_feat *s, const rl_backend *b)
  * attention kernels. */
 static double prefill_gemm_ms(const rl_features *f, const rl_backend *b)
 {
-    return f->pre_lin_ms / (b->mfu * (f->dequant ? b->dequant_eff : 1.0)) +
-           (b->tflops_per_w > 0 ? f->pre_energy_ms / b->tflops_per_w : 0);
+    return fmax(f->pre_lin_ms / (b->mfu * (f->dequant ? b->dequant_eff : 1.0)),
+                b->tflops_per_w > 0 ? f->pre_energy_ms / b->tflops_per_w : 0);
 }
 
 static double prefill_attn_ms(const rl_features *f, const rl_backend *b)
@@ -612,6 +613,10 @@ static void explain(const rl_config *c, const rl_backend *b, const rl_backend *b
     if (c->concurrency > 1)
         note(e->assumptions, &e->n_assumptions,
              "TTFT includes queueing behind other prompts at this concurrency");
+    if (bp->cold_ms > 0.5 && f->has_prefill)
+        note(e->assumptions, &e->n_assumptions,
+             "TTFT is a warm process's: the first prompt after %s starts takes about "
+             "%.0f ms more (kernel loading, first allocations)", c->rt->id, bp->cold_ms);
 }
 
 int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)

@@ -8,15 +8,22 @@
  * FLOPs / peak compute), in milliseconds, so that
  *
  *   decode step  = max((w_ms + kv_ms / kv_eff) / bw_eff,
- *                      comp_ms / mfu + deq_ms * dequant_flops
- *                      + energy_ms / tflops_per_w)
+ *                      max(comp_ms / mfu, energy_ms / tflops_per_w)
+ *                      + deq_ms * dequant_flops)
  *                  + layers * layer_us / 1000 + step_ms + seqs * seq_us / 1000
  *                  + comm_ms + off_ms / bw_eff
- *   prefill      = (max(lin_ms / (mfu [* dequant_eff]) + energy / tflops_per_w,
+ *   prefill      = (max(lin_ms / (mfu [* dequant_eff]), energy / tflops_per_w,
  *                        floor_ms / pre_bw_eff)
  *                   + attn_ms / (mfu * attn_eff) + attn_mem_ms / pre_bw_eff)
  *                  * pipeline + prefill_ms + comm_ms,
  *                  at least one sequence's decode step
+ *
+ * The power limit is a second ceiling on the compute rate, not a second
+ * cost: a part runs at its peak-bound rate or at the rate its board power
+ * allows, whichever is slower (adding the two times, as an earlier version
+ * did, double-counted and pushed fitted mfu to implausible values such as
+ * 0.94 for TensorRT-LLM).  A cold first prompt adds cold_ms (calibrate.c
+ * applies it to single-run measurements; the estimate's TTFT is warm).
  *
  * with the backend parameters named as in runtimes.cfg.  Keeping the
  * features separate from the parameters lets `ridgeline calibrate`

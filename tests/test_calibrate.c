@@ -115,7 +115,9 @@ static const char synth_csv[] =
     /* 13: TTFT */
     "T,Llama-3-8B,8.03,Q4_K_M,llama.cpp,NVIDIA GeForce RTX 4090 24GB,1,1,258,1024,ttft_ms,25.0,ms,\n"
     /* 14: unknown runtime */
-    "T,Llama-3-8B,8.03,Q4_K_M,DeepSpeed,NVIDIA GeForce RTX 4090 24GB,1,1,0,512,decode_tok_s,100,tok/s,\n";
+    "T,Llama-3-8B,8.03,Q4_K_M,DeepSpeed,NVIDIA GeForce RTX 4090 24GB,1,1,0,512,decode_tok_s,100,tok/s,\n"
+    /* 15: TTFT of a single CLI run (a fresh process's first prompt) */
+    "T,Llama-3-8B,8.03,Q4_K_M,llama.cpp main build 1 (CUDA),NVIDIA GeForce RTX 4090 24GB,1,1,258,1024,ttft_ms,60.0,ms,\n";
 
 static const char synth_hw[] =
     "hardware,id,class\n"
@@ -133,7 +135,7 @@ START_TEST(synthetic_csv)
     write_file("measurements.csv", synth_csv);
     write_file("hardware.csv", synth_hw);
     ck_assert_int_eq(rl_meas_load(tmp, cat, &s, &e), RL_OK);
-    ck_assert_int_eq(s.n, 6);
+    ck_assert_int_eq(s.n, 7);
     ck_assert_int_eq(s.suspect, 1);
     ck_assert_int_eq(s.skipped, 4);        /* unknown model, device, runtime; short row */
 
@@ -176,6 +178,23 @@ START_TEST(synthetic_csv)
     ck_assert_int_eq(m->metric, RL_M_TTFT);
     ck_assert_int_eq(m->cfg.output, 0);
     ck_assert_int_eq(m->cfg.prompt, 258);
+    ck_assert_int_eq(m->cold, 0);                               /* llama-bench style */
+
+    /* a cold run predicts the warm TTFT plus the backend's cold_ms */
+    m = &s.m[6];
+    ck_assert_int_eq(m->metric, RL_M_TTFT);
+    ck_assert_int_eq(m->cold, 1);
+    {
+        const rl_backend *b = rl_runtime_backend_prefill(m->cfg.rt, m->cfg.hw);
+        double lo, hi, cold = rl_meas_predict_band(m, &lo, &hi), warm;
+        rl_meas w = *m;
+        w.cold = 0;
+        warm = rl_meas_predict(&w);
+        ck_assert(b->cold_ms > 0);
+        ck_assert_msg(rl_feq(cold, warm + b->cold_ms), "cold %g warm %g + %g", cold, warm,
+                      b->cold_ms);
+        ck_assert(lo > b->cold_ms && lo < cold && cold < hi);
+    }
     rl_meas_free(&s);
     remove_tmp();
     rl_catalog_free(cat);
@@ -188,12 +207,12 @@ START_TEST(synthetic_line_numbers)
     rl_err e;
     rl_catalog *cat = rl_catalog_open(CATDIR, &e);
     rl_meas_set s;
-    static const int want[] = { 2, 4, 5, 6, 12, 13 };
+    static const int want[] = { 2, 4, 5, 6, 12, 13, 15 };
     make_tmp();
     write_file("measurements.csv", synth_csv);
     write_file("hardware.csv", synth_hw);
     ck_assert_int_eq(rl_meas_load(tmp, cat, &s, &e), RL_OK);
-    ck_assert_int_eq(s.n, 6);
+    ck_assert_int_eq(s.n, 7);
     {
         char why[128] = "";
         for (int i = s.n - 1; i >= 0; i--)

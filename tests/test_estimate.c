@@ -211,6 +211,36 @@ START_TEST(concurrency_total_never_drops)
 }
 END_TEST
 
+/* The power limit on compute is a second ceiling, not a second cost: the
+ * slower of the peak-bound and the power-bound rate sets the time.  A limit
+ * far above the peak-bound rate changes nothing; one far below it sets the
+ * GEMM time alone, so halving it doubles that time. */
+START_TEST(power_limit_is_the_slower_rate)
+{
+    rl_config c = conf("llama-3.1-8b", "h100-sxm", "vllm", "fp16");
+    rl_runtime rt = *c.rt;          /* a private copy whose backends we vary */
+    rl_backend *b;
+    double t_none, t_high, t_low, t_half;
+    c.prompt = 4096;
+    c.output = 0;
+    c.rt = &rt;
+    b = (rl_backend *)rl_runtime_backend_prefill(&rt, c.hw);
+    b->prefill_ms = 0;
+    b->tflops_per_w = 0;
+    t_none = run(&c).ttft_ms.p50;
+    b->tflops_per_w = 100;
+    t_high = run(&c).ttft_ms.p50;
+    ck_assert_msg(rl_feq(t_none, t_high), "no limit %g ms, high limit %g ms", t_none, t_high);
+    b->tflops_per_w = 0.02;
+    t_low = run(&c).ttft_ms.p50;
+    b->tflops_per_w = 0.01;
+    t_half = run(&c).ttft_ms.p50;
+    ck_assert(t_low > 5 * t_none);
+    /* attention runs apart from the GEMMs, so the ratio is a little under 2 */
+    ck_assert_msg(t_half / t_low > 1.8 && t_half / t_low <= 2.0 + 1e-9, "%g -> %g ms", t_low, t_half);
+}
+END_TEST
+
 START_TEST(power_envelope_lowers_clock)
 {
     rl_config c = conf("llama-3.1-8b", "rtx-4090", "vllm", "fp16");
@@ -712,6 +742,7 @@ int main(void)
     tcase_add_test(tc, prefill_faster_per_token_than_decode);
     tcase_add_test(tc, encoder);
     tcase_add_test(tc, fp8_needs_native_units);
+    tcase_add_test(tc, power_limit_is_the_slower_rate);
     tcase_add_test(tc, thermal_throttles);
     tcase_add_test(tc, sram_speeds_small_models);
     tcase_add_test(tc, measured_configs_are_feasible);
