@@ -353,7 +353,7 @@ double rl_meas_predict(const rl_meas *m)
 
 /* ------------------------------------------------------------------ fit */
 
-#define NP 13
+#define NP 14
 static const struct { double lo, hi; } bounds[NP] = {
     { 0.05, 1.0 },      /* bw_eff */
     { 1, 60 },          /* layer_us: kernel launches + syncs, physical range */
@@ -368,6 +368,7 @@ static const struct { double lo, hi; } bounds[NP] = {
     { 0.02, 50 },       /* tflops_per_w */
     { 0.1, 50 },        /* seq_us */
     { 0.01, 1000 },     /* cold_ms: first prompt of a fresh process */
+    { 0.05, 1.0 },      /* link_eff */
 };
 
 static void get_params(const rl_backend *b, double *p)
@@ -377,6 +378,7 @@ static void get_params(const rl_backend *b, double *p)
     p[6] = b->kv_eff; p[7] = b->dequant_eff; p[8] = b->dequant_flops;
     p[9] = b->pre_bw_eff; p[10] = b->tflops_per_w; p[11] = b->seq_us;
     p[12] = b->cold_ms;
+    p[13] = b->link_eff;
     for (int i = 0; i < NP; i++) p[i] = fmin(bounds[i].hi, fmax(bounds[i].lo, p[i]));
 }
 
@@ -387,6 +389,7 @@ static void set_params(rl_backend *b, const double *p)
     b->kv_eff = p[6]; b->dequant_eff = p[7]; b->dequant_flops = p[8];
     b->pre_bw_eff = p[9]; b->tflops_per_w = p[10]; b->seq_us = p[11];
     b->cold_ms = p[12];
+    b->link_eff = p[13];
 }
 
 typedef struct group {
@@ -622,11 +625,11 @@ int rl_calibration_write(const rl_catalog *cat, const char *path, const char *cm
                        "        mfu = %.4f; attn_eff = %.4f; prefill_ms = %.4f;\n"
                        "        kv_eff = %.4f; dequant_eff = %.4f; dequant_flops = %.3f;\n"
                        "        pre_bw_eff = %.4f; tflops_per_w = %.4f; seq_us = %.3f;\n"
-                       "        cold_ms = %.3f;\n"
+                       "        cold_ms = %.3f; link_eff = %.4f;\n"
                        "        sigma_decode = %.4f; sigma_prefill = %.4f; sigma_ttft = %.4f;\n"
                        "        fitted_points = %d; }%s\n",
                     b->match, b->bw_eff, b->layer_us, b->step_ms, b->mfu, b->attn_eff,
-                    b->prefill_ms, b->kv_eff, b->dequant_eff, b->dequant_flops, b->pre_bw_eff, b->tflops_per_w, b->seq_us, b->cold_ms, b->sigma_decode, b->sigma_prefill, b->sigma_ttft,
+                    b->prefill_ms, b->kv_eff, b->dequant_eff, b->dequant_flops, b->pre_bw_eff, b->tflops_per_w, b->seq_us, b->cold_ms, b->link_eff, b->sigma_decode, b->sigma_prefill, b->sigma_ttft,
                     b->fitted_points, j + 1 < r->n_backends ? "," : "");
         }
         fprintf(f, "    );\n  }");

@@ -70,6 +70,9 @@ typedef struct rl_backend {
                                    the power limit on compute; the slower of
                                    it and the peak-bound rate wins (0 = no
                                    limit) */
+    double link_eff;            /* TP all-reduces and PP hops: achieved /
+                                   datasheet link rate (NCCL bus bandwidth
+                                   at the message sizes a step sends) */
     double pre_bw_eff;          /* prefill: achieved / peak bandwidth of its
                                    memory traffic (weight re-reads per
                                    micro-batch, unfused attention scores) */

@@ -428,7 +428,7 @@ double rl_decode_step_ms(const rl_step_feat *s, const rl_backend *b)
     double t = fmax(step_mem_ms(s, b), step_comp_ms(s, b)) +
                s->layers * b->layer_us * 1e-3 + b->step_ms +
                s->seqs * b->seq_us * 1e-3 +
-               s->comm_ms + s->off_ms / b->bw_eff;
+               s->comm_ms / b->link_eff + s->off_ms / b->bw_eff;
     return t;           /* one step serves every sequence once; pipe_div
                            only records how the batch was split */
 }
@@ -454,7 +454,7 @@ double rl_prefill_ms(const rl_features *f, const rl_backend *b)
     double t = fmax(prefill_gemm_ms(f, b), f->pre_floor_ms / b->pre_bw_eff) +
                prefill_attn_ms(f, b) +
                f->pre_attn_mem_ms / b->pre_bw_eff;
-    return t * f->pre_pipe + b->prefill_ms + f->pre_comm_ms;
+    return t * f->pre_pipe + b->prefill_ms + f->pre_comm_ms / b->link_eff;
 }
 
 void rl_features_compute(const rl_config *c, const rl_memory *mem, rl_features *f)
@@ -527,7 +527,7 @@ static void shares(const rl_features *f, const rl_backend *b, const rl_backend *
         e->share_weights = 100 * m->mem_w_ms / b->bw_eff / tot;
         e->share_kv = 100 * m->mem_kv_ms / b->kv_eff / b->bw_eff / tot;
     }
-    e->share_comm = 100 * m->comm_ms / tot;
+    e->share_comm = 100 * m->comm_ms / b->link_eff / tot;
     e->share_offload = 100 * m->off_ms / b->bw_eff / tot;
     e->share_overhead = 100 - e->share_compute - e->share_weights - e->share_kv -
                         e->share_comm - e->share_offload;

@@ -11,11 +11,11 @@
  *                      max(comp_ms / mfu, energy_ms / tflops_per_w)
  *                      + deq_ms * dequant_flops)
  *                  + layers * layer_us / 1000 + step_ms + seqs * seq_us / 1000
- *                  + comm_ms + off_ms / bw_eff
+ *                  + comm_ms / link_eff + off_ms / bw_eff
  *   prefill      = (max(lin_ms / (mfu [* dequant_eff]), energy / tflops_per_w,
  *                        floor_ms / pre_bw_eff)
  *                   + attn_ms / (mfu * attn_eff) + attn_mem_ms / pre_bw_eff)
- *                  * pipeline + prefill_ms + comm_ms,
+ *                  * pipeline + prefill_ms + comm_ms / link_eff,
  *                  at least one sequence's decode step
  *
  * The power limit is a second ceiling on the compute rate, not a second

@@ -215,6 +215,40 @@ END_TEST
  * slower of the peak-bound and the power-bound rate sets the time.  A limit
  * far above the peak-bound rate changes nothing; one far below it sets the
  * GEMM time alone, so halving it doubles that time. */
+/* link_eff scales only the communication: a single device ignores it, and
+ * under TP halving it doubles the all-reduce time the step reports. */
+START_TEST(link_eff_scales_communication)
+{
+    rl_config c = conf("llama-3.1-70b", "h100-sxm", "vllm", "fp16");
+    rl_runtime rt = *c.rt;
+    rl_backend *b;
+    rl_estimate one, two, e1, e2;
+    c.rt = &rt;
+    c.prompt = 1024;
+    c.output = 256;
+    c.concurrency = 16;
+    b = (rl_backend *)rl_runtime_backend(&rt, c.hw);
+    c.devices = c.tp = 4;
+    b->link_eff = 0.8;
+    e1 = run(&c);
+    b->link_eff = 0.4;
+    e2 = run(&c);
+    ck_assert(e2.tpot_ms.p50 > e1.tpot_ms.p50);
+    {
+        double comm1 = e1.share_comm / 100 * e1.tpot_ms.p50;
+        double comm2 = e2.share_comm / 100 * e2.tpot_ms.p50;
+        ck_assert_msg(comm1 > 0 && fabs(comm2 / comm1 - 2) < 0.05, "comm %g -> %g ms", comm1, comm2);
+    }
+    c.devices = c.tp = 1;
+    c.model = rl_catalog_model(cat, "llama-3.1-8b");
+    b->link_eff = 0.8;
+    one = run(&c);
+    b->link_eff = 0.4;
+    two = run(&c);
+    ck_assert(rl_feq(one.tpot_ms.p50, two.tpot_ms.p50));
+}
+END_TEST
+
 START_TEST(power_limit_is_the_slower_rate)
 {
     rl_config c = conf("llama-3.1-8b", "h100-sxm", "vllm", "fp16");
@@ -743,6 +777,7 @@ int main(void)
     tcase_add_test(tc, encoder);
     tcase_add_test(tc, fp8_needs_native_units);
     tcase_add_test(tc, power_limit_is_the_slower_rate);
+    tcase_add_test(tc, link_eff_scales_communication);
     tcase_add_test(tc, thermal_throttles);
     tcase_add_test(tc, sram_speeds_small_models);
     tcase_add_test(tc, measured_configs_are_feasible);
