@@ -240,8 +240,10 @@ int rl_cmd_validate(int argc, char **argv)
                     cJSON_AddNumberToObject(y, "median_abs_pct", round(med * 100) / 100);
                 } else
                     printf("  %-16s %5d %10.2f   (%s)\n", pr ? "runtime on priors" : "runtime fitted",
-                           m, med, pr ? "no other device measured this runtime: priors only"
-                                      : "runtime fitted on other devices");
+                           m, med,
+                           o.in_sample ? (pr ? "too few rows to fit: priors only" : "fitted")
+                           : pr ? "no other device measured this runtime: priors only"
+                                : "runtime fitted on other devices");
             }
             free(a);
             free(sg);

@@ -237,6 +237,13 @@ static int map_row(char **f, int line, const rl_catalog *cat, const hwname *hw, 
         /* llama.cpp's `main` times one run's first prompt eval; llama-bench
          * warms up first and averages repetitions */
         m->cold = strstr(f[C_RT], " main ") != NULL;
+        /* serving benchmarks: requests arrive at a rate ("~QPS 2") and each
+         * generates gen tokens, so others are decoding when one arrives */
+        {
+            const char *q = strstr(f[C_BATCH], "QPS");
+            double r = q ? atof(q + 3) : 0;
+            if (r > 0 && r < 1e6) { m->qps = r; m->gen = atol(f[C_GEN]); }
+        }
         m->batch = 1;
     } else return 0;
     if (strcmp(unit, "MiB") == 0) m->value /= 1024;
@@ -298,6 +305,35 @@ void rl_meas_free(rl_meas_set *s)
 
 /* ----------------------------------------------------------- prediction */
 
+/* TTFT of a request arriving at m->qps requests/s, each generating
+ * m->gen tokens.  Little's law gives the requests in flight, L = qps x
+ * end-to-end latency.  Below one, the device is busy decoding a share L of
+ * the time and an arrival then waits half a step; above one, the estimate
+ * at that concurrency carries the waiting (two fixed-point passes).  `e`
+ * holds the alone-and-idle estimate on entry and the loaded one on return. */
+static void loaded_ttft(const rl_meas *m, rl_estimate *e)
+{
+    rl_config c = m->cfg;
+    rl_estimate one, x;
+    double L;
+
+    c.output = m->gen;
+    c.concurrency = 1;
+    if (rl_estimate_run(&c, &one, NULL) != RL_OK) return;
+    L = m->qps * one.e2e_latency_ms.p50 / 1000;
+    if (L <= 1) {
+        e->ttft_ms.p50 += L * 0.5 * one.tpot_ms.p50;
+        e->ttft_ms.p95 += L * 0.95 * one.tpot_ms.p95;
+        return;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        c.concurrency = (int)fmin(4096, lround(L));
+        if (rl_estimate_run(&c, &x, NULL) != RL_OK) return;
+        L = m->qps * x.e2e_latency_ms.p50 / 1000;
+    }
+    e->ttft_ms = x.ttft_ms;
+}
+
 double rl_meas_predict_band(const rl_meas *m, double *lo, double *hi)
 {
     rl_estimate e;
@@ -332,6 +368,7 @@ double rl_meas_predict_band(const rl_meas *m, double *lo, double *hi)
             /* a fresh process's first prompt also pays the backend's
              * one-time costs; the estimate's TTFT is a warm process's */
             double cold = m->cold ? rl_runtime_backend_prefill(c.rt, c.hw)->cold_ms : 0;
+            if (m->qps > 0 && m->gen > 0) loaded_ttft(m, &e);
             p50 = e.ttft_ms.p50 + cold;
             l = e.ttft_ms.p50 * e.ttft_ms.p50 / e.ttft_ms.p95 + cold;
             h = e.ttft_ms.p95 + cold;

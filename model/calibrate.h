@@ -36,6 +36,9 @@ typedef struct rl_meas {
     int whole_file;             /* weights: file size (1) or device buffer (0) */
     int cold;                   /* TTFT of a fresh process's first prompt
                                    (a single CLI run, e.g. llama.cpp main) */
+    double qps;                 /* TTFT under Poisson arrivals at this many
+                                   requests/s (serving benchmarks); 0 = alone */
+    long gen;                   /* output tokens per request behind qps */
     double value;               /* canonical units: tok/s, ms, GiB */
     char source[16];
     char hw_id[64];             /* catalog id ("" for file sizes) */

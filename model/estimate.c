@@ -612,7 +612,8 @@ static void explain(const rl_config *c, const rl_backend *b, const rl_backend *b
         note(e->assumptions, &e->n_assumptions, "host RAM size unknown: assumed sufficient");
     if (c->concurrency > 1)
         note(e->assumptions, &e->n_assumptions,
-             "TTFT includes queueing behind other prompts at this concurrency");
+             "TTFT includes queueing behind other prompts and the decode step in flight "
+             "at this concurrency");
     if (bp->cold_ms > 0.5 && f->has_prefill)
         note(e->assumptions, &e->n_assumptions,
              "TTFT is a warm process's: the first prompt after %s starts takes about "
@@ -710,6 +711,14 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
         double rho = c.model->kind == RL_ENCODER ? 0
                    : first / (first + N * (f.has_decode ? t.step_avg : 0) + 1e-12);
         double q50 = (B - 1) / 2 * first * rho, q95 = 0.95 * (B - 1) * first * rho;
+        /* ...and, when other sequences are decoding, the rest of the
+         * iteration in flight when the request arrives: half a step on
+         * average, a whole one at worst (for the 1 - rho of the time the
+         * device spends decoding) */
+        if (B > 1 && f.has_decode && rho < 1) {
+            q50 += 0.5 * t.step_avg * (1 - rho);
+            q95 += 0.95 * t.step_avg * (1 - rho);
+        }
         e->ttft_ms.p50 = first + q50;
         e->ttft_ms.p95 = (first + q95) * exp(Z95 * (f.has_prefill ? bp : b)->sigma_ttft);
         e->e2e_latency_ms.p50 = e->ttft_ms.p50 + N * e->tpot_ms.p50;

@@ -117,7 +117,9 @@ static const char synth_csv[] =
     /* 14: unknown runtime */
     "T,Llama-3-8B,8.03,Q4_K_M,DeepSpeed,NVIDIA GeForce RTX 4090 24GB,1,1,0,512,decode_tok_s,100,tok/s,\n"
     /* 15: TTFT of a single CLI run (a fresh process's first prompt) */
-    "T,Llama-3-8B,8.03,Q4_K_M,llama.cpp main build 1 (CUDA),NVIDIA GeForce RTX 4090 24GB,1,1,258,1024,ttft_ms,60.0,ms,\n";
+    "T,Llama-3-8B,8.03,Q4_K_M,llama.cpp main build 1 (CUDA),NVIDIA GeForce RTX 4090 24GB,1,1,258,1024,ttft_ms,60.0,ms,\n"
+    /* 16: TTFT of a serving benchmark under Poisson arrivals */
+    "T,Llama-3.1-8B,8.03,BF16,TensorRT-LLM v0.14.0 (online serving),NVIDIA H100 80GB HBM3,1,\"~QPS 4 (Poisson)\",467,2000,ttft_ms,23,ms,\n";
 
 static const char synth_hw[] =
     "hardware,id,class\n"
@@ -135,7 +137,7 @@ START_TEST(synthetic_csv)
     write_file("measurements.csv", synth_csv);
     write_file("hardware.csv", synth_hw);
     ck_assert_int_eq(rl_meas_load(tmp, cat, &s, &e), RL_OK);
-    ck_assert_int_eq(s.n, 7);
+    ck_assert_int_eq(s.n, 8);
     ck_assert_int_eq(s.suspect, 1);
     ck_assert_int_eq(s.skipped, 4);        /* unknown model, device, runtime; short row */
 
@@ -195,6 +197,26 @@ START_TEST(synthetic_csv)
                       b->cold_ms);
         ck_assert(lo > b->cold_ms && lo < cold && cold < hi);
     }
+
+    /* requests arriving while others decode wait for the step in flight:
+     * the loaded TTFT exceeds the idle one by at least half a step */
+    m = &s.m[7];
+    ck_assert_int_eq(m->metric, RL_M_TTFT);
+    ck_assert(fabs(m->qps - 4) < 1e-12);
+    ck_assert_int_eq(m->gen, 2000);
+    ck_assert_int_eq(m->cfg.output, 0);
+    {
+        rl_meas idle = *m;
+        rl_config c = m->cfg;
+        rl_estimate one;
+        double loaded = rl_meas_predict(m), alone;
+        idle.qps = 0;
+        alone = rl_meas_predict(&idle);
+        c.output = 2000;
+        ck_assert_int_eq(rl_estimate_run(&c, &one, NULL), RL_OK);
+        ck_assert_msg(loaded >= alone + 0.5 * one.tpot_ms.p50 * 0.9, "loaded %g idle %g step %g",
+                      loaded, alone, one.tpot_ms.p50);
+    }
     rl_meas_free(&s);
     remove_tmp();
     rl_catalog_free(cat);
@@ -207,12 +229,12 @@ START_TEST(synthetic_line_numbers)
     rl_err e;
     rl_catalog *cat = rl_catalog_open(CATDIR, &e);
     rl_meas_set s;
-    static const int want[] = { 2, 4, 5, 6, 12, 13, 15 };
+    static const int want[] = { 2, 4, 5, 6, 12, 13, 15, 16 };
     make_tmp();
     write_file("measurements.csv", synth_csv);
     write_file("hardware.csv", synth_hw);
     ck_assert_int_eq(rl_meas_load(tmp, cat, &s, &e), RL_OK);
-    ck_assert_int_eq(s.n, 7);
+    ck_assert_int_eq(s.n, 8);
     {
         char why[128] = "";
         for (int i = s.n - 1; i >= 0; i--)

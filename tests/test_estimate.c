@@ -249,6 +249,34 @@ START_TEST(link_eff_scales_communication)
 }
 END_TEST
 
+/* A request that arrives while others decode waits for the iteration in
+ * flight: half a step on average, on top of the idle TTFT. */
+START_TEST(arrival_waits_for_the_step_in_flight)
+{
+    rl_config c = conf("llama-3.1-8b", "rtx-4090", "vllm", "fp16");
+    rl_estimate one, two;
+    double d;
+    c.prompt = 128;
+    c.output = 4096;
+    one = run(&c);
+    c.concurrency = 2;
+    two = run(&c);
+    d = two.ttft_ms.p50 - one.ttft_ms.p50;
+    ck_assert_msg(d >= 0.45 * two.tpot_ms.p50 && d <= 0.5 * two.tpot_ms.p50 + one.ttft_ms.p50,
+                  "TTFT %g -> %g ms with a %g ms step", one.ttft_ms.p50, two.ttft_ms.p50,
+                  two.tpot_ms.p50);
+    /* nothing decodes in a prefill-only run: no step to wait for, only
+     * half of the other prompt's prefill on average */
+    c.output = 0;
+    c.concurrency = 1;
+    one = run(&c);
+    c.concurrency = 2;
+    two = run(&c);
+    ck_assert_msg(rl_feq(two.ttft_ms.p50, 1.5 * one.ttft_ms.p50), "%g vs %g",
+                  two.ttft_ms.p50, one.ttft_ms.p50);
+}
+END_TEST
+
 START_TEST(power_limit_is_the_slower_rate)
 {
     rl_config c = conf("llama-3.1-8b", "h100-sxm", "vllm", "fp16");
@@ -777,6 +805,7 @@ int main(void)
     tcase_add_test(tc, encoder);
     tcase_add_test(tc, fp8_needs_native_units);
     tcase_add_test(tc, power_limit_is_the_slower_rate);
+    tcase_add_test(tc, arrival_waits_for_the_step_in_flight);
     tcase_add_test(tc, link_eff_scales_communication);
     tcase_add_test(tc, thermal_throttles);
     tcase_add_test(tc, sram_speeds_small_models);
