@@ -746,6 +746,34 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
     return RL_OK;
 }
 
+/* Static batching's context phase: the batch's prompts go through
+ * together, at most act_tokens tokens per forward pass.  GEMM and
+ * attention work scale with the batch; weight reads, fixed costs and the
+ * all-reduce latencies scale with the passes.  -1 when the configuration
+ * is invalid. */
+static double static_context_ms(const rl_config *x, int batch)
+{
+    rl_config n;
+    rl_features f;
+    const rl_backend *bp;
+    double P, T, per, passes, micro, one_read, comm;
+
+    if (rl_config_normalise(x, &n, NULL, 0, NULL) != RL_OK) return -1;
+    features_scaled(&n, 1.0, &f);
+    bp = rl_runtime_backend_prefill(n.rt, n.hw);
+    P = (double)n.prompt;
+    T = batch * P;
+    per = n.rt->act_tokens > 0 ? fmax(P, fmin(T, n.rt->act_tokens)) : T;
+    passes = ceil(T / per);
+    micro = n.rt->act_tokens > 0 ? n.rt->act_tokens : 512;
+    one_read = f.pre_floor_ms / ceil(fmax(P, 1) / micro);   /* weights, once */
+    comm = n.model->layers * 2 * allreduce_ms(&n, per * n.model->hidden * 2.0) +
+           (n.pp - 1) * n.hw->link_latency_us * 1e-3;
+    return (fmax(batch * prefill_gemm_ms(&f, bp), passes * one_read / bp->pre_bw_eff) +
+            batch * (prefill_attn_ms(&f, bp) + f.pre_attn_mem_ms / bp->pre_bw_eff)) * f.pre_pipe +
+           passes * (bp->prefill_ms + comm / bp->link_eff);
+}
+
 double rl_offline_throughput(const rl_config *c, int batch, int inflight)
 {
     rl_config x = *c;
@@ -772,9 +800,9 @@ double rl_offline_throughput(const rl_config *c, int batch, int inflight)
         return step > 0 ? batch / step * 1000.0 : 0;
     }
     if (rl_estimate_run(&x, &e, NULL) != RL_OK || e.tpot_ms.p50 <= 0) return 0;
-    pre_ms = (c->prompt > 0 && e.prefill_tok_s.p50 > 0)
-           ? (double)c->prompt / e.prefill_tok_s.p50 * 1000.0 : 0;
-    total_ms = batch * pre_ms + (double)c->output * e.tpot_ms.p50;
+    pre_ms = c->prompt > 0 ? static_context_ms(&x, batch) : 0;
+    if (pre_ms < 0) return 0;
+    total_ms = pre_ms + (double)c->output * e.tpot_ms.p50;
     return total_ms > 0 ? batch * (double)c->output / total_ms * 1000.0 : 0;
 }
 

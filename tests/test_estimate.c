@@ -581,6 +581,25 @@ START_TEST(offline_throughput_grows_with_batch)
 }
 END_TEST
 
+/* Static batching prefills the batch's prompts together: short prompts
+ * share each weight read, so the context phase of 64 of them takes far
+ * less than 64 separate prefills. */
+START_TEST(static_batch_shares_weight_reads)
+{
+    rl_config c = conf("llama-3.1-8b", "h100-sxm", "vllm", "fp16");
+    rl_estimate one, all;
+    double thr, separate;
+    c.prompt = 128;
+    c.output = 1;
+    one = run(&c);
+    c.concurrency = 64;
+    all = run(&c);
+    thr = rl_offline_throughput(&c, 64, 0);
+    separate = 64 / (64 * one.ttft_ms.p50 + all.tpot_ms.p50) * 1000;
+    ck_assert_msg(thr > 1.5 * separate, "%g tok/s batched vs %g one prompt at a time", thr, separate);
+}
+END_TEST
+
 /* ------------------------------------------------------------ workloads */
 
 START_TEST(decode_only)
@@ -799,6 +818,7 @@ int main(void)
     tcase_add_test(tc, offload_moves_to_host);
     tcase_add_test(tc, max_concurrency_is_the_edge);
     tcase_add_test(tc, offline_throughput_grows_with_batch);
+    tcase_add_test(tc, static_batch_shares_weight_reads);
     tcase_add_test(tc, decode_only);
     tcase_add_test(tc, prefill_only);
     tcase_add_test(tc, prefill_faster_per_token_than_decode);
