@@ -277,6 +277,19 @@ START_TEST(arrival_waits_for_the_step_in_flight)
 }
 END_TEST
 
+/* No Jetson was measured: an Orin takes the nvidia/lpddr priors, not the
+ * discrete-GPU fit, and its range says so by being wider. */
+START_TEST(jetson_does_not_borrow_discrete_fit)
+{
+    rl_config j = conf("llama-2-7b", "jetson-agx-orin", "llama.cpp", "q4_0");
+    rl_config g = conf("llama-2-7b", "rtx-4090", "llama.cpp", "q4_0");
+    rl_estimate ej = run(&j), eg = run(&g);
+    ck_assert_str_eq(rl_runtime_backend(j.rt, j.hw)->match, "nvidia/lpddr");
+    ck_assert_str_eq(rl_runtime_backend(g.rt, g.hw)->match, "nvidia");
+    ck_assert(ej.decode_tok_s.p90 / ej.decode_tok_s.p10 > eg.decode_tok_s.p90 / eg.decode_tok_s.p10);
+}
+END_TEST
+
 START_TEST(power_limit_is_the_slower_rate)
 {
     rl_config c = conf("llama-3.1-8b", "h100-sxm", "vllm", "fp16");
@@ -825,6 +838,7 @@ int main(void)
     tcase_add_test(tc, encoder);
     tcase_add_test(tc, fp8_needs_native_units);
     tcase_add_test(tc, power_limit_is_the_slower_rate);
+    tcase_add_test(tc, jetson_does_not_borrow_discrete_fit);
     tcase_add_test(tc, arrival_waits_for_the_step_in_flight);
     tcase_add_test(tc, link_eff_scales_communication);
     tcase_add_test(tc, thermal_throttles);
