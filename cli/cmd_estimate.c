@@ -21,6 +21,8 @@ static const char usage_text[] =
 "  --context N  KV cache allocated for N tokens per sequence (default prompt+output)\n"
 "  --runtime    default llama.cpp; --quant default fp16 where the runtime has it\n"
 "               (a GGUF file's own type otherwise); --kv-dtype default fp16\n"
+"TTFT is a warm process's: the prompt's prefill, plus (at --concurrency > 1)\n"
+"queueing behind other prompts and the rest of the decode step in flight.\n"
 "Defaults: 1 device, prompt 512, output 128, concurrency 1.  Exit status 0 even\n"
 "when the configuration does not fit (feasibility says so), 2 on bad input.\n";
 
