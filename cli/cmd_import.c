@@ -14,6 +14,9 @@ static void print_cfg(const rl_arch *a, const rl_params *p, const rl_gguf_info *
     printf("# model spec imported by ridgeline; usable as --model-file\n");
     printf("# params %.3fB total, %.3fB active per token; KV %.0f bytes/token at fp16\n",
            p->total / 1e9, p->active / 1e9, rl_arch_kv_elems_per_token(a) * 2);
+    if (a->linear_layers > 0)
+        printf("# plus %.0f bytes/sequence of fixed recurrent state at fp16 (%d linear layers)\n",
+               rl_arch_state_elems(a) * 2, a->linear_layers);
     if (g && g->weight_bytes > 0)
         printf("# GGUF v%u: %ld tensors, %.3f GiB of weights (exact), type %s\n", g->version,
                g->n_tensors, g->weight_bytes / 1073741824.0, g->quant[0] ? g->quant : "?");
@@ -25,10 +28,13 @@ static void print_cfg(const rl_arch *a, const rl_params *p, const rl_gguf_info *
     I(vocab); I(max_context); I(experts); I(experts_active); I(shared_experts);
     I(moe_intermediate); I(shared_intermediate); I(moe_layers); I(q_lora_rank);
     I(kv_lora_rank); I(qk_rope_dim); I(qk_nope_dim); I(v_head_dim); I(sliding_window);
-    I(swa_layers); I(input_tokens);
+    I(swa_layers); I(input_tokens); I(linear_layers); I(mixerless_layers);
+    I(ffnless_layers); I(linear_state); I(linear_params); I(linear_vec_params);
+    I(index_heads); I(index_head_dim); I(index_topk);
 #undef I
     if (a->tied_embeddings) printf("tied_embeddings = true;\n");
     if (a->attn_bias) printf("attn_bias = true;\n");
+    if (a->attn_gate) printf("attn_gate = true;\n");
     printf("params_b = %.4f;\n", p->total / 1e9);
     if (a->experts) printf("active_params_b = %.4f;\n", p->active / 1e9);
 }
@@ -50,6 +56,12 @@ static cJSON *spec_json(const rl_arch *a, const rl_params *p, const rl_gguf_info
 #undef I
     cJSON_AddBoolToObject(o, "tied_embeddings", a->tied_embeddings);
     cJSON_AddNumberToObject(o, "kv_bytes_per_token_fp16", rl_arch_kv_elems_per_token(a) * 2);
+    if (a->linear_layers > 0) {         /* hybrids only: existing output unchanged */
+        cJSON_AddNumberToObject(o, "linear_layers", a->linear_layers);
+        cJSON_AddNumberToObject(o, "attn_layers", rl_arch_attn_layers(a));
+        cJSON_AddNumberToObject(o, "state_bytes_per_seq_fp16", rl_arch_state_elems(a) * 2);
+    }
+    if (a->index_heads > 0) cJSON_AddNumberToObject(o, "index_topk", (double)a->index_topk);
     if (g && g->weight_bytes > 0) {
         cJSON_AddNumberToObject(o, "weight_bytes", g->weight_bytes);
         cJSON_AddNumberToObject(o, "n_tensors", (double)g->n_tensors);

@@ -25,6 +25,7 @@
 #define MAX_VOCAB       100000000L
 #define MAX_EXPERTS     65536
 #define MAX_CONTEXT     1000000000L
+#define MAX_STATE       (1L << 40)  /* per-layer state / mixer params */
 
 static int bad(rl_err *err, const char *file, const char *what)
 {
@@ -73,8 +74,34 @@ static int check_dims(const rl_arch *a, const char *file, rl_err *err, const cha
         (rc = check_int(err, file, id, "v_head_dim", a->v_head_dim, 0, MAX_DIM, fo)) ||
         (rc = check_int(err, file, id, "sliding_window", a->sliding_window, 0, MAX_CONTEXT, fo)) ||
         (rc = check_int(err, file, id, "swa_layers", a->swa_layers, 0, a->layers, fo)) ||
-        (rc = check_int(err, file, id, "input_tokens", a->input_tokens, 0, 10000000, fo)))
+        (rc = check_int(err, file, id, "input_tokens", a->input_tokens, 0, 10000000, fo)) ||
+        (rc = check_int(err, file, id, "linear_layers", a->linear_layers, 0, a->layers, fo)) ||
+        (rc = check_int(err, file, id, "mixerless_layers", a->mixerless_layers, 0,
+                        a->layers - a->linear_layers, fo)) ||
+        (rc = check_int(err, file, id, "ffnless_layers", a->ffnless_layers, 0, a->layers, fo)) ||
+        (rc = check_int(err, file, id, "moe_layers", a->moe_layers, 0,
+                        a->layers - a->ffnless_layers, fo)) ||
+        (rc = check_int(err, file, id, "swa_layers", a->swa_layers, 0,
+                        rl_arch_attn_layers(a), fo)) ||
+        (rc = check_int(err, file, id, "linear_state", a->linear_state, 0, MAX_STATE, fo)) ||
+        (rc = check_int(err, file, id, "linear_params", a->linear_params, 0, MAX_STATE, fo)) ||
+        (rc = check_int(err, file, id, "linear_vec_params", a->linear_vec_params, 0,
+                        MAX_DIM, fo)) ||
+        (rc = check_int(err, file, id, "attn_gate", a->attn_gate, 0, 1, fo)) ||
+        (rc = check_int(err, file, id, "index_heads", a->index_heads, 0, MAX_HEADS, fo)) ||
+        (rc = check_int(err, file, id, "index_head_dim", a->index_head_dim, 0, MAX_DIM, fo)) ||
+        (rc = check_int(err, file, id, "index_topk", a->index_topk, 0, MAX_CONTEXT, fo)))
         return rc;
+    if (a->linear_layers > 0 && (a->linear_state < 1 || a->linear_params < 1) &&
+        (FIELD(a->linear_state < 1 ? "linear_state" : "linear_params"), 1))
+        return rl_err_set(err, RL_EINPUT, file, 0,
+                          "model '%s': linear_state and linear_params must be >= 1 "
+                          "when linear_layers > 0", id);
+    if (a->index_heads > 0 && (a->index_head_dim < 1 || a->index_topk < 1) &&
+        (FIELD(a->index_head_dim < 1 ? "index_head_dim" : "index_topk"), 1))
+        return rl_err_set(err, RL_EINPUT, file, 0,
+                          "model '%s': index_head_dim and index_topk must be >= 1 "
+                          "with a DSA indexer (index_heads > 0)", id);
     if (a->heads % a->kv_heads != 0 && (FIELD("kv_heads"), 1))
         return rl_err_set(err, RL_EINPUT, file, 0,
                           "model '%s': heads (%d) must be a multiple of kv_heads (%d)",
@@ -92,7 +119,8 @@ static int check_dims(const rl_arch *a, const char *file, rl_err *err, const cha
     if (a->kind == RL_DECODER && a->vocab < 1 && (FIELD("vocab"), 1))
         return rl_err_set(err, RL_EINPUT, file, 0,
                           "model '%s': vocab must be >= 1 for a decoder", id);
-    if (a->moe_layers < a->layers && a->intermediate < 1 && (FIELD("intermediate"), 1))
+    if (a->moe_layers < a->layers - a->ffnless_layers && a->intermediate < 1 &&
+        (FIELD("intermediate"), 1))
         return rl_err_set(err, RL_EINPUT, file, 0,
                           "model '%s': intermediate must be >= 1 (dense FFN layers exist)", id);
     return RL_OK;
@@ -131,8 +159,8 @@ int rl_arch_finish_at(rl_arch *a, const char *file, rl_err *err, const char **fo
     if (a->heads > 0 && a->head_dim == 0 && a->hidden % a->heads == 0)
         a->head_dim = a->hidden / a->heads;
     if (a->ffn_mats == 0) a->ffn_mats = a->kind == RL_ENCODER ? 2 : 3;
-    if (a->experts > 0 && a->moe_layers == 0) a->moe_layers = a->layers;
-    if (a->sliding_window > 0 && a->swa_layers == 0) a->swa_layers = a->layers;
+    if (a->experts > 0 && a->moe_layers == 0) a->moe_layers = a->layers - a->ffnless_layers;
+    if (a->sliding_window > 0 && a->swa_layers == 0) a->swa_layers = rl_arch_attn_layers(a);
     if (a->sliding_window == 0) a->swa_layers = 0;
     if (a->kv_lora_rank > 0) {
         if (a->v_head_dim == 0) a->v_head_dim = a->head_dim;
@@ -140,6 +168,23 @@ int rl_arch_finish_at(rl_arch *a, const char *file, rl_err *err, const char **fo
     }
     if (a->kind == RL_ENCODER && a->input_tokens <= 0) a->input_tokens = 512;
     return check_dims(a, file, err, fo);
+}
+
+int rl_arch_attn_layers(const rl_arch *a)
+{
+    return a->layers - a->linear_layers - a->mixerless_layers;
+}
+
+/* DSA lightning indexer projections of one attention layer: wq_b
+ * (q_lora_rank, or hidden without a q latent, -> index_heads x
+ * index_head_dim), wk (hidden -> index_head_dim), weights_proj (hidden ->
+ * index_heads).  Its k_norm (LayerNorm: weight and bias) is in norms. */
+static double indexer_params(const rl_arch *a)
+{
+    if (a->index_heads <= 0) return 0;
+    double qin = a->q_lora_rank > 0 ? a->q_lora_rank : a->hidden;
+    return qin * a->index_heads * a->index_head_dim +
+           (double)a->hidden * a->index_head_dim + (double)a->hidden * a->index_heads;
 }
 
 /* Attention projection parameters of one layer. */
@@ -156,12 +201,13 @@ static double attn_layer_params(const rl_arch *a)
         double kv_b = (double)a->kv_lora_rank * a->heads *
                       ((double)a->qk_nope_dim + a->v_head_dim);
         double o = (double)a->heads * a->v_head_dim * h;
-        return q + kv_a + kv_b + o;
+        return q + kv_a + kv_b + o + indexer_params(a);
     }
     double qd = (double)a->heads * a->head_dim, kvd = (double)a->kv_heads * a->head_dim;
     double p = h * qd * 2 + h * kvd * 2;
+    if (a->attn_gate) p += h * qd;      /* q_proj also emits the output gate */
     if (a->attn_bias) p += qd + 2 * kvd;
-    return p;
+    return p + indexer_params(a);
 }
 
 void rl_arch_params(const rl_arch *a, rl_params *o)
@@ -173,12 +219,14 @@ void rl_arch_params(const rl_arch *a, rl_params *o)
         return;
     }
     double h = a->hidden, L = a->layers;
-    double dense_layers = L - a->moe_layers;
+    double attn_layers = rl_arch_attn_layers(a);
+    double dense_layers = L - a->ffnless_layers - a->moe_layers;
     double ffn_one = (double)a->ffn_mats * h;   /* params per unit of inner size */
 
     o->embed = (double)a->vocab * h;
     o->lm_head = (a->tied_embeddings || a->kind == RL_ENCODER) ? 0 : (double)a->vocab * h;
-    o->attn = L * attn_layer_params(a);
+    o->attn = attn_layers * attn_layer_params(a) +
+              (double)a->linear_layers * (double)a->linear_params;
     o->ffn_dense = dense_layers * ffn_one * a->intermediate;
     if (a->experts > 0) {
         double shared = a->shared_intermediate > 0 ? a->shared_intermediate
@@ -190,35 +238,53 @@ void rl_arch_params(const rl_arch *a, rl_params *o)
         o->router = a->moe_layers * h * a->experts;
     }
     o->norms = L * 2 * h + h;
-    if (a->kv_lora_rank > 0) o->norms += L * ((double)a->kv_lora_rank + a->q_lora_rank);
-    if (a->ffn_mats == 2) o->norms += L * ((double)a->intermediate + h); /* MLP biases */
+    if (a->kv_lora_rank > 0) o->norms += attn_layers * ((double)a->kv_lora_rank + a->q_lora_rank);
+    if (a->index_heads > 0) o->norms += attn_layers * 2.0 * a->index_head_dim;
+    o->norms += (double)a->linear_layers * (double)a->linear_vec_params;
+    if (a->ffn_mats == 2) o->norms += (L - a->ffnless_layers) *
+                                      ((double)a->intermediate + h); /* MLP biases */
     o->total = o->embed + o->lm_head + o->attn + o->ffn_dense + o->ffn_experts +
                o->router + o->norms;
     o->active = o->attn + o->ffn_dense + o->ffn_experts_active + o->router +
                 o->norms + (a->tied_embeddings ? o->embed : o->lm_head);
 }
 
-/* KV elements one layer caches per token. */
+/* KV elements one attention layer caches per token. */
 static double kv_layer_elems(const rl_arch *a)
 {
+    double idx = a->index_heads > 0 ? a->index_head_dim : 0;  /* indexer key */
     if (a->kv_lora_rank > 0)
-        return (double)a->kv_lora_rank + a->qk_rope_dim;
-    return 2.0 * a->kv_heads * a->head_dim;
+        return (double)a->kv_lora_rank + a->qk_rope_dim + idx;
+    return 2.0 * a->kv_heads * a->head_dim + idx;
+}
+
+/* Sliding-window layers among the attention layers (a forced window sets
+ * swa_layers = layers: clip it). */
+static double swa_count(const rl_arch *a)
+{
+    int n = rl_arch_attn_layers(a);
+    return a->swa_layers < n ? a->swa_layers : n;
+}
+
+double rl_arch_state_elems(const rl_arch *a)
+{
+    if (a->kind == RL_ENCODER || a->layers == 0) return 0;
+    return (double)a->linear_layers * (double)a->linear_state;
 }
 
 double rl_arch_kv_elems(const rl_arch *a, double tokens)
 {
     if (a->kind == RL_ENCODER || a->layers == 0 || tokens <= 0) return 0;
-    double full = (double)(a->layers - a->swa_layers) * tokens;
-    double win = a->swa_layers > 0
-               ? (double)a->swa_layers * fmin(tokens, (double)a->sliding_window) : 0;
-    return kv_layer_elems(a) * (full + win);
+    double swa = swa_count(a);
+    double full = ((double)rl_arch_attn_layers(a) - swa) * tokens;
+    double win = swa > 0 ? swa * fmin(tokens, (double)a->sliding_window) : 0;
+    return kv_layer_elems(a) * (full + win) + rl_arch_state_elems(a);
 }
 
 double rl_arch_kv_elems_per_token(const rl_arch *a)
 {
     if (a->kind == RL_ENCODER || a->layers == 0) return 0;
-    return kv_layer_elems(a) * a->layers;
+    return kv_layer_elems(a) * rl_arch_attn_layers(a);
 }
 
 double rl_arch_attn_flops_token(const rl_arch *a, double ctx)
@@ -227,10 +293,15 @@ double rl_arch_attn_flops_token(const rl_arch *a, double ctx)
     double per = a->kv_lora_rank > 0
                ? 2.0 * a->heads * ((double)a->qk_nope_dim + a->qk_rope_dim + a->v_head_dim)
                : 4.0 * a->heads * a->head_dim;
-    double full = (double)(a->layers - a->swa_layers) * ctx;
-    double win = a->swa_layers > 0
-               ? (double)a->swa_layers * fmin(ctx, (double)a->sliding_window) : 0;
-    return per * (full + win);
+    double swa = swa_count(a), n = rl_arch_attn_layers(a);
+    /* DSA: the query attends only the index_topk tokens the indexer picks */
+    double att = a->index_heads > 0 ? fmin(ctx, (double)a->index_topk) : ctx;
+    double full = (n - swa) * att;
+    double win = swa > 0 ? swa * fmin(att, (double)a->sliding_window) : 0;
+    /* ...but the indexer scores every earlier token */
+    double idx = a->index_heads > 0
+               ? n * 2.0 * a->index_heads * a->index_head_dim * ctx : 0;
+    return per * (full + win) + idx;
 }
 
 double rl_arch_flops_token(const rl_arch *a, double ctx)
@@ -242,7 +313,10 @@ double rl_arch_flops_token(const rl_arch *a, double ctx)
     rl_params p;
     rl_arch_params(a, &p);
     double matmul = p.active - p.norms;
-    return 2.0 * matmul + rl_arch_attn_flops_token(a, ctx);
+    /* recurrence of the linear layers: about 6 FLOPs per state element
+     * (decay, update, readout), independent of the context */
+    double rec = 6.0 * rl_arch_state_elems(a);
+    return 2.0 * matmul + rl_arch_attn_flops_token(a, ctx) + rec;
 }
 
 /* Derive a kebab id and a display name from a file name:

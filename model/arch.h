@@ -59,6 +59,29 @@ typedef struct rl_arch {
     long sliding_window;        /* window in tokens, 0 = none */
     int swa_layers;             /* how many layers use the window (rest full) */
 
+    /* hybrid layer mix; all 0: every layer has attention and an FFN.
+     * Attention layers = layers - linear_layers - mixerless_layers. */
+    int linear_layers;          /* layers whose token mixer is recurrent (Gated
+                                   DeltaNet, Mamba2): fixed state, no KV */
+    int mixerless_layers;       /* layers with neither attention nor a recurrent
+                                   mixer (Nemotron-H MLP / MoE blocks) */
+    int ffnless_layers;         /* layers without an FFN (Nemotron-H mixer blocks);
+                                   dense FFN layers = layers - ffnless - moe_layers */
+    long linear_state;          /* recurrent state elements per sequence of ONE
+                                   linear layer (conv state + SSM/delta state) */
+    long linear_params;         /* matmul params of ONE linear mixer (projections, conv) */
+    long linear_vec_params;     /* small vectors of ONE linear mixer (A_log, dt_bias,
+                                   D, gated norm, conv bias) */
+    int attn_gate;              /* 1: q projection also emits a per-head output
+                                   gate (Qwen3.5 attn_output_gate) */
+
+    /* DSA sparse attention (DeepSeek-V3.2, GLM-5); index_heads == 0: none.
+     * A lightning indexer scores every earlier token, each query attends
+     * only the index_topk best. */
+    int index_heads;            /* indexer heads */
+    int index_head_dim;         /* indexer q/k dim (its key is cached) */
+    long index_topk;            /* tokens each query attends */
+
     /* encoders, and an optional check for decoders */
     double params_b;            /* stated total params (billions); 0 = derive */
     double active_params_b;     /* stated active params; 0 = derive */
@@ -83,7 +106,10 @@ typedef struct rl_params {
 
 /* Fill defaults (head_dim, kv_heads, ffn_mats, moe_layers, swa_layers...)
  * and validate: positive dims, heads % kv_heads == 0, top-k <= experts,
- * window >= 0, no absurd sizes.  On failure returns RL_EINPUT with a
+ * window >= 0, layer counts that add up (linear + mixerless <= layers,
+ * moe <= layers - ffnless, swa <= attention layers), state / mixer sizes
+ * set when linear layers exist, indexer dims and top-k set when index_heads
+ * is, no absurd sizes.  On failure returns RL_EINPUT with a
  * message naming the offending field; `file` is used for the error. */
 int rl_arch_finish(rl_arch *a, const char *file, rl_err *err);
 
@@ -95,17 +121,31 @@ int rl_arch_finish_at(rl_arch *a, const char *file, rl_err *err, const char **fi
  * params_b lands in `attn` so totals stay right. */
 void rl_arch_params(const rl_arch *a, rl_params *out);
 
+/* Attention layers: layers - linear_layers - mixerless_layers. */
+int rl_arch_attn_layers(const rl_arch *a);
+
 /* KV-cache elements (K and V together, all layers) held for ONE sequence of
  * `tokens` tokens.  Sliding-window layers keep min(tokens, window); MLA
- * caches kv_lora_rank + qk_rope_dim per layer per token; encoders hold 0. */
+ * caches kv_lora_rank + qk_rope_dim per layer per token (+ index_head_dim
+ * for a DSA indexer key); only attention layers grow; linear (recurrent)
+ * layers add their fixed state (rl_arch_state_elems) once tokens > 0;
+ * encoders hold 0. */
 double rl_arch_kv_elems(const rl_arch *a, double tokens);
 
-/* KV elements per token at full context (no window), for display. */
+/* KV elements per token at full context (no window), for display: only
+ * what grows per token (attention layers), not the fixed state. */
 double rl_arch_kv_elems_per_token(const rl_arch *a);
+
+/* Fixed recurrent state elements per sequence (linear_layers x
+ * linear_state); 0 for models without linear layers. */
+double rl_arch_state_elems(const rl_arch *a);
 
 /* Forward FLOPs for one token whose attention sees `ctx` earlier tokens:
  * 2 x active matmul params (lm_head included, embedding lookup excluded)
- * plus 4 x heads x head_dim x attended tokens per layer (QK^T and AV).
+ * plus 4 x heads x head_dim x attended tokens per attention layer (QK^T
+ * and AV; DSA attends min(ctx, index_topk) and its indexer scores all ctx
+ * at 2 x index_heads x index_head_dim each) plus, per linear layer, a
+ * context-independent 6 x linear_state for the recurrence.
  * For encoders without dims, ctx is ignored and gflops_per_input is
  * spread over input_tokens. */
 double rl_arch_flops_token(const rl_arch *a, double ctx);

@@ -54,6 +54,14 @@ int rl_arch_from_setting(const config_setting_t *s, const char *file,
         { "kv_lora_rank", &a.kv_lora_rank }, { "qk_rope_dim", &a.qk_rope_dim },
         { "qk_nope_dim", &a.qk_nope_dim }, { "v_head_dim", &a.v_head_dim },
         { "swa_layers", &a.swa_layers }, { "input_tokens", &a.input_tokens },
+        { "linear_layers", &a.linear_layers }, { "mixerless_layers", &a.mixerless_layers },
+        { "ffnless_layers", &a.ffnless_layers }, { "index_heads", &a.index_heads },
+        { "index_head_dim", &a.index_head_dim },
+    };
+    /* long fields (hybrid state and mixer sizes, DSA top-k) */
+    struct { const char *key; long *dst; } longs[] = {
+        { "linear_state", &a.linear_state }, { "linear_params", &a.linear_params },
+        { "linear_vec_params", &a.linear_vec_params }, { "index_topk", &a.index_topk },
     };
 
     memset(&a, 0, sizeof a);
@@ -75,6 +83,9 @@ int rl_arch_from_setting(const config_setting_t *s, const char *file,
     for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
         if ((rc = rl_cfg_int(s, ints[i].key, 0, 1 << 24, ints[i].dst, file, err)))
             return rc;
+    for (size_t i = 0; i < sizeof longs / sizeof *longs; i++)
+        if ((rc = rl_cfg_long(s, longs[i].key, 0, 1L << 40, longs[i].dst, file, err)))
+            return rc;
     v = 0;
     if ((rc = rl_cfg_long(s, "vocab", 0, 100000000L, &v, file, err))) return rc;
     a.vocab = v;
@@ -86,6 +97,7 @@ int rl_arch_from_setting(const config_setting_t *s, const char *file,
     a.sliding_window = v;
     if ((rc = rl_cfg_bool(s, "tied_embeddings", &a.tied_embeddings, file, err)) ||
         (rc = rl_cfg_bool(s, "attn_bias", &a.attn_bias, file, err)) ||
+        (rc = rl_cfg_bool(s, "attn_gate", &a.attn_gate, file, err)) ||
         (rc = rl_cfg_num(s, "params_b", 0, 1e5, &a.params_b, file, err)) ||
         (rc = rl_cfg_num(s, "active_params_b", 0, 1e5, &a.active_params_b, file, err)) ||
         (rc = rl_cfg_num(s, "gflops_per_input", 0, 1e9, &a.gflops_per_input, file, err)))

@@ -172,7 +172,7 @@ static rl_arch windowed(const rl_config *c)
     rl_arch a = *c->model;
     if (c->sliding_window > 0 && a.layers > 0) {
         a.sliding_window = c->sliding_window;
-        a.swa_layers = a.layers;
+        a.swa_layers = rl_arch_attn_layers(&a);   /* every layer that attends */
     }
     return a;
 }
@@ -393,7 +393,8 @@ static void features_scaled(const rl_config *c, double thermal, rl_features *f)
              * and the V product read it back: ~3 passes of 4 bytes per
              * (query, key, head), keys averaging P/2 (window-capped) */
             double keys = aw.swa_layers > 0 ? fmin(P / 2, (double)aw.sliding_window) : P / 2;
-            double bytes = 3.0 * 4 * P * keys * a->heads / c->tp * a->layers;
+            if (a->index_heads > 0) keys = fmin(keys, (double)a->index_topk); /* DSA top-k */
+            double bytes = 3.0 * 4 * P * keys * a->heads / c->tp * rl_arch_attn_layers(a);
             f->pre_attn_mem_ms = stream_ms(c->hw, bytes, wall / c->pp, &spill);
         }
     }

@@ -7,7 +7,8 @@
  *
  * The file is parsed with cJSON and mapped family by family (the table
  * `families` below): each family names its layout (dense, Mixtral-style
- * MoE, Qwen3-MoE, DeepSeek-V3 MLA+MoE, gpt-oss, Llama 4) and the defaults
+ * MoE, Qwen3-MoE, DeepSeek-V3 MLA+MoE, gpt-oss, Llama 4, DSA sparse
+ * attention, Qwen3.5 DeltaNet hybrids, Nemotron-H Mamba2 hybrids) and the defaults
  * that differ between families (biases, tied embeddings, how sliding
  * windows are spread over the layers).  Multimodal wrappers keep the
  * language model in `text_config`; that object is used when present (the
@@ -49,7 +50,11 @@ enum layout {
     LAY_QWEN3_MOE,  /* num_experts / decoder_sparse_step / mlp_only_layers */
     LAY_DEEPSEEK,   /* MLA attention + first_k_dense_replace + shared experts */
     LAY_GPT_OSS,    /* every layer MoE, alternate sliding layers */
-    LAY_LLAMA4      /* interleaved MoE + shared expert, chunked attention */
+    LAY_LLAMA4,     /* interleaved MoE + shared expert, chunked attention */
+    LAY_DSA,        /* DeepSeek-V3 layout + DSA lightning indexer (V3.2, GLM-5) */
+    LAY_QWEN35,     /* Gated DeltaNet + gated full attention, dense FFN */
+    LAY_QWEN35_MOE, /* same, Qwen3-MoE FFN + one shared expert */
+    LAY_NEMOTRON_H  /* Mamba2 / attention / MLP / MoE blocks, one per layer */
 };
 
 enum swa_rule {
@@ -83,6 +88,11 @@ static const family families[] = {
     { "deepseek_v3",  LAY_DEEPSEEK,   SWA_NONE,      0,   0 },
     { "gpt_oss",      LAY_GPT_OSS,    SWA_ALTERNATE, 1,   0 },
     { "llama4",       LAY_LLAMA4,     SWA_CHUNKED,   0,   0 },
+    { "deepseek_v32", LAY_DSA,        SWA_NONE,      0,   0 },  /* V3 + DSA indexer */
+    { "glm_moe_dsa",  LAY_DSA,        SWA_NONE,      0,   0 },  /* GLM-5: MLA + MoE + DSA */
+    { "qwen3_5",      LAY_QWEN35,     SWA_NONE,      0,   0 },  /* Qwen3.5/3.6 hybrid */
+    { "qwen3_5_moe",  LAY_QWEN35_MOE, SWA_NONE,      0,   0 },
+    { "nemotron_h",   LAY_NEMOTRON_H, SWA_NONE,      0,   0 },  /* Mamba2 hybrid */
     /* same layouts under other names */
     { "kimi_k2",      LAY_DEEPSEEK,   SWA_NONE,      0,   0 },  /* DeepSeek-V3 layout */
     { "mimo",         LAY_DENSE,      SWA_QWEN,      1,   0 },  /* Qwen2 layout (+MTP, not counted) */
@@ -469,6 +479,198 @@ static int read_llama4(const ctx *c, rl_arch *a)
     return RL_OK;
 }
 
+/* DSA (DeepSeek-V3.2, GLM-5): the DeepSeek-V3 layout plus a lightning
+ * indexer on every layer.  GLM-5 states qk_head_dim (must be nope + rope)
+ * and a head_dim that is only the rope dim (ignored). */
+static int read_dsa(const ctx *c, rl_arch *a)
+{
+    int qk = 0, rc;
+
+    if ((rc = read_deepseek(c, a)) ||
+        (rc = get_int(c, "index_n_heads", 1, 0, 1, &a->index_heads)) ||
+        (rc = get_int(c, "index_head_dim", 1, 0, 1, &a->index_head_dim)) ||
+        (rc = get_long(c, "index_topk", 1, 0, 1, HF_MAX_LONG, &a->index_topk)) ||
+        (rc = get_int(c, "qk_head_dim", 0, 1, 1, &qk)))
+        return rc;
+    if (qk && qk != a->head_dim)
+        return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                          "%sqk_head_dim: expected qk_nope_head_dim + qk_rope_head_dim "
+                          "= %d, got %d", c->prefix, a->head_dim, qk);
+    return RL_OK;
+}
+
+/* Qwen3.5 / 3.6 (and Qwen3-Next): layer_types lists "linear_attention"
+ * (Gated DeltaNet) and "full_attention" layers; without it every
+ * full_attention_interval-th layer is full.  A DeltaNet layer (HF
+ * Qwen3_5GatedDeltaNet) with key_dim = nk x dk, value_dim = nv x dv:
+ *   in_proj_qkv + in_proj_z: hidden -> 2 key_dim + 2 value_dim
+ *   in_proj_b + in_proj_a:   hidden -> 2 nv
+ *   conv1d (depthwise, no bias): (2 key_dim + value_dim) x kernel
+ *   out_proj: value_dim -> hidden;  A_log, dt_bias: nv;  gated norm: dv
+ * and keeps a fixed state: conv (2 key_dim + value_dim) x (kernel - 1)
+ * plus recurrent nv x dk x dv.  The mtp_* layers (multi-token prediction)
+ * are not part of the served model and are not counted. */
+static int read_qwen35(const ctx *c, rl_arch *a, int moe)
+{
+    const cJSON *lt = lookup(c, "layer_types", 0), *e;
+    int nk = 0, nv = 0, dk = 0, dv = 0, kernel = 0, interval = 4, rc, i = 0, lin = 0;
+
+    if ((rc = get_int(c, "linear_num_key_heads", 1, 0, 1, &nk)) ||
+        (rc = get_int(c, "linear_num_value_heads", 1, 0, 1, &nv)) ||
+        (rc = get_int(c, "linear_key_head_dim", 1, 0, 1, &dk)) ||
+        (rc = get_int(c, "linear_value_head_dim", 1, 0, 1, &dv)) ||
+        (rc = get_int(c, "linear_conv_kernel_dim", 1, 0, 2, &kernel)) ||
+        (rc = get_int(c, "full_attention_interval", 0, 1, 1, &interval)) ||
+        (rc = get_bool(c, "attn_output_gate", 0, &a->attn_gate)))
+        return rc;
+    if (lt && !cJSON_IsNull(lt)) {
+        if (!cJSON_IsArray(lt)) return type_error(c, "layer_types", "an array of strings", lt);
+        cJSON_ArrayForEach(e, lt) {
+            if (!cJSON_IsString(e) || (strcmp(e->valuestring, "linear_attention") != 0 &&
+                                       strcmp(e->valuestring, "full_attention") != 0))
+                return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                                  "%slayer_types[%d]: expected \"linear_attention\" or "
+                                  "\"full_attention\"", c->prefix, i);
+            lin += e->valuestring[0] == 'l';
+            i++;
+        }
+        if (i != a->layers)
+            return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                              "%slayer_types: expected %d entries (num_hidden_layers), got %d",
+                              c->prefix, a->layers, i);
+    } else {
+        for (i = 0; i < a->layers; i++) lin += (i + 1) % interval != 0;
+    }
+    double kd = (double)nk * dk, vd = (double)nv * dv, h = a->hidden;
+    double conv = 2 * kd + vd;
+    double params = h * (2 * kd + 2 * vd) + h * 2.0 * nv + conv * kernel + vd * h;
+    double state = conv * (kernel - 1) + (double)nv * dk * dv;
+    if (params > 1e12 || state > 1e12)
+        return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                          "%slinear_* dimensions are absurd (%.3g params, %.3g state "
+                          "elements per layer)", c->prefix, params, state);
+    a->linear_layers = lin;
+    a->linear_params = (long)params;
+    a->linear_state = (long)state;
+    a->linear_vec_params = 2L * nv + dv;
+    if (!moe) return get_int(c, "intermediate_size", 1, 0, 1, &a->intermediate);
+    if ((rc = read_qwen3_moe(c, a)) ||
+        (rc = get_int(c, "shared_expert_intermediate_size", 0, 1, 0,
+                      &a->shared_intermediate)))
+        return rc;
+    if (a->shared_intermediate > 0) a->shared_experts = 1;
+    return RL_OK;
+}
+
+/* Nemotron-H / Nemotron 3: hybrid_override_pattern (or layers_block_type)
+ * gives each block ONE of: M = Mamba2 mixer, * = attention, - = MLP,
+ * E = MoE.  A Mamba2 block (HF NemotronHMamba2Mixer), d_inner =
+ * mamba_num_heads x mamba_head_dim, conv_dim = d_inner + 2 n_groups
+ * ssm_state_size:
+ *   in_proj: hidden -> d_inner + conv_dim + heads;  out_proj: d_inner -> hidden
+ *   conv1d: conv_dim x conv_kernel (+ conv_dim bias)
+ *   A_log, D, dt_bias: heads;  gated norm: d_inner
+ * and keeps conv_dim x (conv_kernel - 1) + heads x head_dim x state of
+ * fixed state.  MLP and experts are non-gated (relu2): up + down. */
+static int read_nemotron_h(const ctx *c, rl_arch *a)
+{
+    const cJSON *pat = lookup(c, "hybrid_override_pattern", 0);
+    const cJSON *blk = lookup(c, "layers_block_type", 0), *e;
+    int nm = 0, na = 0, nd = 0, ne = 0, n = 0, rc;
+    int heads = 0, hd = 0, state = 0, groups = 1, kernel = 4, conv_bias = 1;
+    int mamba_bias = 0;
+
+    if (pat && !cJSON_IsNull(pat)) {
+        if (!cJSON_IsString(pat))
+            return type_error(c, "hybrid_override_pattern", "a string of M, *, - and E", pat);
+        for (const char *p = pat->valuestring; *p; p++, n++) {
+            switch (*p) {
+            case 'M': nm++; break;
+            case '*': na++; break;
+            case '-': nd++; break;
+            case 'E': ne++; break;
+            default:
+                return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                                  "%shybrid_override_pattern[%d]: unknown block '%c' "
+                                  "(expected M, *, - or E)", c->prefix, n,
+                                  isprint((unsigned char)*p) ? *p : '?');
+            }
+        }
+    } else if (blk && !cJSON_IsNull(blk)) {
+        if (!cJSON_IsArray(blk))
+            return type_error(c, "layers_block_type", "an array of strings", blk);
+        cJSON_ArrayForEach(e, blk) {
+            const char *t = cJSON_IsString(e) ? e->valuestring : "";
+            if (strcmp(t, "mamba") == 0) nm++;
+            else if (strcmp(t, "attention") == 0) na++;
+            else if (strcmp(t, "mlp") == 0) nd++;
+            else if (strcmp(t, "moe") == 0) ne++;
+            else
+                return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                                  "%slayers_block_type[%d]: expected \"mamba\", "
+                                  "\"attention\", \"mlp\" or \"moe\"", c->prefix, n);
+            n++;
+        }
+    } else {
+        return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                          "%shybrid_override_pattern: missing (expected a string of "
+                          "M, *, - and E)", c->prefix);
+    }
+    if (n != a->layers)
+        return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                          "%s%s: expected %d blocks (num_hidden_layers), got %d", c->prefix,
+                          pat && !cJSON_IsNull(pat) ? "hybrid_override_pattern"
+                                                    : "layers_block_type", a->layers, n);
+    if (a->head_dim == 0 &&
+        (rc = get_int(c, "attention_head_dim", 0, 1, 1, &a->head_dim)))
+        return rc;
+    if ((rc = get_int(c, "mamba_num_heads", nm > 0, 1, 1, &heads)) ||
+        (rc = get_int(c, "mamba_head_dim", nm > 0, 1, 1, &hd)) ||
+        (rc = get_int(c, "ssm_state_size", nm > 0, 1, 1, &state)) ||
+        (rc = get_int(c, "n_groups", 0, 1, 1, &groups)) ||
+        (rc = get_int(c, "conv_kernel", 0, 1, 2, &kernel)) ||
+        (rc = get_bool(c, "use_conv_bias", 0, &conv_bias)) ||
+        (rc = get_bool(c, "use_bias", 0, &mamba_bias)) ||
+        (rc = get_int(c, "intermediate_size", nd > 0, 1, 1, &a->intermediate)))
+        return rc;
+    if (ne > 0) {
+        int shared = 0, nshared = 1;
+        if ((rc = get_int(c, "moe_intermediate_size", 1, 0, 1, &a->moe_intermediate)) ||
+            (rc = get_int(c, "n_routed_experts", 1, 0, 1, &a->experts)) ||
+            (rc = get_int(c, "num_experts_per_tok", 1, 0, 1, &a->experts_active)) ||
+            (rc = get_int(c, "n_shared_experts", 0, 1, 0, &nshared)) ||
+            (rc = get_int(c, "moe_shared_expert_intermediate_size", 0, 1, 0, &shared)))
+            return rc;
+        if (nshared > 0 && shared > 0) {
+            a->shared_experts = nshared;
+            if ((long)shared * nshared > INT_MAX)
+                return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                                  "%smoe_shared_expert_intermediate_size is too large",
+                                  c->prefix);
+            a->shared_intermediate = shared * nshared;
+        }
+        a->moe_layers = ne;
+    }
+    if (nm > 0) {
+        double di = (double)heads * hd, conv = di + 2.0 * groups * state, h = a->hidden;
+        double params = h * (di + conv + heads) + conv * kernel + di * h;
+        double state_el = conv * (kernel - 1) + di * state;
+        if (mamba_bias) params += di + conv + heads + h;
+        if (params > 1e12 || state_el > 1e12)
+            return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                              "%smamba_* dimensions are absurd (%.3g params, %.3g state "
+                              "elements per layer)", c->prefix, params, state_el);
+        a->linear_params = (long)params;
+        a->linear_state = (long)state_el;
+        a->linear_vec_params = 3L * heads + (long)di + (conv_bias ? (long)conv : 0);
+    }
+    a->linear_layers = nm;
+    a->mixerless_layers = nd + ne;
+    a->ffnless_layers = nm + na;
+    a->ffn_mats = 2;            /* relu2 MLP / experts: up and down only */
+    return RL_OK;
+}
+
 static int read_layout(const ctx *c, const family *f, rl_arch *a)
 {
     switch (f->layout) {
@@ -477,6 +679,10 @@ static int read_layout(const ctx *c, const family *f, rl_arch *a)
     case LAY_QWEN3_MOE: return read_qwen3_moe(c, a);
     case LAY_DEEPSEEK:  return read_deepseek(c, a);
     case LAY_LLAMA4:    return read_llama4(c, a);
+    case LAY_DSA:       return read_dsa(c, a);
+    case LAY_QWEN35:    return read_qwen35(c, a, 0);
+    case LAY_QWEN35_MOE: return read_qwen35(c, a, 1);
+    case LAY_NEMOTRON_H: return read_nemotron_h(c, a);
     default:            return get_int(c, "intermediate_size", 1, 0, 1, &a->intermediate);
     }
 }
@@ -613,6 +819,15 @@ static int import_tree(const cJSON *root, const char *name, rl_arch *out,
                           "unsupported model_type '%s' (supported: %s)", outer + 1, list);
     }
 
+    /* Nemotron 3 Super/Ultra "latent MoE" (experts work in a smaller
+     * moe_latent_size space behind shared projections) is another layout. */
+    if (f->layout == LAY_NEMOTRON_H) {
+        const cJSON *lat = lookup(&c, "moe_latent_size", 0);
+        if (lat && !cJSON_IsNull(lat))
+            return rl_err_set(err, RL_EINPUT, name, 0,
+                              "unsupported model_type '%s' with moe_latent_size "
+                              "(latent MoE is not modelled)", f->type);
+    }
     memset(&a, 0, sizeof a);
     a.kind = RL_DECODER;
     rl_arch_id_from_path(name, ".json", a.id, sizeof a.id, a.name, sizeof a.name);

@@ -3,7 +3,8 @@
 #
 #   bash tests/golden.sh PATH/TO/ridgeline SOURCE_DIR     (ctest runs it so)
 #
-# Three kinds of case, each a set of files sharing a NAME:
+# Three kinds of case, each a set of files sharing a NAME (and a fourth,
+# the import round trip at the end, over a fixed list of real configs):
 #
 #   tests/cli/NAME.args      one line of arguments (shell words; $SRC is the
 #                            source dir), run from tests/cli/.  Checked:
@@ -177,6 +178,32 @@ for e in "$SRC"/tests/scenarios/*.expected.json; do
     if ! "$JS" --rtol "$rtol" --skip exit "$e" "$TMP/out" 2>"$TMP/js"; then
         bad "$name" "stdout is not a superset of $x.expected.json"
         sed 's/^/    /' "$TMP/js" | head -20
+        continue
+    fi
+    ok
+done
+
+# ---------------------------------------------------------- import round trip
+# The text `import` prints is a model spec: loading it back with the
+# importer must give the same model (params, KV and fixed state, top-k).
+# One real config per layout; skipped where the shared data is absent.
+HF="$SRC/../shared/data/hf-configs"
+for x in Qwen--Qwen3.5-35B-A3B nvidia--NVIDIA-Nemotron-3-Nano-30B-A3B-BF16 \
+         zai-org--GLM-5 deepseek-ai--DeepSeek-V3.2 meta-llama--Meta-Llama-3.1-405B \
+         openai--gpt-oss-120b; do
+    f="$HF/${x}_config.json"
+    [ -f "$f" ] || continue
+    name=roundtrip/$x
+    run "$SRC" import "$f"
+    [ "$rc" = 0 ] || { bad "$name" "import exit $rc"; continue; }
+    cp "$TMP/out" "$TMP/spec.cfg"
+    run "$SRC" import "$f" --json
+    cp "$TMP/out" "$TMP/direct.json"
+    run "$SRC" import "$TMP/spec.cfg" --json
+    [ "$rc" = 0 ] || { bad "$name" "reloading the spec: exit $rc"; sed 's/^/    /' "$TMP/err" | head -3; continue; }
+    if ! "$JS" --rtol 1e-6 "$TMP/direct.json" "$TMP/out" 2>"$TMP/js"; then
+        bad "$name" "the reloaded spec differs from the import"
+        sed 's/^/    /' "$TMP/js" | head -10
         continue
     fi
     ok

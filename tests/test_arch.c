@@ -232,6 +232,120 @@ START_TEST(reject_negative_and_huge)
 }
 END_TEST
 
+/* A hybrid: 8 layers, 6 of them linear (fixed state), 2 attention. */
+static rl_arch hybrid(void)
+{
+    rl_arch a = small();
+    a.layers = 8;
+    a.linear_layers = 6;
+    a.linear_state = 10000;
+    a.linear_params = 300000;
+    a.linear_vec_params = 100;
+    return a;
+}
+
+START_TEST(hybrid_kv_and_flops)
+{
+    rl_arch a = hybrid(), d = small();
+    rl_err e;
+    rl_params p, pd;
+    d.layers = 8;
+    ck_assert_int_eq(rl_arch_finish(&a, "m.cfg", &e), RL_OK);
+    ck_assert_int_eq(rl_arch_finish(&d, "m.cfg", &e), RL_OK);
+    ck_assert_int_eq(rl_arch_attn_layers(&a), 2);
+    /* KV grows only with the 2 attention layers (2 x kv_heads x head_dim) */
+    double grow = 2.0 * 2 * 2 * 32;
+    ck_assert(rl_feq(rl_arch_kv_elems_per_token(&a), grow));
+    ck_assert(rl_feq(rl_arch_kv_elems(&a, 2000) - rl_arch_kv_elems(&a, 1000), grow * 1000));
+    ck_assert(rl_feq(rl_arch_state_elems(&a), 6.0 * 10000));
+    ck_assert(rl_feq(rl_arch_kv_elems(&a, 1000), grow * 1000 + 60000));
+    ck_assert(rl_feq(rl_arch_kv_elems(&a, 0), 0));
+    /* a forced window caps only the attention layers */
+    a.sliding_window = 100; a.swa_layers = a.layers;
+    ck_assert(rl_feq(rl_arch_kv_elems(&a, 1000), grow * 100 + 60000));
+    a.sliding_window = 0; a.swa_layers = 0;
+    /* attention FLOPs: 2 layers; the recurrence is a constant 6 x state */
+    ck_assert(rl_feq(rl_arch_attn_flops_token(&a, 1000), 2.0 * 4 * 8 * 32 * 1000));
+    rl_arch_params(&a, &p);
+    rl_arch_params(&d, &pd);
+    ck_assert(rl_feq(rl_arch_flops_token(&a, 0), 2.0 * (p.active - p.norms) + 6.0 * 60000));
+    /* linear mixers replace 6 layers' attention projections */
+    ck_assert(rl_feq(p.attn - pd.attn, 6.0 * (300000 - (2.0 * 256 * 256 + 2.0 * 256 * 64))));
+    ck_assert(rl_feq(p.norms - pd.norms, 600));
+    /* layers without FFN (Nemotron-H mixer blocks) */
+    a = hybrid();
+    a.ffnless_layers = 4;
+    ck_assert_int_eq(rl_arch_finish(&a, "m.cfg", &e), RL_OK);
+    rl_arch_params(&a, &p);
+    ck_assert(rl_feq(p.ffn_dense, 4.0 * 3 * 256 * 1024));
+}
+END_TEST
+
+START_TEST(dsa_flops_and_kv)
+{
+    rl_arch a = small(), m;
+    rl_err e;
+    rl_params p, pm;
+    a.kv_lora_rank = 64; a.q_lora_rank = 96; a.qk_rope_dim = 16; a.qk_nope_dim = 32;
+    a.v_head_dim = 32;
+    m = a;
+    a.index_heads = 4; a.index_head_dim = 16; a.index_topk = 512;
+    ck_assert_int_eq(rl_arch_finish(&a, "m.cfg", &e), RL_OK);
+    ck_assert_int_eq(rl_arch_finish(&m, "m.cfg", &e), RL_OK);
+    double per = 2.0 * 8 * (32 + 16 + 32), idx = 2.0 * 4 * 16;
+    /* below top-k: dense MLA plus the indexer */
+    ck_assert(rl_feq(rl_arch_attn_flops_token(&a, 256), 4 * (per + idx) * 256));
+    /* past top-k only the indexer term keeps growing */
+    ck_assert(rl_feq(rl_arch_attn_flops_token(&a, 4096) - rl_arch_attn_flops_token(&a, 2048),
+                     4 * idx * 2048));
+    ck_assert(rl_feq(rl_arch_attn_flops_token(&a, 4096), 4 * (per * 512 + idx * 4096)));
+    /* the indexer key is cached next to the latent */
+    ck_assert(rl_feq(rl_arch_kv_elems_per_token(&a), 4.0 * (64 + 16 + 16)));
+    /* indexer params: wq_b, wk, weights_proj (attn) and k_norm (norms) */
+    rl_arch_params(&a, &p);
+    rl_arch_params(&m, &pm);
+    ck_assert(rl_feq(p.attn - pm.attn, 4.0 * (96 * 4 * 16 + 256 * 16 + 256 * 4)));
+    ck_assert(rl_feq(p.norms - pm.norms, 4.0 * 2 * 16));
+}
+END_TEST
+
+START_TEST(reject_bad_hybrid_fields)
+{
+    rl_arch a;
+    rl_err e;
+#define BAD(stmt, want) do { a = hybrid(); stmt; \
+        ck_assert_int_eq(rl_arch_finish(&a, "m.cfg", &e), RL_EINPUT); \
+        ck_assert_str_eq(e.msg, want); } while (0)
+    BAD(a.linear_layers = -1, "model 't': linear_layers must be in [0, 8], got -1");
+    BAD(a.linear_layers = 9, "model 't': linear_layers must be in [0, 8], got 9");
+    BAD(a.mixerless_layers = 3, "model 't': mixerless_layers must be in [0, 2], got 3");
+    BAD(a.ffnless_layers = -2, "model 't': ffnless_layers must be in [0, 8], got -2");
+    BAD((a.ffnless_layers = 6, a.experts = 4, a.experts_active = 1, a.moe_intermediate = 64,
+         a.moe_layers = 4), "model 't': moe_layers must be in [0, 2], got 4");
+    BAD((a.sliding_window = 64, a.swa_layers = 3),
+        "model 't': swa_layers must be in [0, 2], got 3");
+    BAD(a.linear_state = -1, "model 't': linear_state must be in [0, 1099511627776], got -1");
+    BAD(a.linear_state = 1L << 41,
+        "model 't': linear_state must be in [0, 1099511627776], got 2199023255552");
+    BAD(a.linear_state = 0,
+        "model 't': linear_state and linear_params must be >= 1 when linear_layers > 0");
+    BAD(a.linear_params = 0,
+        "model 't': linear_state and linear_params must be >= 1 when linear_layers > 0");
+    BAD(a.linear_vec_params = -5,
+        "model 't': linear_vec_params must be in [0, 1048576], got -5");
+    BAD(a.attn_gate = 2, "model 't': attn_gate must be in [0, 1], got 2");
+    BAD(a.index_heads = -1, "model 't': index_heads must be in [0, 16384], got -1");
+    BAD((a.index_heads = 4, a.index_head_dim = 16, a.index_topk = 0),
+        "model 't': index_head_dim and index_topk must be >= 1 with a DSA indexer "
+        "(index_heads > 0)");
+    BAD((a.index_heads = 4, a.index_topk = 16),
+        "model 't': index_head_dim and index_topk must be >= 1 with a DSA indexer "
+        "(index_heads > 0)");
+    BAD(a.index_topk = -3, "model 't': index_topk must be in [0, 1000000000], got -3");
+#undef BAD
+}
+END_TEST
+
 START_TEST(encoder_without_dims)
 {
     rl_arch a;
@@ -287,6 +401,9 @@ int main(void)
     tcase_add_test(tc, reject_heads_not_multiple);
     tcase_add_test(tc, reject_topk_above_experts);
     tcase_add_test(tc, reject_negative_and_huge);
+    tcase_add_test(tc, hybrid_kv_and_flops);
+    tcase_add_test(tc, dsa_flops_and_kv);
+    tcase_add_test(tc, reject_bad_hybrid_fields);
     tcase_add_test(tc, encoder_without_dims);
     tcase_add_test(tc, encoders_hold_no_kv);
     suite_add_tcase(s, tc);
