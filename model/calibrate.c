@@ -58,7 +58,10 @@ static int csv_record(const char **p, char *buf, size_t bufn, char *fields[], in
             else if (ch == '\n') (*lines)++;
         } else if (ch == '"') { q = 1; continue; }
         else if (ch == ',') {
-            if (o < bufn) buf[o++] = '\0';
+            /* A record longer than buf is truncated: the cursor stays on
+             * buf's last byte (the final NUL) so that later fields are
+             * empty strings inside buf, never pointers past its end. */
+            if (o + 1 < bufn) buf[o++] = '\0';
             if (nf < MAX_FIELDS) fields[nf++] = buf + o;
             continue;
         } else if (ch == '\n' || ch == '\r') {
@@ -169,9 +172,23 @@ static int load_hw_names(const char *dir, hwname **out, int *n, rl_err *err)
     csv_record(&p, buf, sizeof buf, f, &lines);       /* header */
     while ((nf = csv_record(&p, buf, sizeof buf, f, &lines)) >= 0) {
         if (nf < 2) continue;
+        /* Each row costs 192 bytes here and a comparison per measurement
+         * row: a 64 MiB file of tiny rows would take GiBs and hours.  Real
+         * tables list tens of devices. */
+        if (*n == 4096) {
+            free(txt);
+            free(*out);
+            *out = NULL;
+            return rl_err_set(err, RL_EINPUT, path, lines, "more than 4096 devices");
+        }
         if (*n == cap) {
             hwname *g = realloc(*out, sizeof **out * (size_t)(cap = cap ? cap * 2 : 16));
-            if (!g) { free(txt); return rl_err_set(err, RL_EIO, path, 0, "out of memory"); }
+            if (!g) {
+                free(txt);
+                free(*out);     /* the caller frees nothing on failure */
+                *out = NULL;
+                return rl_err_set(err, RL_EIO, path, 0, "out of memory");
+            }
             *out = g;
         }
         snprintf((*out)[*n].name, sizeof (*out)[*n].name, "%s", f[0]);
@@ -194,15 +211,23 @@ static int map_row(char **f, int line, const rl_catalog *cat, const hwname *hw, 
     const char *qid = quant_id(f[C_QUANT], qb, sizeof qb);
     const char *rid = runtime_id(f[C_RT]);
     const char *metric = f[C_METRIC], *unit = f[C_UNIT];
-    double v = atof(f[C_VALUE]);
-    int ndev = atoi(f[C_NDEV]);
+    /* Counts are read as doubles and range-checked before any conversion:
+     * atoi/atol overflow is undefined (in practice 2^62 devices wrapped to
+     * 0, i.e. one device), and rows with absurd counts (1e18 tokens,
+     * negative, NaN) are skipped here rather than reaching the estimator.
+     * The limits are the estimator's own (rl_config_normalise). */
+    double v = atof(f[C_VALUE]), ndev = atof(f[C_NDEV]), prompt = atof(f[C_PROMPT]),
+           gen = atof(f[C_GEN]), batch = atof(f[C_BATCH]);
 
     memset(m, 0, sizeof *m);
     m->line = line;
     snprintf(m->source, sizeof m->source, "%s", f[C_SRC]);
     rl_config_init(&m->cfg);
     if (!(m->cfg.model = rl_catalog_model(cat, mid)) || !(m->cfg.quant = rl_catalog_quant(cat, qid)) ||
-        !rid || !(m->cfg.rt = rl_catalog_runtime(cat, rid)) || !(v > 0))
+        !rid || !(m->cfg.rt = rl_catalog_runtime(cat, rid)) || !(v > 0) || !isfinite(v))
+        return 0;
+    if (!(ndev >= 0 && ndev <= 65536) || !(prompt >= 0 && prompt <= 1e8) ||
+        !(gen >= 0 && gen <= 1e8) || !(batch >= 0 && batch <= 1e6))
         return 0;
     m->cfg.kv = rl_catalog_kvtype(cat, strstr(f[C_QUANT], "KV") ||
                                        (strcmp(qid, "fp8") == 0 && strcmp(rid, "tensorrt-llm") == 0)
@@ -214,11 +239,11 @@ static int map_row(char **f, int line, const rl_catalog *cat, const hwname *hw, 
             m->cfg.hw = rl_catalog_hw(cat, hw[i].id);
         }
     m->value = v;
-    m->cfg.devices = ndev > 0 ? ndev : 1;
+    m->cfg.devices = ndev >= 1 ? (int)ndev : 1;
     if (strstr(f[C_RT], "split")) m->cfg.pp = m->cfg.devices;   /* gpu_split / layer split */
-    m->cfg.prompt = atol(f[C_PROMPT]);
-    m->cfg.output = atol(f[C_GEN]);
-    m->batch = strncmp(f[C_BATCH], "max", 3) == 0 ? 0 : atoi(f[C_BATCH]) > 0 ? atoi(f[C_BATCH]) : 1;
+    m->cfg.prompt = (long)prompt;
+    m->cfg.output = (long)gen;
+    m->batch = strncmp(f[C_BATCH], "max", 3) == 0 ? 0 : batch >= 1 ? (int)batch : 1;
     if (strcmp(metric, "file_size_gb") == 0 || strcmp(metric, "weights_gb") == 0) {
         m->metric = RL_M_WEIGHTS;
         m->whole_file = strcmp(metric, "file_size_gb") == 0;
@@ -242,13 +267,14 @@ static int map_row(char **f, int line, const rl_catalog *cat, const hwname *hw, 
         {
             const char *q = strstr(f[C_BATCH], "QPS");
             double r = q ? atof(q + 3) : 0;
-            if (r > 0 && r < 1e6) { m->qps = r; m->gen = atol(f[C_GEN]); }
+            if (r > 0 && r < 1e6) { m->qps = r; m->gen = (long)gen; }
         }
         m->batch = 1;
     } else return 0;
     if (strcmp(unit, "MiB") == 0) m->value /= 1024;
     else if (strcmp(unit, "GB") == 0) m->value *= 1e9 / GIB;
     else if (strstr(unit, "/GPU")) m->value *= m->cfg.devices;
+    if (!(m->value > 0) || !isfinite(m->value)) return 0;   /* over/underflowed */
     if (m->metric != RL_M_WEIGHTS && !m->cfg.hw) return 0;
     if (!m->cfg.hw) m->cfg.hw = rl_catalog_hw_at(cat, 0);   /* file size: device irrelevant */
     if (m->metric == RL_M_DECODE || m->metric == RL_M_THROUGHPUT)

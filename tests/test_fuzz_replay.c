@@ -7,6 +7,13 @@
  *   fuzz/corpus/gguf/... -> rl_import_gguf_buf    (RL_OK or RL_EINPUT)
  *   fuzz/corpus/cfg/...  -> rl_arch_load_file, rl_hw_load_file
  *                                                 (RL_OK, RL_EINPUT or RL_EIO)
+ *   fuzz/corpus/csv/...  -> split at the first "--" line into hardware.csv
+ *                           and measurements.csv (fuzz/fuzz_csv.c), then
+ *                           rl_meas_load (RL_OK, RL_EINPUT or RL_EIO); on
+ *                           RL_OK every row has a finite value > 0 and
+ *                           counts in the estimator's ranges, and its
+ *                           rl_meas_predict_band is finite, lo <= p <= hi
+ *                           when p > 0
  *   tests/data/crashers/<target>-*  -> that target's parser; files without
  *                        a known prefix go through all of them.
  * Every file also goes through rl_import_file (the CLI's dispatch).  A
@@ -16,10 +23,13 @@
 #include <check.h>
 #include "testutil.h"
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "calibrate.h"
 #include "catalog.h"
 #include "hardware.h"
 #include "import.h"
@@ -37,10 +47,26 @@ const char *__lsan_default_suppressions(void)
 
 #define MAX_FILE (1 << 20)      /* corpus inputs are <= 64 KiB; be generous */
 
-enum { T_HF = 1, T_GGUF = 2, T_CFG = 4 };
+enum { T_HF = 1, T_GGUF = 2, T_CFG = 4, T_CSV = 8 };
 
 static int n_files;
-static rl_catalog *replay_cat;  /* for scenario replays; NULL skips them */
+static rl_catalog *replay_cat;  /* for scenario and CSV replays; NULL skips them */
+static char csv_dir[64];        /* private folder for the CSV replays */
+
+/* fuzz_csv.c's hardware.csv for inputs without a "--" line: keep the two
+ * copies identical so that a saved input replays exactly as it fuzzed. */
+static const char default_hw[] =
+    "hardware,id,class,tier,capacity_gib,bandwidth_gbps,fp16_tflops,int8_tops,tdp_w,note\n"
+    "NVIDIA GeForce RTX 3070 8GB,rtx-3070,gpu,gddr,8,448,81.3,162.6,220,\n"
+    "NVIDIA GeForce RTX 3090 24GB,rtx-3090,gpu,gddr,24,936,142,284,350,\n"
+    "NVIDIA GeForce RTX 4090 24GB,rtx-4090,gpu,gddr,24,1008,330.3,660.6,450,\n"
+    "NVIDIA RTX 6000 Ada 48GB,rtx-6000-ada,gpu,gddr,48,960,364.2,728.5,300,\n"
+    "NVIDIA RTX A6000 48GB,rtx-a6000,gpu,gddr,48,768,154.8,309.7,300,\n"
+    "NVIDIA A100 PCIe 80GB,a100-pcie-80g,gpu,hbm,80,1935,312,624,300,\n"
+    "NVIDIA H100 PCIe 80GB,h100-pcie,gpu,hbm,80,2000,756,1513,350,\n"
+    "NVIDIA H100 SXM 80GB,h100-sxm,gpu,hbm,80,3350,989.4,1979,700,\n"
+    "Apple M1 Max (32-core GPU) 64GB,m1-max-32c-64g,apple,lpddr,64,400,10.4,,60,fp16 = GPU fp32 rate\n"
+    "Apple M2 Ultra (76-core GPU) 192GB,m2-ultra-76c-192g,apple,lpddr,192,800,27.2,,150,fp16 = GPU fp32 rate\n";
 
 static unsigned char *slurp(const char *path, size_t *n)
 {
@@ -72,6 +98,65 @@ static void expect(int rc, const rl_err *e, int allow_eio, const char *what,
     ck_assert_msg(rc == RL_OK || e->msg[0] != '\0', "%s(%s): no message", what, path);
 }
 
+static void write_part(const char *name, const unsigned char *b, size_t n)
+{
+    char p[128];
+    FILE *f;
+
+    snprintf(p, sizeof p, "%s/%s", csv_dir, name);
+    f = fopen(p, "wb");
+    ck_assert_msg(f != NULL, "cannot write %s", p);
+    if (n) ck_assert_uint_eq(fwrite(b, 1, n, f), n);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* The fuzz_csv.c contract: split, load, predict every loaded row. */
+static void replay_csv(const unsigned char *b, size_t n, const char *path)
+{
+    const unsigned char *hw = (const unsigned char *)default_hw, *meas = b;
+    size_t nhw = sizeof default_hw - 1, nmeas = n;
+    rl_meas_set s;
+    rl_err e;
+    int rc;
+
+    for (size_t i = 0; i + 2 <= n; i++) {
+        if ((i == 0 || b[i - 1] == '\n') && b[i] == '-' && b[i + 1] == '-') {
+            size_t j = i + 2;
+            if (j < n && b[j] == '\r') j++;
+            if (j < n && b[j] != '\n') continue;
+            hw = b;
+            nhw = i;
+            meas = b + (j < n ? j + 1 : j);
+            nmeas = n - (size_t)(meas - b);
+            break;
+        }
+    }
+    write_part("hardware.csv", hw, nhw);
+    write_part("measurements.csv", meas, nmeas);
+    memset(&e, 0, sizeof e);
+    rc = rl_meas_load(csv_dir, replay_cat, &s, &e);
+    expect(rc, &e, 1, "rl_meas_load", path);
+    if (rc != RL_OK) return;
+    for (int i = 0; i < s.n; i++) {
+        const rl_meas *m = &s.m[i];
+        ck_assert_msg(m->value > 0 && isfinite(m->value), "%s: line %d: value %g", path,
+                      m->line, m->value);
+        ck_assert_msg(m->cfg.devices >= 1 && m->cfg.devices <= 65536 && m->cfg.prompt >= 0 &&
+                      m->cfg.prompt <= 100000000L && m->cfg.output >= 0 &&
+                      m->cfg.output <= 100000000L && m->gen >= 0 && m->gen <= 100000000L &&
+                      m->batch >= 0 && m->batch <= 1000000 && m->qps >= 0 && m->qps < 1e6,
+                      "%s: line %d: counts out of range", path, m->line);
+    }
+    for (int i = 0; i < s.n; i++) {
+        double lo = -1, hi = -1, p = rl_meas_predict_band(&s.m[i], &lo, &hi);
+        ck_assert_msg(isfinite(p) && isfinite(lo) && isfinite(hi),
+                      "%s: row at line %d: p %g [%g, %g]", path, s.m[i].line, p, lo, hi);
+        ck_assert_msg(p <= 0 || (lo <= p && p <= hi),
+                      "%s: row at line %d: p %g outside [%g, %g]", path, s.m[i].line, p, lo, hi);
+    }
+    rl_meas_free(&s);
+}
+
 static void replay_file(const char *path, int targets)
 {
     size_t n;
@@ -93,6 +178,7 @@ static void replay_file(const char *path, int targets)
         rc = rl_import_gguf_buf(b, n, path, &a, &info, &e);
         expect(rc, &e, 0, "rl_import_gguf_buf", path);
     }
+    if ((targets & T_CSV) && replay_cat) replay_csv(b, n, path);
     /* libconfig follows @include: never let a replayed input do that. */
     int includes = contains(b, n, "@include");
     if ((targets & T_CFG) && !includes) {
@@ -135,7 +221,8 @@ static void replay_dir(const char *dir, int targets)
             if (strncmp(de->d_name, "hf-", 3) == 0) t = T_HF;
             else if (strncmp(de->d_name, "gguf-", 5) == 0) t = T_GGUF;
             else if (strncmp(de->d_name, "cfg-", 4) == 0) t = T_CFG;
-            else t = T_HF | T_GGUF | T_CFG;
+            else if (strncmp(de->d_name, "csv-", 4) == 0) t = T_CSV;
+            else t = T_HF | T_GGUF | T_CFG | T_CSV;
         }
         replay_file(path, t);
     }
@@ -160,6 +247,43 @@ START_TEST(t_corpus_cfg)
 }
 END_TEST
 
+START_TEST(t_corpus_csv)
+{
+    replay_dir(RL_SOURCE_DIR "/fuzz/corpus/csv", T_CSV);
+}
+END_TEST
+
+/* What the replay contract cannot see: a count that used to wrap (atoi of
+ * 2^62 gave 0 devices, loaded as 1) must skip the row, not load a wrong
+ * one.  The first row is a control. */
+START_TEST(t_csv_wrapped_count)
+{
+    static const char hw[] = "hardware,id\nNVIDIA H100 SXM 80GB,h100-sxm\n";
+    static const char meas[] =
+        "source_id,model,params_b,quant,runtime,hardware,n_devices,batch,prompt_tokens,"
+        "gen_tokens,metric,value,unit,notes\n"
+        "T,Llama-3.1-8B,8.03,BF16,TensorRT-LLM,NVIDIA H100 SXM 80GB,4,1,0,128,decode_tok_s,"
+        "100,tok/s/GPU,\n"
+        "T,Llama-3.1-8B,8.03,BF16,TensorRT-LLM,NVIDIA H100 SXM 80GB,4611686018427387904,1,"
+        "0,128,decode_tok_s,100,tok/s/GPU,\n"
+        "T,Llama-3.1-8B,8.03,BF16,TensorRT-LLM,NVIDIA H100 SXM 80GB,1,4294967297,0,128,"
+        "decode_tok_s,100,tok/s,\n";
+    rl_meas_set s;
+    rl_err e;
+
+    ck_assert_ptr_nonnull(replay_cat);
+    write_part("hardware.csv", (const unsigned char *)hw, sizeof hw - 1);
+    write_part("measurements.csv", (const unsigned char *)meas, sizeof meas - 1);
+    memset(&e, 0, sizeof e);
+    ck_assert_int_eq(rl_meas_load(csv_dir, replay_cat, &s, &e), RL_OK);
+    ck_assert_int_eq(s.n, 1);
+    ck_assert_int_eq(s.skipped, 2);
+    ck_assert_int_eq(s.m[0].cfg.devices, 4);
+    ck_assert(s.m[0].value == 400);
+    rl_meas_free(&s);
+}
+END_TEST
+
 START_TEST(t_crashers)
 {
     replay_dir(RL_TEST_DATA "/crashers", 0);
@@ -180,16 +304,31 @@ int main(void)
     int failed;
 
     replay_cat = rl_catalog_open(NULL, &ce);
+    snprintf(csv_dir, sizeof csv_dir, "/tmp/rl-replay-csv-XXXXXX");
+    if (!mkdtemp(csv_dir)) {
+        perror(csv_dir);
+        return 1;
+    }
     Suite *s = suite_create("fuzz_replay");
     TCase *tc = tcase_create("replay");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, t_corpus_hf);
     tcase_add_test(tc, t_corpus_gguf);
     tcase_add_test(tc, t_corpus_cfg);
+    tcase_add_test(tc, t_corpus_csv);
+    tcase_add_test(tc, t_csv_wrapped_count);
     tcase_add_test(tc, t_crashers);
     tcase_add_test(tc, t_some_files_replayed);
     suite_add_tcase(s, tc);
     failed = rl_test_run(s);
     rl_catalog_free(replay_cat);
+    {
+        char p[128];
+        snprintf(p, sizeof p, "%s/hardware.csv", csv_dir);
+        unlink(p);
+        snprintf(p, sizeof p, "%s/measurements.csv", csv_dir);
+        unlink(p);
+        rmdir(csv_dir);
+    }
     return failed;
 }

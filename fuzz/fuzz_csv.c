@@ -1,0 +1,129 @@
+/*
+ * fuzz_csv.c -- libFuzzer target: the benchmark-measurement CSV loader
+ * (calibrate.h rl_meas_load) and the predictions made from what it loads
+ * (rl_meas_predict_band, including the "~QPS" serving path and cold
+ * "llama.cpp main" TTFT rows).
+ *
+ * Input format: hardware.csv, then a line that is exactly "--" (LF or
+ * CRLF ending), then measurements.csv.  Without such a line the whole
+ * input is measurements.csv and hardware.csv is a fixed copy of the real
+ * one's rows (shared/data/benchmarks), so mutations that lose the
+ * separator still reach the device mapping.  rl_meas_load reads a folder,
+ * so both parts are written into a private per-pid temp folder first.
+ *
+ * Contract checked: no crash, no sanitizer report (UBSan halts here too),
+ * no slow input; status RL_OK, or RL_EINPUT / RL_EIO with a message; on
+ * RL_OK every loaded row has a finite value > 0 and counts inside the
+ * estimator's ranges (absurd rows must be skipped, not loaded), and its
+ * prediction and band are finite with lo <= p <= hi when p > 0.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "calibrate.h"
+#include "catalog.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+const char *__ubsan_default_options(void);
+
+/* UBSan reports would otherwise scroll by without failing the run. */
+const char *__ubsan_default_options(void)
+{
+    return "halt_on_error=1:print_stacktrace=1";
+}
+
+static const char default_hw[] =
+    "hardware,id,class,tier,capacity_gib,bandwidth_gbps,fp16_tflops,int8_tops,tdp_w,note\n"
+    "NVIDIA GeForce RTX 3070 8GB,rtx-3070,gpu,gddr,8,448,81.3,162.6,220,\n"
+    "NVIDIA GeForce RTX 3090 24GB,rtx-3090,gpu,gddr,24,936,142,284,350,\n"
+    "NVIDIA GeForce RTX 4090 24GB,rtx-4090,gpu,gddr,24,1008,330.3,660.6,450,\n"
+    "NVIDIA RTX 6000 Ada 48GB,rtx-6000-ada,gpu,gddr,48,960,364.2,728.5,300,\n"
+    "NVIDIA RTX A6000 48GB,rtx-a6000,gpu,gddr,48,768,154.8,309.7,300,\n"
+    "NVIDIA A100 PCIe 80GB,a100-pcie-80g,gpu,hbm,80,1935,312,624,300,\n"
+    "NVIDIA H100 PCIe 80GB,h100-pcie,gpu,hbm,80,2000,756,1513,350,\n"
+    "NVIDIA H100 SXM 80GB,h100-sxm,gpu,hbm,80,3350,989.4,1979,700,\n"
+    "Apple M1 Max (32-core GPU) 64GB,m1-max-32c-64g,apple,lpddr,64,400,10.4,,60,fp16 = GPU fp32 rate\n"
+    "Apple M2 Ultra (76-core GPU) 192GB,m2-ultra-76c-192g,apple,lpddr,192,800,27.2,,150,fp16 = GPU fp32 rate\n";
+
+static char dir[64], hw_path[96], meas_path[96];
+static rl_catalog *cat;     /* opened once, lives for the whole run */
+
+static void cleanup(void)
+{
+    unlink(hw_path);
+    unlink(meas_path);
+    rmdir(dir);
+}
+
+static int write_file(const char *path, const uint8_t *b, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) return -1;
+    if (n) fwrite(b, 1, n, f);
+    return fclose(f);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const uint8_t *hw = (const uint8_t *)default_hw, *meas = data;
+    size_t nhw = sizeof default_hw - 1, nmeas = size;
+    rl_meas_set s;
+    rl_err e;
+    int rc;
+
+    if (!dir[0]) {
+        snprintf(dir, sizeof dir, "/tmp/rl-fuzz-csv-%ld", (long)getpid());
+        snprintf(hw_path, sizeof hw_path, "%s/hardware.csv", dir);
+        snprintf(meas_path, sizeof meas_path, "%s/measurements.csv", dir);
+        if (mkdir(dir, 0700) != 0) {
+            perror(dir);
+            abort();
+        }
+        atexit(cleanup);
+    }
+    if (!cat && !(cat = rl_catalog_open(NULL, &e))) abort();
+
+    /* Split at the first line that is exactly "--". */
+    for (size_t i = 0; i + 2 <= size; i++) {
+        if ((i == 0 || data[i - 1] == '\n') && data[i] == '-' && data[i + 1] == '-') {
+            size_t j = i + 2;
+            if (j < size && data[j] == '\r') j++;
+            if (j < size && data[j] != '\n') continue;
+            hw = data;
+            nhw = i;
+            meas = data + (j < size ? j + 1 : j);
+            nmeas = size - (size_t)(meas - data);
+            break;
+        }
+    }
+    if (write_file(hw_path, hw, nhw) || write_file(meas_path, meas, nmeas)) return 0;
+
+    memset(&e, 0, sizeof e);
+    rc = rl_meas_load(dir, cat, &s, &e);
+    if (rc != RL_OK) {
+        if ((rc != RL_EINPUT && rc != RL_EIO) || e.msg[0] == '\0') abort();
+        return 0;
+    }
+    for (int i = 0; i < s.n; i++) {
+        const rl_meas *m = &s.m[i];
+        if (!(m->value > 0) || !isfinite(m->value) || m->cfg.devices < 1 ||
+            m->cfg.devices > 65536 || m->cfg.prompt < 0 || m->cfg.prompt > 100000000L ||
+            m->cfg.output < 0 || m->cfg.output > 100000000L || m->gen < 0 ||
+            m->gen > 100000000L || m->batch < 0 || m->batch > 1000000 ||
+            !(m->qps >= 0 && m->qps < 1e6))
+            abort();
+    }
+    for (int i = 0; i < s.n; i++) {
+        double lo = -1, hi = -1, p = rl_meas_predict_band(&s.m[i], &lo, &hi);
+        if (!isfinite(p) || !isfinite(lo) || !isfinite(hi)) abort();
+        if (p > 0 && !(lo <= p && p <= hi)) abort();
+        if (rl_meas_predict(&s.m[i]) != p) abort();     /* deterministic */
+    }
+    rl_meas_free(&s);
+    return 0;
+}
