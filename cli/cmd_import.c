@@ -26,15 +26,18 @@ static void print_cfg(const rl_arch *a, const rl_params *p, const rl_gguf_info *
 #define I(f) if (a->f) printf("%s = %ld;\n", #f, (long)a->f)
     I(layers); I(hidden); I(heads); I(kv_heads); I(head_dim); I(intermediate); I(ffn_mats);
     I(vocab); I(max_context); I(experts); I(experts_active); I(shared_experts);
-    I(moe_intermediate); I(shared_intermediate); I(moe_layers); I(q_lora_rank);
-    I(kv_lora_rank); I(qk_rope_dim); I(qk_nope_dim); I(v_head_dim); I(sliding_window);
+    I(moe_intermediate); I(shared_intermediate); I(moe_layers); I(moe_latent);
+    I(q_lora_rank); I(kv_lora_rank); I(qk_rope_dim); I(qk_nope_dim); I(v_head_dim);
+    I(sliding_window);
     I(swa_layers); I(input_tokens); I(linear_layers); I(mixerless_layers);
     I(ffnless_layers); I(linear_state); I(linear_params); I(linear_vec_params);
-    I(index_heads); I(index_head_dim); I(index_topk);
+    I(index_heads); I(index_head_dim); I(index_topk); I(global_layers); I(global_head_dim);
+    I(global_kv_heads);
 #undef I
     if (a->tied_embeddings) printf("tied_embeddings = true;\n");
     if (a->attn_bias) printf("attn_bias = true;\n");
     if (a->attn_gate) printf("attn_gate = true;\n");
+    if (a->global_k_eq_v) printf("global_k_eq_v = true;\n");
     printf("params_b = %.4f;\n", p->total / 1e9);
     if (a->experts) printf("active_params_b = %.4f;\n", p->active / 1e9);
 }
@@ -62,6 +65,12 @@ static cJSON *spec_json(const rl_arch *a, const rl_params *p, const rl_gguf_info
         cJSON_AddNumberToObject(o, "state_bytes_per_seq_fp16", rl_arch_state_elems(a) * 2);
     }
     if (a->index_heads > 0) cJSON_AddNumberToObject(o, "index_topk", (double)a->index_topk);
+    if (a->moe_latent > 0) cJSON_AddNumberToObject(o, "moe_latent", a->moe_latent);
+    if (a->global_layers > 0) {         /* Gemma 4, MiMo-V2: full layers of their own shape */
+        cJSON_AddNumberToObject(o, "global_layers", a->global_layers);
+        cJSON_AddNumberToObject(o, "global_head_dim", a->global_head_dim);
+        cJSON_AddNumberToObject(o, "global_kv_heads", a->global_kv_heads);
+    }
     if (g && g->weight_bytes > 0) {
         cJSON_AddNumberToObject(o, "weight_bytes", g->weight_bytes);
         cJSON_AddNumberToObject(o, "n_tensors", (double)g->n_tensors);

@@ -67,6 +67,7 @@ static int check_dims(const rl_arch *a, const char *file, rl_err *err, const cha
         (rc = check_int(err, file, id, "shared_experts", a->shared_experts, 0, MAX_EXPERTS, fo)) ||
         (rc = check_int(err, file, id, "moe_intermediate", a->moe_intermediate, 0, MAX_DIM, fo)) ||
         (rc = check_int(err, file, id, "shared_intermediate", a->shared_intermediate, 0, MAX_DIM, fo)) ||
+        (rc = check_int(err, file, id, "moe_latent", a->moe_latent, 0, MAX_DIM, fo)) ||
         (rc = check_int(err, file, id, "kv_lora_rank", a->kv_lora_rank, 0, MAX_DIM, fo)) ||
         (rc = check_int(err, file, id, "q_lora_rank", a->q_lora_rank, 0, MAX_DIM, fo)) ||
         (rc = check_int(err, file, id, "qk_rope_dim", a->qk_rope_dim, 0, MAX_DIM, fo)) ||
@@ -88,6 +89,11 @@ static int check_dims(const rl_arch *a, const char *file, rl_err *err, const cha
         (rc = check_int(err, file, id, "linear_vec_params", a->linear_vec_params, 0,
                         MAX_DIM, fo)) ||
         (rc = check_int(err, file, id, "attn_gate", a->attn_gate, 0, 1, fo)) ||
+        (rc = check_int(err, file, id, "global_layers", a->global_layers, 0,
+                        rl_arch_attn_layers(a), fo)) ||
+        (rc = check_int(err, file, id, "global_head_dim", a->global_head_dim, 0, MAX_DIM, fo)) ||
+        (rc = check_int(err, file, id, "global_kv_heads", a->global_kv_heads, 0, MAX_HEADS, fo)) ||
+        (rc = check_int(err, file, id, "global_k_eq_v", a->global_k_eq_v, 0, 1, fo)) ||
         (rc = check_int(err, file, id, "index_heads", a->index_heads, 0, MAX_HEADS, fo)) ||
         (rc = check_int(err, file, id, "index_head_dim", a->index_head_dim, 0, MAX_DIM, fo)) ||
         (rc = check_int(err, file, id, "index_topk", a->index_topk, 0, MAX_CONTEXT, fo)))
@@ -102,6 +108,22 @@ static int check_dims(const rl_arch *a, const char *file, rl_err *err, const cha
         return rl_err_set(err, RL_EINPUT, file, 0,
                           "model '%s': index_head_dim and index_topk must be >= 1 "
                           "with a DSA indexer (index_heads > 0)", id);
+    if (a->global_layers == 0 && (a->global_head_dim || a->global_kv_heads ||
+                                  a->global_k_eq_v) &&
+        (FIELD(a->global_head_dim ? "global_head_dim" : a->global_kv_heads
+               ? "global_kv_heads" : "global_k_eq_v"), 1))
+        return rl_err_set(err, RL_EINPUT, file, 0,
+                          "model '%s': global_head_dim, global_kv_heads and global_k_eq_v "
+                          "need global_layers > 0", id);
+    if (a->global_layers > 0 && a->kv_lora_rank > 0 && (FIELD("global_layers"), 1))
+        return rl_err_set(err, RL_EINPUT, file, 0,
+                          "model '%s': global_layers needs plain attention "
+                          "(kv_lora_rank 0)", id);
+    if (a->global_layers > 0 && a->heads % a->global_kv_heads != 0 &&
+        (FIELD("global_kv_heads"), 1))
+        return rl_err_set(err, RL_EINPUT, file, 0,
+                          "model '%s': heads (%d) must be a multiple of global_kv_heads (%d)",
+                          id, a->heads, a->global_kv_heads);
     if (a->heads % a->kv_heads != 0 && (FIELD("kv_heads"), 1))
         return rl_err_set(err, RL_EINPUT, file, 0,
                           "model '%s': heads (%d) must be a multiple of kv_heads (%d)",
@@ -115,6 +137,9 @@ static int check_dims(const rl_arch *a, const char *file, rl_err *err, const cha
         if (a->moe_intermediate < 1 && (FIELD("moe_intermediate"), 1))
             return rl_err_set(err, RL_EINPUT, file, 0,
                               "model '%s': moe_intermediate must be >= 1 for a MoE model", id);
+    } else if (a->moe_latent > 0 && (FIELD("moe_latent"), 1)) {
+        return rl_err_set(err, RL_EINPUT, file, 0,
+                          "model '%s': moe_latent needs routed experts (experts > 0)", id);
     }
     if (a->kind == RL_DECODER && a->vocab < 1 && (FIELD("vocab"), 1))
         return rl_err_set(err, RL_EINPUT, file, 0,
@@ -166,6 +191,10 @@ int rl_arch_finish_at(rl_arch *a, const char *file, rl_err *err, const char **fo
         if (a->v_head_dim == 0) a->v_head_dim = a->head_dim;
         if (a->qk_nope_dim == 0) a->qk_nope_dim = a->head_dim;
     }
+    if (a->global_layers > 0) {
+        if (a->global_head_dim == 0) a->global_head_dim = a->head_dim;
+        if (a->global_kv_heads == 0) a->global_kv_heads = a->kv_heads;
+    }
     if (a->kind == RL_ENCODER && a->input_tokens <= 0) a->input_tokens = 512;
     return check_dims(a, file, err, fo);
 }
@@ -187,8 +216,28 @@ static double indexer_params(const rl_arch *a)
            (double)a->hidden * a->index_head_dim + (double)a->hidden * a->index_heads;
 }
 
-/* Attention projection parameters of one layer. */
-static double attn_layer_params(const rl_arch *a)
+/* Shape of one attention layer: the common one, or (global = 1) that of
+ * the global_layers. */
+static double lay_hd(const rl_arch *a, int global)
+{
+    return global && a->global_head_dim > 0 ? a->global_head_dim : a->head_dim;
+}
+
+static double lay_kvh(const rl_arch *a, int global)
+{
+    return global && a->global_kv_heads > 0 ? a->global_kv_heads : a->kv_heads;
+}
+
+/* Value head dim of plain attention: v_head_dim when set (MiMo-V2: 128
+ * under 192-wide q/k heads), else the layer's head dim (k_eq_v: K's). */
+static double lay_vd(const rl_arch *a, int global)
+{
+    if (global && a->global_k_eq_v) return lay_hd(a, 1);
+    return a->v_head_dim > 0 ? a->v_head_dim : lay_hd(a, global);
+}
+
+/* Attention projection parameters of one layer (global: a global layer). */
+static double attn_layer_params(const rl_arch *a, int global)
 {
     double h = a->hidden;
 
@@ -203,10 +252,12 @@ static double attn_layer_params(const rl_arch *a)
         double o = (double)a->heads * a->v_head_dim * h;
         return q + kv_a + kv_b + o + indexer_params(a);
     }
-    double qd = (double)a->heads * a->head_dim, kvd = (double)a->kv_heads * a->head_dim;
-    double p = h * qd * 2 + h * kvd * 2;
+    double hd = lay_hd(a, global), vd = lay_vd(a, global);
+    double qd = (double)a->heads * hd, kd = lay_kvh(a, global) * hd;
+    double vdim = global && a->global_k_eq_v ? 0 : lay_kvh(a, global) * vd; /* no v_proj */
+    double p = h * qd + h * kd + h * vdim + (double)a->heads * vd * h;
     if (a->attn_gate) p += h * qd;      /* q_proj also emits the output gate */
-    if (a->attn_bias) p += qd + 2 * kvd;
+    if (a->attn_bias) p += qd + kd + vdim;
     return p + indexer_params(a);
 }
 
@@ -225,15 +276,20 @@ void rl_arch_params(const rl_arch *a, rl_params *o)
 
     o->embed = (double)a->vocab * h;
     o->lm_head = (a->tied_embeddings || a->kind == RL_ENCODER) ? 0 : (double)a->vocab * h;
-    o->attn = attn_layers * attn_layer_params(a) +
+    o->attn = (attn_layers - a->global_layers) * attn_layer_params(a, 0) +
+              (double)a->global_layers * attn_layer_params(a, 1) +
               (double)a->linear_layers * (double)a->linear_params;
     o->ffn_dense = dense_layers * ffn_one * a->intermediate;
     if (a->experts > 0) {
         double shared = a->shared_intermediate > 0 ? a->shared_intermediate
                       : (double)a->shared_experts * a->moe_intermediate;
+        /* latent MoE: experts work in moe_latent, behind a hidden->latent
+         * and a latent->hidden projection that every token reads */
+        double ew = a->moe_latent > 0 ? (double)a->ffn_mats * a->moe_latent : ffn_one;
         o->ffn_dense += a->moe_layers * ffn_one * shared;
-        o->ffn_experts = a->moe_layers * a->experts * ffn_one * a->moe_intermediate;
-        o->ffn_experts_active = a->moe_layers * a->experts_active * ffn_one *
+        if (a->moe_latent > 0) o->ffn_dense += a->moe_layers * 2.0 * h * a->moe_latent;
+        o->ffn_experts = a->moe_layers * a->experts * ew * a->moe_intermediate;
+        o->ffn_experts_active = a->moe_layers * a->experts_active * ew *
                                 a->moe_intermediate;
         o->router = a->moe_layers * h * a->experts;
     }
@@ -249,13 +305,14 @@ void rl_arch_params(const rl_arch *a, rl_params *o)
                 o->norms + (a->tied_embeddings ? o->embed : o->lm_head);
 }
 
-/* KV elements one attention layer caches per token. */
-static double kv_layer_elems(const rl_arch *a)
+/* KV elements one attention layer caches per token (global: a global
+ * layer; k_eq_v still caches V, which differs from K after norm and rope). */
+static double kv_layer_elems(const rl_arch *a, int global)
 {
     double idx = a->index_heads > 0 ? a->index_head_dim : 0;  /* indexer key */
     if (a->kv_lora_rank > 0)
         return (double)a->kv_lora_rank + a->qk_rope_dim + idx;
-    return 2.0 * a->kv_heads * a->head_dim + idx;
+    return lay_kvh(a, global) * (lay_hd(a, global) + lay_vd(a, global)) + idx;
 }
 
 /* Sliding-window layers among the attention layers (a forced window sets
@@ -264,6 +321,35 @@ static double swa_count(const rl_arch *a)
 {
     int n = rl_arch_attn_layers(a);
     return a->swa_layers < n ? a->swa_layers : n;
+}
+
+/* Split the attention layers into (global?, windowed?) groups: the window
+ * covers the common layers first.  n[g][w] = layer count. */
+static void layer_groups(const rl_arch *a, double n[2][2])
+{
+    double att = rl_arch_attn_layers(a), g = a->global_layers, swa = swa_count(a);
+    double wl = fmin(swa, att - g);
+
+    n[0][1] = wl;
+    n[0][0] = att - g - wl;
+    n[1][1] = swa - wl;
+    n[1][0] = g - (swa - wl);
+}
+
+/* KV elements of the attention layers of one kind (global 0/1). */
+static double kv_group(const rl_arch *a, int global, double tokens)
+{
+    double n[2][2];
+    layer_groups(a, n);
+    double win = n[global][1] > 0 ? n[global][1] * fmin(tokens, (double)a->sliding_window) : 0;
+    return kv_layer_elems(a, global) * (n[global][0] * tokens + win);
+}
+
+double rl_arch_global_kv_elems(const rl_arch *a, double tokens)
+{
+    if (a->kind == RL_ENCODER || a->layers == 0 || tokens <= 0 || a->global_layers <= 0)
+        return 0;
+    return kv_group(a, 1, tokens);
 }
 
 double rl_arch_state_elems(const rl_arch *a)
@@ -275,16 +361,15 @@ double rl_arch_state_elems(const rl_arch *a)
 double rl_arch_kv_elems(const rl_arch *a, double tokens)
 {
     if (a->kind == RL_ENCODER || a->layers == 0 || tokens <= 0) return 0;
-    double swa = swa_count(a);
-    double full = ((double)rl_arch_attn_layers(a) - swa) * tokens;
-    double win = swa > 0 ? swa * fmin(tokens, (double)a->sliding_window) : 0;
-    return kv_layer_elems(a) * (full + win) + rl_arch_state_elems(a);
+    double g = a->global_layers > 0 ? kv_group(a, 1, tokens) : 0;
+    return kv_group(a, 0, tokens) + g + rl_arch_state_elems(a);
 }
 
 double rl_arch_kv_elems_per_token(const rl_arch *a)
 {
     if (a->kind == RL_ENCODER || a->layers == 0) return 0;
-    return kv_layer_elems(a) * rl_arch_attn_layers(a);
+    double g = a->global_layers > 0 ? kv_layer_elems(a, 1) * a->global_layers : 0;
+    return kv_layer_elems(a, 0) * (rl_arch_attn_layers(a) - a->global_layers) + g;
 }
 
 double rl_arch_attn_flops_token(const rl_arch *a, double ctx)
@@ -292,16 +377,19 @@ double rl_arch_attn_flops_token(const rl_arch *a, double ctx)
     if (a->layers == 0 || ctx <= 0) return 0;
     double per = a->kv_lora_rank > 0
                ? 2.0 * a->heads * ((double)a->qk_nope_dim + a->qk_rope_dim + a->v_head_dim)
-               : 4.0 * a->heads * a->head_dim;
-    double swa = swa_count(a), n = rl_arch_attn_layers(a);
+               : 2.0 * a->heads * (lay_hd(a, 0) + lay_vd(a, 0));    /* QK^T + AV */
+    double gper = 2.0 * a->heads * (lay_hd(a, 1) + lay_vd(a, 1)); /* global layers */
+    double n = rl_arch_attn_layers(a), g[2][2];
+    layer_groups(a, g);
     /* DSA: the query attends only the index_topk tokens the indexer picks */
     double att = a->index_heads > 0 ? fmin(ctx, (double)a->index_topk) : ctx;
-    double full = (n - swa) * att;
-    double win = swa > 0 ? swa * fmin(att, (double)a->sliding_window) : 0;
+    double watt = fmin(att, (double)a->sliding_window);
+    double loc = g[0][0] * att + (g[0][1] > 0 ? g[0][1] * watt : 0);
+    double glo = g[1][0] * att + (g[1][1] > 0 ? g[1][1] * watt : 0);
     /* ...but the indexer scores every earlier token */
     double idx = a->index_heads > 0
                ? n * 2.0 * a->index_heads * a->index_head_dim * ctx : 0;
-    return per * (full + win) + idx;
+    return per * loc + (a->global_layers > 0 ? gper * glo : 0) + idx;
 }
 
 double rl_arch_flops_token(const rl_arch *a, double ctx)

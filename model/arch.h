@@ -47,13 +47,18 @@ typedef struct rl_arch {
     int shared_intermediate;    /* inner size of ALL shared experts together
                                    (0: shared_experts * moe_intermediate) */
     int moe_layers;             /* how many of the layers are MoE (rest dense) */
+    int moe_latent;             /* latent MoE (Nemotron 3 Super/Ultra): routed experts
+                                   work in this width behind a shared hidden->latent
+                                   and latent->hidden projection per MoE layer
+                                   (always read); 0: experts work in hidden */
 
     /* multi-head latent attention (DeepSeek V2/V3); kv_lora_rank == 0: none */
     int q_lora_rank;            /* 0: plain q projection */
     int kv_lora_rank;           /* compressed KV latent size (cached) */
     int qk_rope_dim;            /* decoupled rope key dim (cached) */
     int qk_nope_dim;            /* per-head non-rope q/k dim */
-    int v_head_dim;             /* per-head value dim */
+    int v_head_dim;             /* per-head value dim (MLA; for plain attention
+                                   0 = head_dim, else V heads of this width) */
 
     /* sliding-window attention */
     long sliding_window;        /* window in tokens, 0 = none */
@@ -74,6 +79,17 @@ typedef struct rl_arch {
                                    D, gated norm, conv bias) */
     int attn_gate;              /* 1: q projection also emits a per-head output
                                    gate (Qwen3.5 attn_output_gate) */
+
+    /* attention layers with their own shape (the full-attention layers of
+     * Gemma 4: wider heads, fewer KV heads, V from the K projection; of
+     * MiMo-V2-Flash: fewer KV heads); 0: none.
+     * A window set on the model (swa_layers) covers the other attention
+     * layers first. */
+    int global_layers;          /* how many attention layers use the global_* dims */
+    int global_head_dim;        /* their q/k/v head dim (0: head_dim) */
+    int global_kv_heads;        /* their KV heads (0: kv_heads) */
+    int global_k_eq_v;          /* 1: they have no v_proj (V comes from the K
+                                   projection); the cache still holds K and V */
 
     /* DSA sparse attention (DeepSeek-V3.2, GLM-5); index_heads == 0: none.
      * A lightning indexer scores every earlier token, each query attends
@@ -109,8 +125,10 @@ typedef struct rl_params {
  * window >= 0, layer counts that add up (linear + mixerless <= layers,
  * moe <= layers - ffnless, swa <= attention layers), state / mixer sizes
  * set when linear layers exist, indexer dims and top-k set when index_heads
- * is, no absurd sizes.  On failure returns RL_EINPUT with a
- * message naming the offending field; `file` is used for the error. */
+ * is, moe_latent only with experts, global_* only with global_layers
+ * (and plain attention), no absurd sizes.  On failure returns
+ * RL_EINPUT with a message naming the offending field; `file` is used for
+ * the error. */
 int rl_arch_finish(rl_arch *a, const char *file, rl_err *err);
 
 /* Same; on failure *field (if non-NULL) names the offending key so that a
@@ -124,10 +142,16 @@ void rl_arch_params(const rl_arch *a, rl_params *out);
 /* Attention layers: layers - linear_layers - mixerless_layers. */
 int rl_arch_attn_layers(const rl_arch *a);
 
+/* The part of rl_arch_kv_elems held by the global_layers (0 without them):
+ * TP splits it by global_kv_heads rather than kv_heads. */
+double rl_arch_global_kv_elems(const rl_arch *a, double tokens);
+
 /* KV-cache elements (K and V together, all layers) held for ONE sequence of
  * `tokens` tokens.  Sliding-window layers keep min(tokens, window); MLA
  * caches kv_lora_rank + qk_rope_dim per layer per token (+ index_head_dim
- * for a DSA indexer key); only attention layers grow; linear (recurrent)
+ * for a DSA indexer key); plain attention caches kv_heads x (head_dim +
+ * V head dim) per layer per token, global layers with their own shape;
+ * only attention layers grow; linear (recurrent)
  * layers add their fixed state (rl_arch_state_elems) once tokens > 0;
  * encoders hold 0. */
 double rl_arch_kv_elems(const rl_arch *a, double tokens);
@@ -142,8 +166,9 @@ double rl_arch_state_elems(const rl_arch *a);
 
 /* Forward FLOPs for one token whose attention sees `ctx` earlier tokens:
  * 2 x active matmul params (lm_head included, embedding lookup excluded)
- * plus 4 x heads x head_dim x attended tokens per attention layer (QK^T
- * and AV; DSA attends min(ctx, index_topk) and its indexer scores all ctx
+ * plus 2 x heads x (head_dim + V head dim) x attended tokens per
+ * attention layer (QK^T and AV, global layers at their own head dim; DSA
+ * attends min(ctx, index_topk) and its indexer scores all ctx
  * at 2 x index_heads x index_head_dim each) plus, per linear layer, a
  * context-independent 6 x linear_state for the recurrence.
  * For encoders without dims, ctx is ignored and gflops_per_input is

@@ -50,13 +50,15 @@ int rl_arch_from_setting(const config_setting_t *s, const char *file,
         { "shared_experts", &a.shared_experts },
         { "moe_intermediate", &a.moe_intermediate },
         { "shared_intermediate", &a.shared_intermediate },
-        { "moe_layers", &a.moe_layers }, { "q_lora_rank", &a.q_lora_rank },
+        { "moe_layers", &a.moe_layers }, { "moe_latent", &a.moe_latent },
+        { "q_lora_rank", &a.q_lora_rank },
         { "kv_lora_rank", &a.kv_lora_rank }, { "qk_rope_dim", &a.qk_rope_dim },
         { "qk_nope_dim", &a.qk_nope_dim }, { "v_head_dim", &a.v_head_dim },
         { "swa_layers", &a.swa_layers }, { "input_tokens", &a.input_tokens },
         { "linear_layers", &a.linear_layers }, { "mixerless_layers", &a.mixerless_layers },
         { "ffnless_layers", &a.ffnless_layers }, { "index_heads", &a.index_heads },
-        { "index_head_dim", &a.index_head_dim },
+        { "index_head_dim", &a.index_head_dim }, { "global_layers", &a.global_layers },
+        { "global_head_dim", &a.global_head_dim }, { "global_kv_heads", &a.global_kv_heads },
     };
     /* long fields (hybrid state and mixer sizes, DSA top-k) */
     struct { const char *key; long *dst; } longs[] = {
@@ -98,6 +100,7 @@ int rl_arch_from_setting(const config_setting_t *s, const char *file,
     if ((rc = rl_cfg_bool(s, "tied_embeddings", &a.tied_embeddings, file, err)) ||
         (rc = rl_cfg_bool(s, "attn_bias", &a.attn_bias, file, err)) ||
         (rc = rl_cfg_bool(s, "attn_gate", &a.attn_gate, file, err)) ||
+        (rc = rl_cfg_bool(s, "global_k_eq_v", &a.global_k_eq_v, file, err)) ||
         (rc = rl_cfg_num(s, "params_b", 0, 1e5, &a.params_b, file, err)) ||
         (rc = rl_cfg_num(s, "active_params_b", 0, 1e5, &a.active_params_b, file, err)) ||
         (rc = rl_cfg_num(s, "gflops_per_input", 0, 1e9, &a.gflops_per_input, file, err)))

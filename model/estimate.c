@@ -186,6 +186,19 @@ static double kv_tp_div(const rl_config *c)
     return c->tp < a->kv_heads ? c->tp : a->kv_heads;
 }
 
+/* The same at `tokens` when global layers (Gemma 4, MiMo-V2) have their
+ * own KV heads: each part is split by its own head count. */
+static double kv_div_at(const rl_config *c, const rl_arch *aw, double tokens)
+{
+    double d = kv_tp_div(c), all, g, dg;
+    if (aw->global_layers <= 0 || aw->kv_lora_rank > 0 || c->tp <= 1) return d;
+    all = rl_arch_kv_elems(aw, tokens);
+    g = rl_arch_global_kv_elems(aw, tokens);
+    dg = c->tp < aw->global_kv_heads ? c->tp : aw->global_kv_heads;
+    if (all <= 0 || dg < 1) return d;
+    return all / ((all - g) / d + g / dg);
+}
+
 static void memory(const rl_config *c, rl_memory *m, wbytes *w)
 {
     const rl_arch *a = c->model;
@@ -206,7 +219,7 @@ static void memory(const rl_config *c, rl_memory *m, wbytes *w)
     if (c->pp > 1)
         m->weights += (w->body + w->experts) / L / 2 / c->tp / GIB;
     kv = rl_arch_kv_elems(&aw, kv_tokens(c)) * c->kv->bytes_per_elem * c->concurrency;
-    m->kv_cache = kv * on_frac / (kv_tp_div(c) * c->pp) / GIB;
+    m->kv_cache = kv * on_frac / (kv_div_at(c, &aw, kv_tokens(c)) * c->pp) / GIB;
     /* Activation workspace for one micro-batch of act_tokens tokens:
      * residual stream, attention and FFN intermediates at 2 bytes, and
      * fp32 logits for the sequences being sampled. */
@@ -302,7 +315,8 @@ static void step_features(const rl_config *c, const wbytes *w, double ctx,
     }
     /* Weights one step reads, per device (TP) summed over PP stages. */
     wread = (w->body + experts_read) / c->tp + (w->lm_head > 0 ? w->lm_head : w->embed) / c->tp;
-    kvread = rl_arch_kv_elems(&aw, ctx) * c->kv->bytes_per_elem * batch / kv_tp_div(c);
+    kvread = rl_arch_kv_elems(&aw, ctx) * c->kv->bytes_per_elem * batch /
+             kv_div_at(c, &aw, ctx);
     ws = (w->body + w->experts) / (c->tp * c->pp) +
          kvread / c->pp;                                    /* per-device working set */
     s->mem_w_ms = stream_ms(c->hw, wread * on_frac, ws, spill);

@@ -8,11 +8,13 @@
  * The file is parsed with cJSON and mapped family by family (the table
  * `families` below): each family names its layout (dense, Mixtral-style
  * MoE, Qwen3-MoE, DeepSeek-V3 MLA+MoE, gpt-oss, Llama 4, DSA sparse
- * attention, Qwen3.5 DeltaNet hybrids, Nemotron-H Mamba2 hybrids) and the defaults
- * that differ between families (biases, tied embeddings, how sliding
- * windows are spread over the layers).  Multimodal wrappers keep the
- * language model in `text_config`; that object is used when present (the
- * vision tower is not counted, and `source` says so).  Anything not in
+ * attention, Qwen3.5 DeltaNet hybrids, Nemotron-H Mamba2 hybrids with
+ * optional latent MoE, Gemma 4, MiMo-V2-Flash, Step-3.7, Nemotron-NAS)
+ * and the defaults that differ between families (biases, tied
+ * embeddings, how sliding windows are spread over the layers).
+ * Multimodal wrappers keep the language model in `text_config`; that
+ * object is used when present (the vision tower is not counted, and
+ * `source` says so).  Anything not in
  * the table is refused with one message listing what is supported -- a
  * config is never guessed at.
  *
@@ -54,7 +56,11 @@ enum layout {
     LAY_DSA,        /* DeepSeek-V3 layout + DSA lightning indexer (V3.2, GLM-5) */
     LAY_QWEN35,     /* Gated DeltaNet + gated full attention, dense FFN */
     LAY_QWEN35_MOE, /* same, Qwen3-MoE FFN + one shared expert */
-    LAY_NEMOTRON_H  /* Mamba2 / attention / MLP / MoE blocks, one per layer */
+    LAY_NEMOTRON_H, /* Mamba2 / attention / MLP / MoE blocks, one per layer */
+    LAY_GEMMA4,     /* sliding + global layers of another shape, optional MoE */
+    LAY_MIMO_V2,    /* MiMo-V2-Flash: SWA + full layers, v_head_dim, MoE list */
+    LAY_STEP3P7,    /* Step-3.7: layer_types SWA, first_k_dense + shared expert */
+    LAY_NAS         /* Nemotron-NAS (DeciLM): per-layer block_configs */
 };
 
 enum swa_rule {
@@ -93,6 +99,10 @@ static const family families[] = {
     { "qwen3_5",      LAY_QWEN35,     SWA_NONE,      0,   0 },  /* Qwen3.5/3.6 hybrid */
     { "qwen3_5_moe",  LAY_QWEN35_MOE, SWA_NONE,      0,   0 },
     { "nemotron_h",   LAY_NEMOTRON_H, SWA_NONE,      0,   0 },  /* Mamba2 hybrid */
+    { "gemma4",       LAY_GEMMA4,     SWA_PATTERN6,  0,   1 },  /* layer_types decides */
+    { "mimo_v2_flash", LAY_MIMO_V2,   SWA_NONE,      0,   0 },  /* hybrid_layer_pattern */
+    { "step3p7",      LAY_STEP3P7,    SWA_NONE,      0,   0 },  /* layer_types decides */
+    { "nemotron-nas", LAY_NAS,        SWA_NONE,      0,   0 },  /* Llama-Nemotron Super */
     /* same layouts under other names */
     { "kimi_k2",      LAY_DEEPSEEK,   SWA_NONE,      0,   0 },  /* DeepSeek-V3 layout */
     { "mimo",         LAY_DENSE,      SWA_QWEN,      1,   0 },  /* Qwen2 layout (+MTP, not counted) */
@@ -302,7 +312,10 @@ static int read_common(const ctx *c, const family *f, rl_arch *a)
     long layers = 0;
     int rc;
 
-    if ((rc = get_long(c, "num_hidden_layers", 1, 0, 1, HF_MAX_LAYERS, &layers)))
+    /* Nemotron 3 Ultra states no num_hidden_layers: its layers_block_type
+     * (read with the layout) gives the count. */
+    if ((rc = get_long(c, "num_hidden_layers", f->layout != LAY_NEMOTRON_H, 0, 1,
+                       HF_MAX_LAYERS, &layers)))
         return rc;
     a->layers = (int)layers;
     if ((rc = get_int(c, "hidden_size", 1, 0, 1, &a->hidden)) ||
@@ -571,7 +584,14 @@ static int read_qwen35(const ctx *c, rl_arch *a, int moe)
  *   conv1d: conv_dim x conv_kernel (+ conv_dim bias)
  *   A_log, D, dt_bias: heads;  gated norm: d_inner
  * and keeps conv_dim x (conv_kernel - 1) + heads x head_dim x state of
- * fixed state.  MLP and experts are non-gated (relu2): up + down. */
+ * fixed state.  MLP and experts are non-gated (relu2): up + down.
+ * Nemotron 3 Super/Ultra "latent MoE" (moe_latent_size): the router and the
+ * shared expert see the hidden state, but the routed experts work in the
+ * latent width (fc1_latent_proj hidden -> latent before them,
+ * fc2_latent_proj latent -> hidden after; experts latent -> moe
+ * intermediate -> latent).  The mtp_* (multi-token prediction) blocks
+ * are not part of the served model and are not counted.  Without
+ * num_hidden_layers (Nemotron 3 Ultra) the block list gives the count. */
 static int read_nemotron_h(const ctx *c, rl_arch *a)
 {
     const cJSON *pat = lookup(c, "hybrid_override_pattern", 0);
@@ -616,6 +636,12 @@ static int read_nemotron_h(const ctx *c, rl_arch *a)
                           "%shybrid_override_pattern: missing (expected a string of "
                           "M, *, - and E)", c->prefix);
     }
+    if (a->layers == 0 && (n < 1 || n > HF_MAX_LAYERS))   /* no num_hidden_layers */
+        return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                          "%s%s: expected 1 to %d blocks, got %d", c->prefix,
+                          pat && !cJSON_IsNull(pat) ? "hybrid_override_pattern"
+                                                    : "layers_block_type", HF_MAX_LAYERS, n);
+    if (a->layers == 0) a->layers = n;
     if (n != a->layers)
         return rl_err_set(c->err, RL_EINPUT, c->file, 0,
                           "%s%s: expected %d blocks (num_hidden_layers), got %d", c->prefix,
@@ -639,7 +665,8 @@ static int read_nemotron_h(const ctx *c, rl_arch *a)
             (rc = get_int(c, "n_routed_experts", 1, 0, 1, &a->experts)) ||
             (rc = get_int(c, "num_experts_per_tok", 1, 0, 1, &a->experts_active)) ||
             (rc = get_int(c, "n_shared_experts", 0, 1, 0, &nshared)) ||
-            (rc = get_int(c, "moe_shared_expert_intermediate_size", 0, 1, 0, &shared)))
+            (rc = get_int(c, "moe_shared_expert_intermediate_size", 0, 1, 0, &shared)) ||
+            (rc = get_int(c, "moe_latent_size", 0, 1, 1, &a->moe_latent)))
             return rc;
         if (nshared > 0 && shared > 0) {
             a->shared_experts = nshared;
@@ -671,6 +698,225 @@ static int read_nemotron_h(const ctx *c, rl_arch *a)
     return RL_OK;
 }
 
+/* Gemma 4: layer_types mixes sliding_attention layers (head_dim,
+ * num_key_value_heads) and full_attention layers of their own shape
+ * (global_head_dim, num_global_key_value_heads; with attention_k_eq_v they
+ * have no v_proj: V is the K projection, normed apart, and is still
+ * cached).  With enable_moe_block every layer adds num_experts routed
+ * experts (moe_intermediate_size, top_k_experts) next to its dense MLP
+ * (intermediate_size), which thus acts as an always-on shared expert.
+ * Per-layer input embeddings (hidden_size_per_layer_input) and cross-layer
+ * KV sharing (num_kv_shared_layers), Gemma 3n style, are refused. */
+static int read_gemma4(const ctx *c, rl_arch *a)
+{
+    int nf = -1, ns = -1, moe = 0, per_layer = 0, kv_shared = 0, rc;
+
+    if ((rc = get_int(c, "intermediate_size", 1, 0, 1, &a->intermediate)) ||
+        (rc = count_strings(c, "layer_types", a->layers, "full_attention", NULL, &nf)) ||
+        (rc = count_strings(c, "layer_types", a->layers, "sliding_attention", NULL, &ns)) ||
+        (rc = get_int(c, "global_head_dim", 0, 1, 1, &a->global_head_dim)) ||
+        (rc = get_int(c, "num_global_key_value_heads", 0, 1, 1, &a->global_kv_heads)) ||
+        (rc = get_bool(c, "attention_k_eq_v", 0, &a->global_k_eq_v)) ||
+        (rc = get_bool(c, "enable_moe_block", 0, &moe)) ||
+        (rc = get_int(c, "hidden_size_per_layer_input", 0, 1, 0, &per_layer)) ||
+        (rc = get_int(c, "num_kv_shared_layers", 0, 1, 0, &kv_shared)))
+        return rc;
+    if (nf < 0)
+        return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                          "%slayer_types: missing (expected an array of "
+                          "\"sliding_attention\" and \"full_attention\")", c->prefix);
+    if (nf + ns != a->layers)
+        return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                          "%slayer_types: expected only \"sliding_attention\" and "
+                          "\"full_attention\" entries", c->prefix);
+    if (per_layer > 0)
+        return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                          "%shidden_size_per_layer_input: per-layer input embeddings are "
+                          "not modelled (expected 0, got %d)", c->prefix, per_layer);
+    if (kv_shared > 0)
+        return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                          "%snum_kv_shared_layers: KV sharing across layers is not "
+                          "modelled (expected 0, got %d)", c->prefix, kv_shared);
+    a->global_layers = nf;
+    if (nf == 0) a->global_head_dim = a->global_kv_heads = a->global_k_eq_v = 0;
+    if (moe) {
+        const cJSON *alt = lookup(c, "expert_intermediate_size", 0);
+        const char *mi = !lookup(c, "moe_intermediate_size", 0) && alt && !cJSON_IsNull(alt)
+                       ? "expert_intermediate_size" : "moe_intermediate_size";
+        if ((rc = get_int(c, mi, 1, 0, 1, &a->moe_intermediate)) ||
+            (rc = get_int(c, "num_experts", 1, 0, 1, &a->experts)) ||
+            (rc = get_int(c, "top_k_experts", 1, 0, 1, &a->experts_active)))
+            return rc;
+        a->moe_layers = a->layers;
+        a->shared_experts = 1;
+        a->shared_intermediate = a->intermediate;
+    }
+    return RL_OK;
+}
+
+/* MiMo-V2-Flash: hybrid_layer_pattern[i] = 1 marks a sliding-window layer
+ * (swa_num_key_value_heads, window sliding_window), 0 a full-attention
+ * one (num_key_value_heads: the global layers); q/k heads are head_dim
+ * wide, V heads v_head_dim.  moe_layer_freq lists which layers are MoE
+ * (the rest use intermediate_size).  The per-head attention sink biases
+ * are not counted. */
+static int read_mimo_v2(const ctx *c, rl_arch *a)
+{
+    int swa = -1, moe = -1, sh = 0, skv = 0, shd = 0, svd = 0, rc;
+    long win = 0;
+
+    if ((rc = get_int(c, "intermediate_size", 1, 0, 1, &a->intermediate)) ||
+        (rc = get_int(c, "moe_intermediate_size", 1, 0, 1, &a->moe_intermediate)) ||
+        (rc = get_int(c, "n_routed_experts", 1, 0, 1, &a->experts)) ||
+        (rc = get_int(c, "num_experts_per_tok", 1, 0, 1, &a->experts_active)) ||
+        (rc = get_int(c, "n_shared_experts", 0, 1, 0, &a->shared_experts)) ||
+        (rc = get_int(c, "v_head_dim", 0, 1, 1, &a->v_head_dim)) ||
+        (rc = get_int(c, "swa_num_attention_heads", 0, 1, 1, &sh)) ||
+        (rc = get_int(c, "swa_num_key_value_heads", 1, 0, 1, &skv)) ||
+        (rc = get_int(c, "swa_head_dim", 0, 1, 1, &shd)) ||
+        (rc = get_int(c, "swa_v_head_dim", 0, 1, 1, &svd)) ||
+        (rc = get_long(c, "sliding_window", 1, 0, 1, HF_MAX_LONG, &win)) ||
+        (rc = count_ints(c, "hybrid_layer_pattern", a->layers, 1, &swa)) ||
+        (rc = count_ints(c, "moe_layer_freq", a->layers, 1, &moe)))
+        return rc;
+    if (swa < 0)
+        return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                          "%shybrid_layer_pattern: missing (expected an array of 0 "
+                          "(full) and 1 (sliding) per layer)", c->prefix);
+    if (moe < 0)
+        return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                          "%smoe_layer_freq: missing (expected an array of 0 (dense) and "
+                          "1 (MoE) per layer)", c->prefix);
+    if (a->head_dim == 0) a->head_dim = a->hidden / a->heads;
+    if ((sh && sh != a->heads) || (shd && shd != a->head_dim) ||
+        (svd && svd != (a->v_head_dim ? a->v_head_dim : a->head_dim)))
+        return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                          "%sswa_num_attention_heads, swa_head_dim and swa_v_head_dim must "
+                          "equal the full layers' (only the KV heads may differ)", c->prefix);
+    if (a->v_head_dim == a->head_dim) a->v_head_dim = 0;
+    a->global_layers = a->layers - swa;
+    a->global_kv_heads = a->global_layers > 0 ? a->kv_heads : 0;
+    a->global_head_dim = a->global_layers > 0 ? a->head_dim : 0;
+    a->kv_heads = skv;
+    a->sliding_window = swa > 0 ? win : 0;
+    a->swa_layers = swa > 0 ? swa : 0;
+    a->moe_layers = moe;
+    return RL_OK;
+}
+
+/* Step-3.7-Flash: the first first_k_dense_replace layers are dense
+ * (intermediate_size), the rest MoE with num_experts routed experts and
+ * n_shared_experts shared ones of share_expert_dim; layer_types (read
+ * with the window) marks the sliding layers.  The num_nextn_predict_layers
+ * MTP layers are not counted. */
+static int read_step3p7(const ctx *c, rl_arch *a)
+{
+    int k = 0, dim = 0, n = 1, rc;
+
+    if ((rc = get_int(c, "intermediate_size", 1, 0, 1, &a->intermediate)) ||
+        (rc = get_int(c, "moe_intermediate_size", 1, 0, 1, &a->moe_intermediate)) ||
+        (rc = get_int(c, "num_experts", 1, 0, 1, &a->experts)) ||
+        (rc = get_int(c, "num_experts_per_tok", 1, 0, 1, &a->experts_active)) ||
+        (rc = get_int(c, "first_k_dense_replace", 0, 1, 0, &k)) ||
+        (rc = get_int(c, "n_shared_experts", 0, 1, 0, &n)) ||
+        (rc = get_int(c, "share_expert_dim", 0, 1, 0, &dim)))
+        return rc;
+    if (n > 0 && dim > 0) {
+        if ((long)n * dim > INT_MAX)
+            return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                              "%sshare_expert_dim is too large", c->prefix);
+        a->shared_experts = n;
+        a->shared_intermediate = n * dim;
+    }
+    a->moe_layers = k < a->layers ? a->layers - k : 0;
+    return RL_OK;
+}
+
+/* Nemotron-NAS (DeciLM, Llama-3.3-Nemotron-Super-49B): block_configs[i]
+ * gives each layer an attention (no_op, or n_heads_in_group query heads per
+ * KV head) and an FFN (no_op, or ffn_mult: inner size 2/3 ffn_mult x hidden
+ * rounded up to a multiple of 256).  No-op attention layers are
+ * mixerless, no-op FFNs ffnless; the FFN sizes differ per layer, so
+ * `intermediate` is their mean (parameters right to a few per layer).
+ * Linear replacements, windows, sinks and sparsity are refused. */
+static int read_nas(const ctx *c, rl_arch *a)
+{
+    const cJSON *bc = lookup(c, "block_configs", 0), *e;
+    int i = 0, group = 0, noattn = 0, noffn = 0;
+    double inner = 0;
+
+    if (!bc || !cJSON_IsArray(bc))
+        return type_error(c, "block_configs", "an array of per-layer blocks", bc);
+    cJSON_ArrayForEach(e, bc) {
+        const cJSON *at = cJSON_GetObjectItemCaseSensitive(e, "attention");
+        const cJSON *ff = cJSON_GetObjectItemCaseSensitive(e, "ffn");
+        static const char *const refused[] = { "replace_with_linear", "sparsify",
+                                               "window_length", "num_sink_tokens" };
+        if (!cJSON_IsObject(at) || !cJSON_IsObject(ff))
+            return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                              "%sblock_configs[%d]: expected an object with \"attention\" "
+                              "and \"ffn\" objects", c->prefix, i);
+        for (int part = 0; part < 2; part++) {
+            const cJSON *o = part ? ff : at;
+            for (size_t r = 0; r < sizeof refused / sizeof *refused; r++) {
+                const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, refused[r]);
+                if (v && !cJSON_IsNull(v) && !cJSON_IsFalse(v))
+                    return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                                      "%sblock_configs[%d].%s.%s: not modelled (expected "
+                                      "null or false)", c->prefix, i,
+                                      part ? "ffn" : "attention", refused[r]);
+            }
+        }
+        const cJSON *nop = cJSON_GetObjectItemCaseSensitive(at, "no_op");
+        if (cJSON_IsTrue(nop)) {
+            noattn++;
+        } else {
+            const cJSON *g = cJSON_GetObjectItemCaseSensitive(at, "n_heads_in_group");
+            double d = cJSON_IsNumber(g) ? g->valuedouble : 0;
+            if (d < 1 || d != floor(d) || d > a->heads || a->heads % (int)d != 0)
+                return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                                  "%sblock_configs[%d].attention.n_heads_in_group: expected "
+                                  "a divisor of num_attention_heads (%d)", c->prefix, i,
+                                  a->heads);
+            if (group && (int)d != group)
+                return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                                  "%sblock_configs[%d].attention.n_heads_in_group: %d differs "
+                                  "from earlier layers' %d (not modelled)", c->prefix, i,
+                                  (int)d, group);
+            group = (int)d;
+        }
+        nop = cJSON_GetObjectItemCaseSensitive(ff, "no_op");
+        if (cJSON_IsTrue(nop)) {
+            noffn++;
+        } else {
+            const cJSON *m = cJSON_GetObjectItemCaseSensitive(ff, "ffn_mult");
+            double d = cJSON_IsNumber(m) ? m->valuedouble : -1;
+            if (!isfinite(d) || d <= 0 || d > 1000)
+                return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                                  "%sblock_configs[%d].ffn.ffn_mult: expected a number in "
+                                  "(0, 1000]", c->prefix, i);
+            double n = floor(2.0 * d * a->hidden / 3.0);     /* DeciLM rounding */
+            inner += ceil(n / 256.0) * 256.0;
+        }
+        if (++i > HF_MAX_LAYERS) break;
+    }
+    if (i != a->layers)
+        return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                          "%sblock_configs: expected %d entries (num_hidden_layers), got %d",
+                          c->prefix, a->layers, i);
+    if (group > 0) a->kv_heads = a->heads / group;
+    a->mixerless_layers = noattn;
+    a->ffnless_layers = noffn;
+    if (noffn < a->layers) {
+        double mean = floor(inner / (a->layers - noffn) + 0.5);
+        if (mean > INT_MAX)
+            return rl_err_set(c->err, RL_EINPUT, c->file, 0,
+                              "%sblock_configs: FFN sizes are absurd", c->prefix);
+        a->intermediate = (int)mean;
+    }
+    return RL_OK;
+}
+
 static int read_layout(const ctx *c, const family *f, rl_arch *a)
 {
     switch (f->layout) {
@@ -683,6 +929,10 @@ static int read_layout(const ctx *c, const family *f, rl_arch *a)
     case LAY_QWEN35:    return read_qwen35(c, a, 0);
     case LAY_QWEN35_MOE: return read_qwen35(c, a, 1);
     case LAY_NEMOTRON_H: return read_nemotron_h(c, a);
+    case LAY_GEMMA4:    return read_gemma4(c, a);
+    case LAY_MIMO_V2:   return read_mimo_v2(c, a);
+    case LAY_STEP3P7:   return read_step3p7(c, a);
+    case LAY_NAS:       return read_nas(c, a);
     default:            return get_int(c, "intermediate_size", 1, 0, 1, &a->intermediate);
     }
 }
@@ -693,7 +943,7 @@ static void fix_moe(rl_arch *a)
 {
     if (a->experts > 0 && a->moe_layers == 0) {
         a->experts = a->experts_active = a->shared_experts = 0;
-        a->moe_intermediate = a->shared_intermediate = 0;
+        a->moe_intermediate = a->shared_intermediate = a->moe_latent = 0;
     }
 }
 
@@ -819,15 +1069,6 @@ static int import_tree(const cJSON *root, const char *name, rl_arch *out,
                           "unsupported model_type '%s' (supported: %s)", outer + 1, list);
     }
 
-    /* Nemotron 3 Super/Ultra "latent MoE" (experts work in a smaller
-     * moe_latent_size space behind shared projections) is another layout. */
-    if (f->layout == LAY_NEMOTRON_H) {
-        const cJSON *lat = lookup(&c, "moe_latent_size", 0);
-        if (lat && !cJSON_IsNull(lat))
-            return rl_err_set(err, RL_EINPUT, name, 0,
-                              "unsupported model_type '%s' with moe_latent_size "
-                              "(latent MoE is not modelled)", f->type);
-    }
     memset(&a, 0, sizeof a);
     a.kind = RL_DECODER;
     rl_arch_id_from_path(name, ".json", a.id, sizeof a.id, a.name, sizeof a.name);

@@ -309,6 +309,80 @@ START_TEST(dsa_flops_and_kv)
 }
 END_TEST
 
+/* Latent MoE (Nemotron 3 Super/Ultra): experts in moe_latent, plus a
+ * hidden->latent and latent->hidden projection per MoE layer. */
+START_TEST(latent_moe_params)
+{
+    rl_arch a = small(), m;
+    rl_err e;
+    rl_params p, pm;
+    a.experts = 16; a.experts_active = 2; a.moe_intermediate = 128;
+    m = a;
+    a.moe_latent = 64;
+    ck_assert_int_eq(rl_arch_finish(&a, "m.cfg", &e), RL_OK);
+    ck_assert_int_eq(rl_arch_finish(&m, "m.cfg", &e), RL_OK);
+    rl_arch_params(&a, &p);
+    rl_arch_params(&m, &pm);
+    ck_assert(rl_feq(p.ffn_experts, 4.0 * 16 * 3 * 64 * 128));
+    ck_assert(rl_feq(p.ffn_experts_active, 4.0 * 2 * 3 * 64 * 128));
+    ck_assert(rl_feq(p.ffn_dense - pm.ffn_dense, 4.0 * 2 * 256 * 64));
+    ck_assert(rl_feq(p.router, pm.router));             /* the router sees hidden */
+    ck_assert(rl_feq(p.active - pm.active,
+                     4.0 * 2 * 256 * 64 + 4.0 * 2 * 3 * (64 - 256) * 128));
+    /* KV and attention are untouched */
+    ck_assert(rl_feq(rl_arch_kv_elems_per_token(&a), rl_arch_kv_elems_per_token(&m)));
+}
+END_TEST
+
+/* Global layers of another shape (Gemma 4): 4 layers, 1 global with
+ * head_dim 64, 1 KV head and V from the K projection; 3 windowed. */
+START_TEST(global_layers_kv_and_params)
+{
+    rl_arch a = small(), m;
+    rl_err e;
+    rl_params p, pm;
+    a.sliding_window = 100; a.swa_layers = 3;
+    m = a;
+    a.global_layers = 1; a.global_head_dim = 64; a.global_kv_heads = 1; a.global_k_eq_v = 1;
+    ck_assert_int_eq(rl_arch_finish(&a, "m.cfg", &e), RL_OK);
+    ck_assert_int_eq(rl_arch_finish(&m, "m.cfg", &e), RL_OK);
+    ck_assert_int_eq(a.head_dim, 32);
+    /* per token: 3 x 2 x 2 x 32 + 1 x 2 x 1 x 64 */
+    ck_assert(rl_feq(rl_arch_kv_elems_per_token(&a), 3.0 * 128 + 128));
+    ck_assert(rl_feq(rl_arch_kv_elems(&a, 1000), 3.0 * 128 * 100 + 128.0 * 1000));
+    ck_assert(rl_feq(rl_arch_global_kv_elems(&a, 1000), 128.0 * 1000));
+    ck_assert(rl_feq(rl_arch_global_kv_elems(&m, 1000), 0));
+    /* a window forced on every layer caps the global one too */
+    a.swa_layers = 4;
+    ck_assert(rl_feq(rl_arch_kv_elems(&a, 1000), 4.0 * 128 * 100));
+    a.swa_layers = 3;
+    /* attention FLOPs: 4 x heads x head dim x keys per layer */
+    ck_assert(rl_feq(rl_arch_attn_flops_token(&a, 1000),
+                     3.0 * 4 * 8 * 32 * 100 + 4.0 * 8 * 64 * 1000));
+    /* the global layer: q and o of 8 x 64, k of 1 x 64, no v */
+    rl_arch_params(&a, &p);
+    rl_arch_params(&m, &pm);
+    ck_assert(rl_feq(p.attn - pm.attn, 256.0 * 512 * 2 + 256.0 * 64 -
+                                       (256.0 * 256 * 2 + 256.0 * 64 * 2)));
+    /* narrower V heads on plain attention (MiMo-V2): v_head_dim 16 */
+    m = small();
+    m.v_head_dim = 16;
+    ck_assert_int_eq(rl_arch_finish(&m, "m.cfg", &e), RL_OK);
+    ck_assert(rl_feq(rl_arch_kv_elems_per_token(&m), 4.0 * 2 * (32 + 16)));
+    ck_assert(rl_feq(rl_arch_attn_flops_token(&m, 1000), 4.0 * 2 * 8 * (32 + 16) * 1000));
+    rl_arch_params(&m, &pm);
+    ck_assert(rl_feq(pm.attn, 4.0 * (256.0 * 256 + 256.0 * 64 + 256.0 * 32 + 8.0 * 16 * 256)));
+    m = small();
+    m.sliding_window = 100; m.swa_layers = 3;
+    ck_assert_int_eq(rl_arch_finish(&m, "m.cfg", &e), RL_OK);
+    /* defaults: the common shape */
+    m.global_layers = 2;
+    ck_assert_int_eq(rl_arch_finish(&m, "m.cfg", &e), RL_OK);
+    ck_assert_int_eq(m.global_head_dim, 32);
+    ck_assert_int_eq(m.global_kv_heads, 2);
+}
+END_TEST
+
 START_TEST(reject_bad_hybrid_fields)
 {
     rl_arch a;
@@ -342,6 +416,20 @@ START_TEST(reject_bad_hybrid_fields)
         "model 't': index_head_dim and index_topk must be >= 1 with a DSA indexer "
         "(index_heads > 0)");
     BAD(a.index_topk = -3, "model 't': index_topk must be in [0, 1000000000], got -3");
+    BAD(a.moe_latent = -1, "model 't': moe_latent must be in [0, 1048576], got -1");
+    BAD(a.moe_latent = 64, "model 't': moe_latent needs routed experts (experts > 0)");
+    BAD(a.global_layers = 3, "model 't': global_layers must be in [0, 2], got 3");
+    BAD((a.global_layers = 1, a.global_kv_heads = 3),
+        "model 't': heads (8) must be a multiple of global_kv_heads (3)");
+    BAD((a.global_layers = 1, a.global_head_dim = -4),
+        "model 't': global_head_dim must be in [0, 1048576], got -4");
+    BAD((a.global_layers = 1, a.global_k_eq_v = 2),
+        "model 't': global_k_eq_v must be in [0, 1], got 2");
+    BAD(a.global_head_dim = 64,
+        "model 't': global_head_dim, global_kv_heads and global_k_eq_v need "
+        "global_layers > 0");
+    BAD((a.global_layers = 1, a.kv_lora_rank = 64, a.qk_rope_dim = 16),
+        "model 't': global_layers needs plain attention (kv_lora_rank 0)");
 #undef BAD
 }
 END_TEST
@@ -403,6 +491,8 @@ int main(void)
     tcase_add_test(tc, reject_negative_and_huge);
     tcase_add_test(tc, hybrid_kv_and_flops);
     tcase_add_test(tc, dsa_flops_and_kv);
+    tcase_add_test(tc, latent_moe_params);
+    tcase_add_test(tc, global_layers_kv_and_params);
     tcase_add_test(tc, reject_bad_hybrid_fields);
     tcase_add_test(tc, encoder_without_dims);
     tcase_add_test(tc, encoders_hold_no_kv);

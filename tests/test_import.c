@@ -68,7 +68,8 @@ START_TEST(t_hf_all_shared)
     int ok = 0, unsupported = 0, total = 0;
     const char *need[] = { "llama", "mistral", "mixtral", "qwen3", "qwen3_moe",
                            "deepseek_v3", "gpt_oss", "llama4", "deepseek_v32",
-                           "glm_moe_dsa", "qwen3_5", "qwen3_5_moe", "nemotron_h" };
+                           "glm_moe_dsa", "qwen3_5", "qwen3_5_moe", "nemotron_h",
+                           "gemma4", "mimo_v2_flash", "step3p7", "nemotron-nas" };
     enum { NEED = sizeof need / sizeof need[0] };
     int seen[NEED] = { 0 };
 
@@ -95,7 +96,9 @@ START_TEST(t_hf_all_shared)
     closedir(d);
     ck_assert_int_eq(ok + unsupported, total);
     for (int i = 0; i < NEED; i++) ck_assert_msg(seen[i], "no %s imported", need[i]);
-    ck_assert_int_ge(ok, 69);       /* 46 + DSA 11, Qwen3.5/3.6 8, Nemotron-H 4 */
+    ck_assert_int_ge(ok, 81);       /* 46 + DSA 11, Qwen3.5/3.6 8, Nemotron-H 4,
+                                       latent MoE 5, Gemma 4 3, MiMo-V2 1,
+                                       Step-3.7 2, Nemotron-NAS 1 */
 }
 END_TEST
 
@@ -235,13 +238,96 @@ START_TEST(t_hf_nemotron_h)
     ck_assert_int_eq(A.head_dim, 128);              /* attention_head_dim */
     ck_assert_msg(near_rel(P.total, 56e9, 0.03), "total %g", P.total);
 
-    /* latent MoE (Nemotron 3 Super / Ultra) stays refused */
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", HF_DIR,
-             "nvidia--NVIDIA-Nemotron-3-Super-120B-A12B-FP8_config.json");
-    if (access(path, R_OK) != 0) return;
-    ck_assert_int_eq(rl_import_hf(path, &A, &E), RL_EINPUT);
-    ck_assert_ptr_nonnull(strstr(E.msg, "unsupported model_type 'nemotron_h'"));
+    /* latent MoE (Nemotron 3 Super): 512 experts of 1024 -> 2688 -> 1024 */
+    if (!shared("nvidia--NVIDIA-Nemotron-3-Super-120B-A12B-FP8_config.json")) return;
+    ck_assert_int_eq(A.moe_latent, 1024);
+    ck_assert_int_eq(A.layers, 88);
+    ck_assert_int_eq(A.linear_layers, 40);
+    ck_assert_int_eq(A.moe_layers, 40);
+    ck_assert_int_eq(rl_arch_attn_layers(&A), 8);
+    ck_assert_msg(near_rel(P.total, 120e9, 0.03), "total %g", P.total);
+    ck_assert_msg(near_rel(P.active, 12e9, 0.03), "active %g", P.active);
+    ck_assert(rl_feq(rl_arch_kv_elems_per_token(&A), 8.0 * 2 * 2 * 128));
+    ck_assert(rl_feq(rl_arch_state_elems(&A),
+                     40.0 * ((8192 + 2 * 8 * 128) * 3 + 128.0 * 64 * 128)));
+
+    /* Ultra: no num_hidden_layers, layers_block_type gives 108 */
+    if (!shared("nvidia--NVIDIA-Nemotron-3-Ultra-550B-A55B-BF16_config.json")) return;
+    ck_assert_int_eq(A.layers, 108);
+    ck_assert_int_eq(A.moe_latent, 2048);
+    ck_assert_int_eq(rl_arch_attn_layers(&A), 12);
+    ck_assert_msg(near_rel(P.total, 550e9, 0.03), "total %g", P.total);
+    ck_assert_msg(near_rel(P.active, 55e9, 0.03), "active %g", P.active);
+}
+END_TEST
+
+/* Gemma 4: sliding layers plus full-attention layers of another shape. */
+START_TEST(t_hf_gemma4)
+{
+    if (!shared("nvidia--Gemma-4-31B-IT-NVFP4_config.json")) return;
+    ck_assert_str_eq(A.family, "gemma4");
+    ck_assert_int_eq(A.layers, 60);
+    ck_assert_int_eq(A.swa_layers, 50);
+    ck_assert_int_eq(A.sliding_window, 1024);
+    ck_assert_int_eq(A.global_layers, 10);
+    ck_assert_int_eq(A.global_head_dim, 512);
+    ck_assert_int_eq(A.global_kv_heads, 4);
+    ck_assert_int_eq(A.global_k_eq_v, 1);
+    ck_assert_int_eq(A.tied_embeddings, 1);
+    /* model card: 30.7 B (name 31B), vision tower not counted */
+    ck_assert_msg(near_rel(P.total, 31e9, 0.03), "total %g", P.total);
+    /* KV per token: 50 x 2 x 16 x 256 + 10 x 2 x 4 x 512 */
+    ck_assert(rl_feq(rl_arch_kv_elems_per_token(&A), 50.0 * 8192 + 10.0 * 4096));
+    /* past the window only the 10 global layers grow */
+    ck_assert(rl_feq(rl_arch_kv_elems(&A, 3000) - rl_arch_kv_elems(&A, 2000),
+                     10.0 * 4096 * 1000));
+
+    if (!shared("google--gemma-4-26B-A4B_config.json")) return;
+    ck_assert_int_eq(A.experts, 128);
+    ck_assert_int_eq(A.experts_active, 8);
+    ck_assert_int_eq(A.moe_layers, 30);
+    ck_assert_int_eq(A.shared_intermediate, 2112);  /* the dense MLP, always on */
+    ck_assert_int_eq(A.global_layers, 5);
+    /* model card: 25.2 B total (26B with the vision tower), 3.8 B active */
+    ck_assert_msg(near_rel(P.total, 26e9, 0.03), "total %g", P.total);
+    ck_assert_msg(near_rel(P.active, 3.8e9, 0.03), "active %g", P.active);
+    ck_assert(rl_feq(rl_arch_kv_elems_per_token(&A), 25.0 * 4096 + 5.0 * 2048));
+}
+END_TEST
+
+/* MiMo-V2-Flash, Step-3.7-Flash, Llama-3.3-Nemotron-Super-49B (NAS). */
+START_TEST(t_hf_mimo_step_nas)
+{
+    if (!shared("XiaomiMiMo--MiMo-V2-Flash_config.json")) return;
+    ck_assert_str_eq(A.family, "mimo_v2_flash");
+    ck_assert_int_eq(A.swa_layers, 39);
+    ck_assert_int_eq(A.sliding_window, 128);
+    ck_assert_int_eq(A.global_layers, 9);
+    ck_assert_int_eq(A.kv_heads, 8);                /* sliding layers */
+    ck_assert_int_eq(A.global_kv_heads, 4);         /* full layers */
+    ck_assert_int_eq(A.v_head_dim, 128);            /* under 192-wide q/k */
+    ck_assert_int_eq(A.moe_layers, 47);
+    /* published: 309 B total, 15 B active */
+    ck_assert_msg(near_rel(P.total, 309e9, 0.03), "total %g", P.total);
+    ck_assert_msg(near_rel(P.active, 15e9, 0.03), "active %g", P.active);
+    ck_assert(rl_feq(rl_arch_kv_elems_per_token(&A), 39.0 * 8 * 320 + 9.0 * 4 * 320));
+
+    if (!shared("stepfun-ai--Step-3.7-Flash_config.json")) return;
+    ck_assert_str_eq(A.family, "step3p7");
+    ck_assert_int_eq(A.moe_layers, 42);
+    ck_assert_int_eq(A.swa_layers, 33);
+    ck_assert_int_eq(A.shared_intermediate, 1280);
+    /* 196 B total as Step-3.5-Flash; 11 B active counts the embedding */
+    ck_assert_msg(near_rel(P.total, 196e9, 0.03), "total %g", P.total);
+    ck_assert_msg(near_rel(P.active + P.embed, 11e9, 0.03), "active %g", P.active);
+
+    if (!shared("nvidia--Llama-3_3-Nemotron-Super-49B-v1_config.json")) return;
+    ck_assert_str_eq(A.family, "nemotron-nas");
+    ck_assert_int_eq(A.mixerless_layers, 31);       /* no-op attention */
+    ck_assert_int_eq(rl_arch_attn_layers(&A), 49);
+    ck_assert_int_eq(A.kv_heads, 8);
+    ck_assert_msg(near_rel(P.total, 49.9e9, 0.03), "total %g", P.total);
+    ck_assert(rl_feq(rl_arch_kv_elems_per_token(&A), 49.0 * 2 * 8 * 128));
 }
 END_TEST
 
@@ -256,6 +342,21 @@ START_TEST(t_hf_hybrid_errors)
     "\"num_attention_heads\":4,\"num_key_value_heads\":2,\"head_dim\":64,\"vocab_size\":1000," \
     "\"intermediate_size\":512,\"mamba_num_heads\":8,\"mamba_head_dim\":64," \
     "\"ssm_state_size\":16,\"n_groups\":1,\"conv_kernel\":4,"
+#define MV0 "{\"model_type\":\"mimo_v2_flash\",\"num_hidden_layers\":4,\"hidden_size\":256," \
+    "\"num_attention_heads\":4,\"num_key_value_heads\":2,\"head_dim\":96,\"v_head_dim\":64," \
+    "\"vocab_size\":1000,\"intermediate_size\":512,\"moe_intermediate_size\":64," \
+    "\"n_routed_experts\":8,\"num_experts_per_tok\":2," \
+    "\"sliding_window\":128,\"moe_layer_freq\":[0,1,1,1],"
+#define MV MV0 "\"swa_num_key_value_heads\":4,"
+#define NAS "{\"model_type\":\"nemotron-nas\",\"num_hidden_layers\":2,\"hidden_size\":768," \
+    "\"num_attention_heads\":4,\"vocab_size\":1000,\"block_configs\":[{\"attention\":" \
+    "{\"no_op\":true},\"ffn\":{\"ffn_mult\":1.0}},"
+#define G4 "{\"model_type\":\"gemma4_text\",\"num_hidden_layers\":4,\"hidden_size\":256," \
+    "\"num_attention_heads\":4,\"num_key_value_heads\":2,\"head_dim\":64,\"vocab_size\":1000," \
+    "\"intermediate_size\":512,\"sliding_window\":128,"
+#define G4T "\"layer_types\":[\"sliding_attention\",\"sliding_attention\"," \
+    "\"sliding_attention\",\"full_attention\"]"
+#define G4L "\"global_head_dim\":128," G4T
 #define DSA "{\"model_type\":\"deepseek_v32\",\"num_hidden_layers\":4,\"hidden_size\":256," \
     "\"num_attention_heads\":4,\"vocab_size\":1000,\"intermediate_size\":512," \
     "\"moe_intermediate_size\":64,\"n_routed_experts\":8,\"num_experts_per_tok\":2," \
@@ -283,6 +384,71 @@ START_TEST(t_hf_hybrid_errors)
           "hybrid_override_pattern: expected a string of M, *, - and E, got 7" },
         { NH "\"hybrid_override_pattern\":\"M*-E\"}",
           "moe_intermediate_size: missing (expected a positive integer)" },
+        { NH "\"hybrid_override_pattern\":\"M*EE\",\"moe_intermediate_size\":64,"
+          "\"n_routed_experts\":8,\"num_experts_per_tok\":2,\"moe_latent_size\":0}",
+          "moe_latent_size: expected a positive integer, got 0" },
+        { NH "\"hybrid_override_pattern\":\"M*EE\",\"moe_intermediate_size\":64,"
+          "\"n_routed_experts\":8,\"num_experts_per_tok\":2,\"moe_latent_size\":\"64\"}",
+          "moe_latent_size: expected a positive integer, got \"64\"" },
+        { "{\"model_type\":\"nemotron_h\",\"hidden_size\":256,\"num_attention_heads\":4,"
+          "\"vocab_size\":1000,\"layers_block_type\":[]}",
+          "layers_block_type: expected 1 to 4096 blocks, got 0" },
+        { "{\"model_type\":\"llama\",\"hidden_size\":256,\"num_attention_heads\":4,"
+          "\"vocab_size\":1000,\"intermediate_size\":512}",
+          "num_hidden_layers: missing (expected a positive integer)" },
+        { G4 "\"num_global_key_value_heads\":3," G4L "}",
+          "model 'h': heads (4) must be a multiple of global_kv_heads (3)" },
+        { G4 "\"num_global_key_value_heads\":0," G4L "}",
+          "num_global_key_value_heads: expected a positive integer, got 0" },
+        { G4 "\"global_head_dim\":-1," G4T "}",
+          "global_head_dim: expected a positive integer, got -1" },
+        { G4 "\"attention_k_eq_v\":1," G4L "}",
+          "attention_k_eq_v: expected true or false, got 1" },
+        { G4 "\"layer_types\":[\"sliding_attention\",\"full_attention\",\"chunked\","
+          "\"full_attention\"]}",
+          "layer_types: expected only \"sliding_attention\" and \"full_attention\" entries" },
+        { G4 "\"vocab_size_per_layer_input\":1000}",
+          "layer_types: missing (expected an array of \"sliding_attention\" and "
+          "\"full_attention\")" },
+        { G4 "\"hidden_size_per_layer_input\":256," G4L "}",
+          "hidden_size_per_layer_input: per-layer input embeddings are not modelled "
+          "(expected 0, got 256)" },
+        { G4 "\"num_kv_shared_layers\":2," G4L "}",
+          "num_kv_shared_layers: KV sharing across layers is not modelled (expected 0, got 2)" },
+        { G4 "\"enable_moe_block\":true,\"num_experts\":8,\"top_k_experts\":2," G4L "}",
+          "moe_intermediate_size: missing (expected a positive integer)" },
+        { MV "\"hybrid_layer_pattern\":[0,1,1]}",
+          "hybrid_layer_pattern: expected 4 entries (num_hidden_layers), got 3" },
+        { MV "\"hybrid_layer_pattern\":[0,1,2,1]}", "hybrid_layer_pattern[2]: expected 0 or 1" },
+        { MV0 "\"swa_num_key_value_heads\":0,\"hybrid_layer_pattern\":[0,1,1,1]}",
+          "swa_num_key_value_heads: expected a positive integer, got 0" },
+        { MV "\"hybrid_layer_pattern\":[0,1,1,1],\"swa_head_dim\":64}",
+          "swa_num_attention_heads, swa_head_dim and swa_v_head_dim must equal the full "
+          "layers' (only the KV heads may differ)" },
+        { MV "\"sliding_window\":null}",
+          "hybrid_layer_pattern: missing (expected an array of 0 (full) and 1 (sliding) "
+          "per layer)" },
+        { NAS "{\"attention\":{\"n_heads_in_group\":3},\"ffn\":{\"ffn_mult\":1.0}}]}",
+          "block_configs[1].attention.n_heads_in_group: expected a divisor of "
+          "num_attention_heads (4)" },
+        { NAS "{\"attention\":{\"n_heads_in_group\":2},\"ffn\":{\"ffn_mult\":-1}}]}",
+          "block_configs[1].ffn.ffn_mult: expected a number in (0, 1000]" },
+        { NAS "{\"attention\":{\"n_heads_in_group\":2,\"window_length\":64},"
+          "\"ffn\":{\"ffn_mult\":1.0}}]}",
+          "block_configs[1].attention.window_length: not modelled (expected null or false)" },
+        { NAS "{\"attention\":{\"n_heads_in_group\":2},\"ffn\":{\"replace_with_linear\":true}}]}",
+          "block_configs[1].ffn.replace_with_linear: not modelled (expected null or false)" },
+        { NAS "7]}", "block_configs[1]: expected an object with \"attention\" and \"ffn\" objects" },
+        { NAS "{\"attention\":{\"no_op\":true},\"ffn\":{\"no_op\":true}},"
+          "{\"attention\":{\"no_op\":true},\"ffn\":{\"no_op\":true}}]}",
+          "block_configs: expected 2 entries (num_hidden_layers), got 3" },
+        { "{\"model_type\":\"nemotron-nas\",\"num_hidden_layers\":2,\"hidden_size\":768,"
+          "\"num_attention_heads\":4,\"vocab_size\":1000}",
+          "block_configs: missing (expected an array of per-layer blocks)" },
+        { "{\"model_type\":\"step3p7\",\"num_hidden_layers\":4,\"hidden_size\":256,"
+          "\"num_attention_heads\":4,\"vocab_size\":1000,\"intermediate_size\":512,"
+          "\"moe_intermediate_size\":64,\"num_experts\":8,\"num_experts_per_tok\":9}",
+          "model 'h': experts_active must be in [1, experts=8], got 9" },
         { DSA "\"index_topk\":0}", "index_topk: expected a positive integer, got 0" },
         { DSA "\"index_topk\":64,\"qk_head_dim\":40}",
           "qk_head_dim: expected qk_nope_head_dim + qk_rope_head_dim = 48, got 40" },
@@ -296,14 +462,28 @@ START_TEST(t_hf_hybrid_errors)
             in = buf;
         }
         memset(&E, 0, sizeof E);
-        ck_assert_int_eq(rl_import_hf_buf(in, strlen(in), "h.json", &A, &E), RL_EINPUT);
+        ck_assert_msg(rl_import_hf_buf(in, strlen(in), "h.json", &A, &E) == RL_EINPUT,
+                      "case %zu imported", i);
         ck_assert_str_eq(E.msg, cases[i].msg);
     }
     /* and the valid forms import */
     static const char *ok[] = {
         Q35 "\"linear_num_value_heads\":4}",
         NH "\"hybrid_override_pattern\":\"M*-M\"}",
+        NH "\"hybrid_override_pattern\":\"M*EE\",\"moe_intermediate_size\":64,"
+        "\"n_routed_experts\":8,\"num_experts_per_tok\":2,\"moe_latent_size\":32}",
         DSA "\"index_topk\":64}",
+        MV "\"hybrid_layer_pattern\":[0,1,1,1]}",
+        NAS "{\"attention\":{\"n_heads_in_group\":2},\"ffn\":{\"ffn_mult\":2.5}}]}",
+        "{\"model_type\":\"step3p7\",\"num_hidden_layers\":4,\"hidden_size\":256,"
+        "\"num_attention_heads\":4,\"vocab_size\":1000,\"intermediate_size\":512,"
+        "\"moe_intermediate_size\":64,\"num_experts\":8,\"num_experts_per_tok\":2,"
+        "\"first_k_dense_replace\":1,\"share_expert_dim\":64,\"sliding_window\":64,"
+        "\"layer_types\":[\"full_attention\",\"sliding_attention\",\"sliding_attention\","
+        "\"full_attention\"]}",
+        G4 G4L "}",
+        G4 "\"enable_moe_block\":true,\"num_experts\":8,\"top_k_experts\":2,"
+        "\"moe_intermediate_size\":64," G4L "}",
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         memset(&E, 0, sizeof E);
@@ -313,6 +493,12 @@ START_TEST(t_hf_hybrid_errors)
 #undef Q35
 #undef NH
 #undef DSA
+#undef G4
+#undef MV
+#undef MV0
+#undef NAS
+#undef G4T
+#undef G4L
 }
 END_TEST
 
@@ -498,7 +684,8 @@ START_TEST(t_hf_buffers)
         { "{\"model_type\": \"a\\nb\"}", 0, "unsupported model_type 'a?b' (supported: "
           "llama, mistral, mixtral, qwen2, qwen3, qwen3_moe, gemma2, gemma3, phi3, "
           "deepseek_v3, gpt_oss, llama4, deepseek_v32, glm_moe_dsa, qwen3_5, qwen3_5_moe, "
-          "nemotron_h, kimi_k2, mimo, qwen3_vl, qwen3_vl_moe, minimax_m2)" },
+          "nemotron_h, gemma4, mimo_v2_flash, step3p7, nemotron-nas, kimi_k2, mimo, "
+          "qwen3_vl, qwen3_vl_moe, minimax_m2)" },
         { "{\"model_type\": 7}", 0, "model_type: expected a string, got 7" },
         { "{\"model_type\": \"llama\", \"text_config\": 3}", 0,
           "text_config: expected an object, got 3" },
@@ -997,6 +1184,8 @@ static Suite *suite(void)
     tcase_add_test(hf, t_hf_dsa);
     tcase_add_test(hf, t_hf_qwen35);
     tcase_add_test(hf, t_hf_nemotron_h);
+    tcase_add_test(hf, t_hf_gemma4);
+    tcase_add_test(hf, t_hf_mimo_step_nas);
     tcase_add_test(hf, t_hf_hybrid_errors);
     tcase_add_test(hf, t_hf_kimi_k25_wrapper);
     tcase_add_test(hf, t_hf_gpt_oss_20b);
