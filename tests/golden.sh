@@ -190,7 +190,8 @@ done
 HF="$SRC/../shared/data/hf-configs"
 for x in Qwen--Qwen3.5-35B-A3B nvidia--NVIDIA-Nemotron-3-Nano-30B-A3B-BF16 \
          zai-org--GLM-5 deepseek-ai--DeepSeek-V3.2 meta-llama--Meta-Llama-3.1-405B \
-         openai--gpt-oss-120b; do
+         openai--gpt-oss-120b google--gemma-4-26B-A4B \
+         nvidia--NVIDIA-Nemotron-3-Super-120B-A12B-FP8 XiaomiMiMo--MiMo-V2-Flash; do
     f="$HF/${x}_config.json"
     [ -f "$f" ] || continue
     name=roundtrip/$x
