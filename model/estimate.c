@@ -730,7 +730,7 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
          * iteration in flight when the request arrives: half a step on
          * average, a whole one at worst (for the 1 - rho of the time the
          * device spends decoding) */
-        if (B > 1 && f.has_decode && rho < 1) {
+        if (B > 1 && f.has_decode) {
             q50 += 0.5 * t.step_avg * (1 - rho);
             q95 += 0.95 * t.step_avg * (1 - rho);
         }
