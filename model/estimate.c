@@ -452,8 +452,9 @@ double rl_decode_step_ms(const rl_step_feat *s, const rl_backend *b)
  * attention kernels. */
 static double prefill_gemm_ms(const rl_features *f, const rl_backend *b)
 {
-    return fmax(f->pre_lin_ms / (b->mfu * (f->dequant ? b->dequant_eff : 1.0)),
-                b->tflops_per_w > 0 ? f->pre_energy_ms / b->tflops_per_w : 0);
+    return fmax(f->pre_lin_ms / b->mfu,
+                b->tflops_per_w > 0 ? f->pre_energy_ms / b->tflops_per_w : 0) /
+           (f->dequant ? b->dequant_eff : 1.0);
 }
 
 static double prefill_attn_ms(const rl_features *f, const rl_backend *b)
