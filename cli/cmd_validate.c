@@ -61,8 +61,8 @@ static const char cal_usage[] =
 "usage: ridgeline calibrate [--data DIR] [--catalog DIR] [--out FILE]\n"
 "  Fit each runtime backend's parameters (bw_eff, kv_eff, layer_us, step_ms,\n"
 "  seq_us, mfu, attn_eff, dequant_eff, dequant_flops, pre_bw_eff,\n"
-"  tflops_per_w, prefill_ms, cold_ms, link_eff; runtimes.cfg documents\n"
-"  each) to the measurements in DIR (default " RL_DEFAULT_DATA ")\n"
+"  tflops_per_w, prefill_ms, cold_ms, link_eff, frontend_ms; runtimes.cfg\n"
+"  documents each) to the measurements in DIR (default " RL_DEFAULT_DATA ")\n"
 "  and write them to FILE (default: the catalog's calibration.cfg).\n";
 
 int rl_cmd_calibrate(int argc, char **argv)

@@ -269,6 +269,7 @@ static int map_row(char **f, int line, const rl_catalog *cat, const hwname *hw, 
             double r = q ? atof(q + 3) : 0;
             if (r > 0 && r < 1e6) { m->qps = r; m->gen = (long)gen; }
         }
+        m->served = m->qps > 0 || strstr(f[C_RT], "serving") != NULL;
         m->batch = 1;
     } else return 0;
     if (strcmp(unit, "MiB") == 0) m->value /= 1024;
@@ -392,12 +393,15 @@ double rl_meas_predict_band(const rl_meas *m, double *lo, double *hi)
         case RL_M_PREFILL: p50 = e.prefill_tok_s.p50; l = e.prefill_tok_s.p10; h = e.prefill_tok_s.p90; break;
         case RL_M_TTFT: {
             /* a fresh process's first prompt also pays the backend's
-             * one-time costs; the estimate's TTFT is a warm process's */
-            double cold = m->cold ? rl_runtime_backend_prefill(c.rt, c.hw)->cold_ms : 0;
+             * one-time costs; the estimate's TTFT is a warm process's.
+             * The estimate's TTFT is a server client's: engine-level
+             * timings (a CLI, gptSessionBenchmark) lack the front end. */
+            const rl_backend *bp = rl_runtime_backend_prefill(c.rt, c.hw);
+            double adj = (m->cold ? bp->cold_ms : 0) - (m->served ? 0 : bp->frontend_ms);
             if (m->qps > 0 && m->gen > 0) loaded_ttft(m, &e);
-            p50 = e.ttft_ms.p50 + cold;
-            l = e.ttft_ms.p50 * e.ttft_ms.p50 / e.ttft_ms.p95 + cold;
-            h = e.ttft_ms.p95 + cold;
+            p50 = e.ttft_ms.p50 + adj;
+            l = e.ttft_ms.p50 * e.ttft_ms.p50 / e.ttft_ms.p95 + adj;
+            h = e.ttft_ms.p95 + adj;
             break;
         }
         case RL_M_KV: p50 = l = h = e.mem.kv_cache; break;
@@ -416,7 +420,7 @@ double rl_meas_predict(const rl_meas *m)
 
 /* ------------------------------------------------------------------ fit */
 
-#define NP 14
+#define NP 15
 static const struct { double lo, hi; } bounds[NP] = {
     { 0.05, 1.0 },      /* bw_eff */
     { 1, 60 },          /* layer_us: kernel launches + syncs, physical range */
@@ -432,6 +436,7 @@ static const struct { double lo, hi; } bounds[NP] = {
     { 0.1, 50 },        /* seq_us */
     { 0.01, 1000 },     /* cold_ms: first prompt of a fresh process */
     { 0.05, 1.0 },      /* link_eff */
+    { 0.01, 100 },      /* frontend_ms: server request path (serving rows) */
 };
 
 static void get_params(const rl_backend *b, double *p)
@@ -442,7 +447,11 @@ static void get_params(const rl_backend *b, double *p)
     p[9] = b->pre_bw_eff; p[10] = b->tflops_per_w; p[11] = b->seq_us;
     p[12] = b->cold_ms;
     p[13] = b->link_eff;
-    for (int i = 0; i < NP; i++) p[i] = fmin(bounds[i].hi, fmax(bounds[i].lo, p[i]));
+    p[14] = b->frontend_ms;
+    /* a zero prior says the runtime has no such stage (no front end, no
+     * cold start): it stays zero, outside the search */
+    for (int i = 0; i < NP; i++)
+        if (p[i] != 0) p[i] = fmin(bounds[i].hi, fmax(bounds[i].lo, p[i]));
 }
 
 static void set_params(rl_backend *b, const double *p)
@@ -453,6 +462,7 @@ static void set_params(rl_backend *b, const double *p)
     b->pre_bw_eff = p[9]; b->tflops_per_w = p[10]; b->seq_us = p[11];
     b->cold_ms = p[12];
     b->link_eff = p[13];
+    b->frontend_ms = p[14];
 }
 
 typedef struct group {
@@ -473,7 +483,7 @@ static double loss(const rl_meas_set *s, const group *g, const double *p,
         l += r * r;
     }
     for (int j = 0; j < NP; j++) {
-        double d = log(p[j] / prior[j]);
+        double d = prior[j] != 0 ? log(p[j] / prior[j]) : 0;
         l += LAMBDA * d * d;
     }
     return l;
@@ -494,6 +504,7 @@ static double pattern_search(const rl_meas_set *s, const group *g, double *p,
             for (int j = 0; j < NP; j++)
                 for (int dir = -1; dir <= 1; dir += 2) {
                     double q[NP], l;
+                    if (prior[j] == 0) continue;        /* absent stage */
                     memcpy(q, p, sizeof q);
                     q[j] = fmin(bounds[j].hi, fmax(bounds[j].lo, p[j] * exp(dir * steps[k])));
                     if (q[j] == p[j]) continue;
@@ -688,11 +699,11 @@ int rl_calibration_write(const rl_catalog *cat, const char *path, const char *cm
                        "        mfu = %.4f; attn_eff = %.4f; prefill_ms = %.4f;\n"
                        "        kv_eff = %.4f; dequant_eff = %.4f; dequant_flops = %.3f;\n"
                        "        pre_bw_eff = %.4f; tflops_per_w = %.4f; seq_us = %.3f;\n"
-                       "        cold_ms = %.3f; link_eff = %.4f;\n"
+                       "        cold_ms = %.3f; link_eff = %.4f; frontend_ms = %.3f;\n"
                        "        sigma_decode = %.4f; sigma_prefill = %.4f; sigma_ttft = %.4f;\n"
                        "        fitted_points = %d; }%s\n",
                     b->match, b->bw_eff, b->layer_us, b->step_ms, b->mfu, b->attn_eff,
-                    b->prefill_ms, b->kv_eff, b->dequant_eff, b->dequant_flops, b->pre_bw_eff, b->tflops_per_w, b->seq_us, b->cold_ms, b->link_eff, b->sigma_decode, b->sigma_prefill, b->sigma_ttft,
+                    b->prefill_ms, b->kv_eff, b->dequant_eff, b->dequant_flops, b->pre_bw_eff, b->tflops_per_w, b->seq_us, b->cold_ms, b->link_eff, b->frontend_ms, b->sigma_decode, b->sigma_prefill, b->sigma_ttft,
                     b->fitted_points, j + 1 < r->n_backends ? "," : "");
         }
         fprintf(f, "    );\n  }");

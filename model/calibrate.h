@@ -39,6 +39,8 @@ typedef struct rl_meas {
     double qps;                 /* TTFT under Poisson arrivals at this many
                                    requests/s (serving benchmarks); 0 = alone */
     long gen;                   /* output tokens per request behind qps */
+    int served;                 /* TTFT seen by a client of a server (its
+                                   front end included); 0 = engine-level */
     double value;               /* canonical units: tok/s, ms, GiB */
     char source[16];
     char hw_id[64];             /* catalog id ("" for file sizes) */

@@ -61,6 +61,10 @@ typedef struct rl_backend {
     double cold_ms;             /* first prompt of a fresh process: lazy
                                    kernel loading, library handles, first
                                    graph allocation; not in a warm TTFT */
+    double frontend_ms;         /* a server's request path to the first
+                                   streamed token outside the engine (HTTP,
+                                   tokenisation, detokenisation, streaming);
+                                   0 for in-process APIs */
     double kv_eff;              /* decode: KV-read bandwidth relative to bw_eff
                                    (attention kernels stream less well than GEMV) */
     double dequant_flops;       /* decode: cost of one dequant operation (the

@@ -9,7 +9,8 @@
  *            output as the context grows (Simpson's rule, three points);
  *   prefill  FLOPs / (peak x mfu) with attention at its own efficiency,
  *            floored by the weight reads, with the PP pipeline bubble;
- *   latency  TTFT = prefill + queueing, TPOT = the step time, end-to-end;
+ *   latency  TTFT = prefill + queueing + a server's front end, TPOT = the
+ *            step time, end-to-end;
  *   power    idle + (TDP - idle) x busy share; thermal steady state caps
  *            the compute clock;
  * and p10/p50/p90 from the calibration residual sigma of the backend.
@@ -630,6 +631,11 @@ static void explain(const rl_config *c, const rl_backend *b, const rl_backend *b
         note(e->assumptions, &e->n_assumptions,
              "TTFT includes queueing behind other prompts and the decode step in flight "
              "at this concurrency");
+    if (bp->frontend_ms > 0.05)
+        note(e->assumptions, &e->n_assumptions,
+             "TTFT as a client of the %s server sees it: includes %.1f ms of its front end "
+             "(request parsing, tokenisation, streaming the first token; %s)",
+             c->rt->id, bp->frontend_ms, bp->fitted_points > 0 ? "fitted" : "prior");
     if (bp->cold_ms > 0.5 && f->has_prefill)
         note(e->assumptions, &e->n_assumptions,
              "TTFT is a warm process's: the first prompt after %s starts takes about "
@@ -735,8 +741,11 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
             q50 += 0.5 * t.step_avg * (1 - rho);
             q95 += 0.95 * t.step_avg * (1 - rho);
         }
-        e->ttft_ms.p50 = first + q50;
-        e->ttft_ms.p95 = (first + q95) * exp(Z95 * (f.has_prefill ? bp : b)->sigma_ttft);
+        /* ...and, behind a server, its front end: request parsing,
+         * tokenisation, detokenising and streaming the first token */
+        e->ttft_ms.p50 = first + q50 + bp->frontend_ms;
+        e->ttft_ms.p95 = (first + q95 + bp->frontend_ms) *
+                         exp(Z95 * (f.has_prefill ? bp : b)->sigma_ttft);
         e->e2e_latency_ms.p50 = e->ttft_ms.p50 + N * e->tpot_ms.p50;
         e->e2e_latency_ms.p95 = e->ttft_ms.p95 + N * e->tpot_ms.p95;
     }

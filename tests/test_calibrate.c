@@ -181,6 +181,7 @@ START_TEST(synthetic_csv)
     ck_assert_int_eq(m->cfg.output, 0);
     ck_assert_int_eq(m->cfg.prompt, 258);
     ck_assert_int_eq(m->cold, 0);                               /* llama-bench style */
+    ck_assert_int_eq(m->served, 0);                             /* engine-level */
 
     /* a cold run predicts the warm TTFT plus the backend's cold_ms */
     m = &s.m[6];
@@ -216,6 +217,21 @@ START_TEST(synthetic_csv)
         ck_assert_int_eq(rl_estimate_run(&c, &one, NULL), RL_OK);
         ck_assert_msg(loaded >= alone + 0.5 * one.tpot_ms.p50 * 0.9, "loaded %g idle %g step %g",
                       loaded, alone, one.tpot_ms.p50);
+    }
+    /* a client of the server sees its front end; an engine-level timing
+     * (gptSessionBenchmark, a CLI) of the same prompt does not */
+    ck_assert_int_eq(m->served, 1);
+    {
+        const rl_backend *b = rl_runtime_backend_prefill(m->cfg.rt, m->cfg.hw);
+        rl_meas served = *m, engine = *m;
+        double ps, pe;
+        served.qps = engine.qps = 0;
+        engine.served = 0;
+        ps = rl_meas_predict(&served);
+        pe = rl_meas_predict(&engine);
+        ck_assert(b->frontend_ms > 0);
+        ck_assert_msg(rl_feq(ps, pe + b->frontend_ms), "served %g engine %g + %g", ps, pe,
+                      b->frontend_ms);
     }
     rl_meas_free(&s);
     remove_tmp();

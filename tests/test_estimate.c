@@ -266,14 +266,70 @@ START_TEST(arrival_waits_for_the_step_in_flight)
                   "TTFT %g -> %g ms with a %g ms step", one.ttft_ms.p50, two.ttft_ms.p50,
                   two.tpot_ms.p50);
     /* nothing decodes in a prefill-only run: no step to wait for, only
-     * half of the other prompt's prefill on average */
+     * half of the other prompt's prefill on average (the server's front
+     * end runs beside the engine: it does not queue) */
     c.output = 0;
     c.concurrency = 1;
     one = run(&c);
     c.concurrency = 2;
     two = run(&c);
-    ck_assert_msg(rl_feq(two.ttft_ms.p50, 1.5 * one.ttft_ms.p50), "%g vs %g",
+    d = rl_runtime_backend_prefill(c.rt, c.hw)->frontend_ms;
+    ck_assert_msg(rl_feq(two.ttft_ms.p50 - d, 1.5 * (one.ttft_ms.p50 - d)), "%g vs %g",
                   two.ttft_ms.p50, one.ttft_ms.p50);
+}
+END_TEST
+
+/* A server's TTFT is what its client sees: the front end's frontend_ms on
+ * top of the engine's time, said in the assumptions; an in-process API
+ * (frontend_ms 0) adds nothing and says nothing. */
+START_TEST(frontend_adds_to_ttft)
+{
+    rl_config c = conf("llama-3.1-8b", "h100-sxm", "vllm", "fp16");
+    rl_runtime rt = *c.rt;
+    rl_backend *b;
+    rl_estimate none, some;
+    c.rt = &rt;
+    c.prompt = 512;
+    c.output = 128;
+    c.concurrency = 4;
+    b = (rl_backend *)rl_runtime_backend_prefill(&rt, c.hw);
+    b->frontend_ms = 0;
+    none = run(&c);
+    ck_assert(!has_note(none.assumptions, none.n_assumptions, "front end"));
+    b->frontend_ms = 7;
+    some = run(&c);
+    ck_assert_msg(rl_feq(some.ttft_ms.p50, none.ttft_ms.p50 + 7), "%g vs %g + 7",
+                  some.ttft_ms.p50, none.ttft_ms.p50);
+    ck_assert(some.ttft_ms.p95 > none.ttft_ms.p95 + 7);
+    ck_assert(rl_feq(some.tpot_ms.p50, none.tpot_ms.p50));
+    ck_assert(has_note(some.assumptions, some.n_assumptions, "front end"));
+    /* the catalog's priors: servers have one, llama.cpp's CLI/bench does not */
+    ck_assert(rl_runtime_backend_prefill(rl_catalog_runtime(cat, "vllm"), c.hw)->frontend_ms > 0);
+    ck_assert(rl_runtime_backend_prefill(rl_catalog_runtime(cat, "llama.cpp"), c.hw)->frontend_ms == 0);
+}
+END_TEST
+
+/* Dequantising weight-only formats costs time under the peak and energy
+ * under the power cap alike: a power-bound prefill of Q4_K_M is slower than
+ * fp16 by dequant_eff, as it is when the peak binds. */
+START_TEST(dequant_costs_under_the_power_cap)
+{
+    rl_config q = conf("llama-3.1-8b", "rtx-4090", "llama.cpp", "q4_k_m");
+    rl_config f = conf("llama-3.1-8b", "rtx-4090", "llama.cpp", "fp16");
+    rl_runtime rt = *q.rt;
+    rl_backend *b;
+    double tq, tf;
+    q.rt = f.rt = &rt;
+    q.prompt = f.prompt = 4096;
+    q.output = f.output = 0;
+    b = (rl_backend *)rl_runtime_backend_prefill(&rt, q.hw);
+    b->prefill_ms = 0;
+    b->dequant_eff = 0.5;
+    b->tflops_per_w = 0.01;             /* far below the peak-bound rate */
+    tq = run(&q).ttft_ms.p50;
+    tf = run(&f).ttft_ms.p50;
+    /* GEMMs twice as slow; attention (not dequantised) dilutes the ratio */
+    ck_assert_msg(tq / tf > 1.7 && tq / tf <= 2.0 + 1e-9, "q4 %g ms fp16 %g ms", tq, tf);
 }
 END_TEST
 
@@ -840,6 +896,8 @@ int main(void)
     tcase_add_test(tc, power_limit_is_the_slower_rate);
     tcase_add_test(tc, jetson_does_not_borrow_discrete_fit);
     tcase_add_test(tc, arrival_waits_for_the_step_in_flight);
+    tcase_add_test(tc, frontend_adds_to_ttft);
+    tcase_add_test(tc, dequant_costs_under_the_power_cap);
     tcase_add_test(tc, link_eff_scales_communication);
     tcase_add_test(tc, thermal_throttles);
     tcase_add_test(tc, sram_speeds_small_models);
