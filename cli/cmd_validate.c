@@ -23,7 +23,7 @@
 
 typedef struct vopts {
     const char *data, *catalog, *out;
-    int in_sample, json, verbose;
+    int in_sample, priors, json, verbose;
 } vopts;
 
 static int parse(int argc, char **argv, vopts *o, const char *usage, rl_err *err)
@@ -34,6 +34,7 @@ static int parse(int argc, char **argv, vopts *o, const char *usage, rl_err *err
         if (strcmp(argv[i], "--help") == 0) { fputs(usage, stdout); return -1; }
         if (strcmp(argv[i], "--json") == 0) { o->json = 1; continue; }
         if (strcmp(argv[i], "--in-sample") == 0) { o->in_sample = 1; continue; }
+        if (strcmp(argv[i], "--priors") == 0) { o->priors = 1; continue; }
         if (strcmp(argv[i], "--verbose") == 0) { o->verbose = 1; continue; }
         if ((r = rl_arg_value(argc, argv, &i, "--data", &v, err)) < 0) return RL_EINPUT;
         if (r) { o->data = v; continue; }
@@ -115,13 +116,17 @@ static double median(double *v, int n)
 }
 
 static const char val_usage[] =
-"usage: ridgeline validate [--data DIR] [--catalog DIR] [--in-sample] [--verbose] [--json]\n"
+"usage: ridgeline validate [--data DIR] [--catalog DIR] [--in-sample | --priors]\n"
+"                         [--verbose] [--json]\n"
 "  Hold out each device in turn: fit on the others, predict its rows, and\n"
 "  print median / mean absolute % error per metric against the launch gates\n"
 "  (decode <= 10%, prefill <= 15%, TTFT <= 15%, weight memory <= 2%).\n"
 "  Where some of a metric's rows come from a runtime that no other device\n"
 "  measured (so the fold left it at its priors), two more lines split the\n"
 "  median: runtime fitted / runtime on priors.  The gate is on all rows.\n"
+"  --in-sample fits on every device and predicts the same rows; --priors\n"
+"  fits nothing: the documented priors alone, as a runtime nobody measured\n"
+"  gets them.  rms ln is the root-mean-square log error (what sigma means).\n"
 "  Exit 0 when every gate passes, 1 when one fails.\n";
 
 int rl_cmd_validate(int argc, char **argv)
@@ -139,6 +144,10 @@ int rl_cmd_validate(int argc, char **argv)
 
     rl_err_clear(&err);
     if ((rc = parse(argc, argv, &o, val_usage, &err))) return rc < 0 ? RL_OK : rl_fail(&err);
+    if (o.in_sample && o.priors) {
+        rl_err_set(&err, RL_EINPUT, NULL, 0, "--in-sample and --priors exclude each other");
+        return rl_fail(&err);
+    }
     if ((rc = open_all(&o, &cat, &s, &err))) return rl_fail(&err);
     nrt = rl_catalog_count(cat, RL_CAT_RUNTIME);
     saved = malloc(sizeof *saved * (size_t)nrt);
@@ -156,7 +165,7 @@ int rl_cmd_validate(int argc, char **argv)
     }
     if (o.in_sample) rl_calibrate_fit(cat, &s, NULL);
     for (int d = 0; d < ndev || (d == 0 && ndev == 0); d++) {
-        if (!o.in_sample) {
+        if (!o.in_sample && !o.priors) {
             for (int i = 0; i < nrt; i++)
                 *rl_catalog_runtime_mut(cat, saved[i].id) = saved[i];
             if (ndev) rl_calibrate_fit(cat, &s, devs[d]);
@@ -185,19 +194,21 @@ int rl_cmd_validate(int argc, char **argv)
         cJSON *doc = cJSON_CreateObject(), *mets = cJSON_AddObjectToObject(doc, "metrics");
         if (!o.json)
             printf("%s: %d measurements (%d skipped: model/device/format not in the catalog; "
-                   "%d marked SUSPECT)\n%-18s %5s %10s %10s %10s %10s %8s\n",
-                   o.in_sample ? "in-sample fit" : "devices held out one at a time",
+                   "%d marked SUSPECT)\n%-18s %5s %10s %10s %10s %8s %10s %8s\n",
+                   o.in_sample ? "in-sample fit" : o.priors ? "documented priors, nothing fitted"
+                   : "devices held out one at a time",
                    s.n, s.skipped, s.suspect, "metric", "n", "median|%|", "mean|%|",
-                   "bias %", "in band", "gate");
+                   "bias %", "rms ln", "in band", "gate");
         for (int k = 0; k < RL_M_N; k++) {
             double *a = malloc(sizeof *a * (size_t)(s.n + 1)), *sg = malloc(sizeof *sg * (size_t)(s.n + 1));
-            double sum = 0, med, bias;
+            double sum = 0, ss = 0, med, bias;
             int n = 0, cover = 0;
             if (!a || !sg) { free(a); free(sg); continue; }
             for (int i = 0; i < s.n; i++)
                 if (s.m[i].metric == k && !isnan(errs[i])) {
                     sg[n] = errs[i];
                     a[n] = fabs(errs[i]);
+                    ss += log1p(errs[i] / 100) * log1p(errs[i] / 100);
                     cover += inband[i];
                     sum += a[n++];
                 }
@@ -212,6 +223,7 @@ int rl_cmd_validate(int argc, char **argv)
                     cJSON_AddNumberToObject(x, "median_abs_pct", round(med * 100) / 100);
                     cJSON_AddNumberToObject(x, "mean_abs_pct", round(sum / n * 100) / 100);
                     cJSON_AddNumberToObject(x, "median_signed_pct", round(bias * 100) / 100);
+                    cJSON_AddNumberToObject(x, "rms_log", round(sqrt(ss / n) * 1e4) / 1e4);
                     cJSON_AddNumberToObject(x, "in_band_pct", round(1000.0 * cover / n) / 10);
                     if (gate[k] > 0) cJSON_AddNumberToObject(x, "gate_pct", gate[k]);
                 } else {
@@ -220,8 +232,8 @@ int rl_cmd_validate(int argc, char **argv)
                     char band[16] = "-";
                     if (k != RL_M_WEIGHTS && k != RL_M_KV)   /* no band on exact sizes */
                         snprintf(band, sizeof band, "%.0f%%", 100.0 * cover / n);
-                    printf("%-18s %5d %10.2f %10.2f %+10.2f %10s %8s\n", rl_metric_name(k), n,
-                           med, sum / n, bias, band, g);
+                    printf("%-18s %5d %10.2f %10.2f %+10.2f %8.3f %10s %8s\n", rl_metric_name(k), n,
+                           med, sum / n, bias, sqrt(ss / n), band, g);
                 }
             }
             /* the same rows split by whether their runtime was fitted on
@@ -249,7 +261,8 @@ int rl_cmd_validate(int argc, char **argv)
             free(sg);
         }
         if (o.json) {
-            cJSON_AddBoolToObject(doc, "held_out", !o.in_sample);
+            cJSON_AddBoolToObject(doc, "held_out", !o.in_sample && !o.priors);
+            cJSON_AddBoolToObject(doc, "priors_only", o.priors);
             cJSON_AddNumberToObject(doc, "measurements", s.n);
             rl_json_print(stdout, doc, 1);
         }
