@@ -81,7 +81,8 @@ typedef struct rl_backend {
                                    memory traffic (weight re-reads per
                                    micro-batch, unfused attention scores) */
     double dequant_eff;         /* prefill: matmul efficiency of weight-only
-                                   quantised formats relative to fp16 (dequant) */
+                                   formats relative to fp16 per dequant op
+                                   (a format with d ops: dequant_eff^d) */
     double sigma_decode;        /* log-space residual sd for p10/p90 */
     double sigma_prefill;
     double sigma_ttft;

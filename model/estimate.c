@@ -390,7 +390,8 @@ static void features_scaled(const rl_config *c, double thermal, rl_features *f)
         f->pre_energy_ms = c->hw->tdp_w > 0
                          ? op_energy(c) * (lin + attn) / c->tp / (c->hw->tdp_w * 1e12) * 1e3 : 0;
     }
-    f->dequant = c->quant->weight_only && c->quant->bits_per_weight < 16;
+    f->dequant_ops = c->quant->weight_only && c->quant->bits_per_weight < 16
+                   ? c->quant->dequant_ops : 0;
     micro = c->rt->act_tokens > 0 ? c->rt->act_tokens : 512;
     ubatches = ceil(fmax(P, 1) / micro);
     {
@@ -455,7 +456,7 @@ static double prefill_gemm_ms(const rl_features *f, const rl_backend *b)
 {
     return fmax(f->pre_lin_ms / b->mfu,
                 b->tflops_per_w > 0 ? f->pre_energy_ms / b->tflops_per_w : 0) /
-           (f->dequant ? b->dequant_eff : 1.0);
+           pow(b->dequant_eff, f->dequant_ops);
 }
 
 static double prefill_attn_ms(const rl_features *f, const rl_backend *b)

@@ -12,7 +12,8 @@
  *                      + deq_ms * dequant_flops)
  *                  + layers * layer_us / 1000 + step_ms + seqs * seq_us / 1000
  *                  + comm_ms / link_eff + off_ms / bw_eff
- *   prefill      = (max(max(lin_ms / mfu, energy / tflops_per_w) [/ dequant_eff],
+ *   prefill      = (max(max(lin_ms / mfu, energy / tflops_per_w)
+ *                        [/ dequant_eff^dequant_ops],
  *                        floor_ms / pre_bw_eff)
  *                   + attn_ms / (mfu * attn_eff) + attn_mem_ms / pre_bw_eff)
  *                  * pipeline + prefill_ms + comm_ms / link_eff,
@@ -64,7 +65,9 @@ typedef struct rl_features {
     double pre_pipe;        /* PP bubble factor (>= 1) */
     double pre_comm_ms;     /* TP all-reduces during prefill */
     double pre_energy_ms;   /* prefill FLOPs / (TDP x 1 TFLOP/s per W) */
-    int dequant;            /* 1: weight-only quantised matmuls (dequant_eff) */
+    double dequant_ops;     /* weight-only formats: the format's unpacking
+                               ops per weight (prefill runs at
+                               dequant_eff^dequant_ops of fp16); 0 = none */
     double thermal_scale;   /* compute clock scale from thermal/power cap */
     int tp, pp, concurrency;
     double sram_spill;      /* 1 when the working set overflows SRAM */

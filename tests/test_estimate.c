@@ -311,7 +311,8 @@ END_TEST
 
 /* Dequantising weight-only formats costs time under the peak and energy
  * under the power cap alike: a power-bound prefill of Q4_K_M is slower than
- * fp16 by dequant_eff, as it is when the peak binds. */
+ * fp16 by dequant_eff^dequant_ops, as it is when the peak binds; a format
+ * with fewer unpacking ops (Q8_0) pays less. */
 START_TEST(dequant_costs_under_the_power_cap)
 {
     rl_config q = conf("llama-3.1-8b", "rtx-4090", "llama.cpp", "q4_k_m");
@@ -324,12 +325,22 @@ START_TEST(dequant_costs_under_the_power_cap)
     q.output = f.output = 0;
     b = (rl_backend *)rl_runtime_backend_prefill(&rt, q.hw);
     b->prefill_ms = 0;
-    b->dequant_eff = 0.5;
+    b->dequant_eff = pow(0.5, 1 / q.quant->dequant_ops);   /* Q4_K_M at half speed */
     b->tflops_per_w = 0.01;             /* far below the peak-bound rate */
     tq = run(&q).ttft_ms.p50;
     tf = run(&f).ttft_ms.p50;
     /* GEMMs twice as slow; attention (not dequantised) dilutes the ratio */
     ck_assert_msg(tq / tf > 1.7 && tq / tf <= 2.0 + 1e-9, "q4 %g ms fp16 %g ms", tq, tf);
+    {
+        rl_config e = conf("llama-3.1-8b", "rtx-4090", "llama.cpp", "q8_0");
+        double t8;
+        e.rt = &rt;
+        e.prompt = 4096;
+        e.output = 0;
+        ck_assert(e.quant->dequant_ops < q.quant->dequant_ops);
+        t8 = run(&e).ttft_ms.p50;
+        ck_assert_msg(t8 > tf && t8 < tq, "fp16 %g q8_0 %g q4_k_m %g ms", tf, t8, tq);
+    }
 }
 END_TEST
 
