@@ -3,8 +3,8 @@
  * model").  Given a configuration it computes:
  *   memory   per device: weights, KV cache, activations, runtime overhead;
  *            host RAM for offloaded layers;
- *   decode   per-step time = max(bytes / (BW x bw_eff), FLOPs / (peak x mfu))
- *            + per-layer and per-step overheads + TP/PP communication
+ *   decode   per-step time = max(weight bytes / (BW x bw_eff), FLOPs /
+ *            (peak x mfu)) + KV bytes / (BW x bw_eff x kv_eff) + per-layer and per-step overheads + TP/PP communication
  *            + offloaded layers read over the host path, averaged over the
  *            output as the context grows (Simpson's rule, three points);
  *   prefill  FLOPs / (peak x mfu) with attention at its own efficiency,
@@ -427,10 +427,20 @@ static void features_scaled(const rl_config *c, double thermal, rl_features *f)
                      (c->pp - 1) * ubatches * c->hw->link_latency_us * 1e-3;
 }
 
-/* The two sides of a decode step's roofline. */
-static double step_mem_ms(const rl_step_feat *s, const rl_backend *b)
+/* A decode step's kernels: the weight GEMV/GEMMs (a roofline of their
+ * weight reads and their FLOPs plus unpacking) and, after them, the
+ * attention kernels streaming the KV cache.  They run one after the other,
+ * so their times add: a step whose GEMMs are compute- or ALU-bound still
+ * pays for its KV reads (what llama.cpp's Metal decode shows as the
+ * context grows). */
+static double step_w_ms(const rl_step_feat *s, const rl_backend *b)
 {
-    return (s->mem_w_ms + s->mem_kv_ms / b->kv_eff) / b->bw_eff;
+    return s->mem_w_ms / b->bw_eff;
+}
+
+static double step_kv_ms(const rl_step_feat *s, const rl_backend *b)
+{
+    return s->mem_kv_ms / (b->kv_eff * b->bw_eff);
 }
 
 static double step_comp_ms(const rl_step_feat *s, const rl_backend *b)
@@ -442,7 +452,7 @@ static double step_comp_ms(const rl_step_feat *s, const rl_backend *b)
 
 double rl_decode_step_ms(const rl_step_feat *s, const rl_backend *b)
 {
-    double t = fmax(step_mem_ms(s, b), step_comp_ms(s, b)) +
+    double t = fmax(step_w_ms(s, b), step_comp_ms(s, b)) + step_kv_ms(s, b) +
                s->layers * b->layer_us * 1e-3 + b->step_ms +
                s->seqs * b->seq_us * 1e-3 +
                s->comm_ms / b->link_eff + s->off_ms / b->bw_eff;
@@ -513,7 +523,7 @@ static void run_times(const rl_features *f, const rl_backend *b, const rl_backen
     }
     {
         const rl_step_feat *m = &f->dec[1];
-        double core = fmax(step_mem_ms(m, b), step_comp_ms(m, b));
+        double core = fmax(step_w_ms(m, b), step_comp_ms(m, b)) + step_kv_ms(m, b);
         t->busy = f->has_decode ? fmin(1.0, core / t->step[1]) : 1.0;
     }
 }
@@ -529,7 +539,7 @@ static void shares(const rl_features *f, const rl_backend *b, const rl_backend *
                    const times *t, rl_estimate *e)
 {
     const rl_step_feat *m = &f->dec[1];
-    double mem = step_mem_ms(m, b), comp = step_comp_ms(m, b);
+    double mem = step_w_ms(m, b), comp = step_comp_ms(m, b);
     double tot = t->step[1] > 0 ? t->step[1] : 1;
 
     if (!f->has_decode) {               /* prefill / encoder only */
@@ -541,10 +551,8 @@ static void shares(const rl_features *f, const rl_backend *b, const rl_backend *
         return;
     }
     if (comp > mem) e->share_compute = 100 * comp / tot;
-    else if (mem > 0) {
-        e->share_weights = 100 * m->mem_w_ms / b->bw_eff / tot;
-        e->share_kv = 100 * m->mem_kv_ms / b->kv_eff / b->bw_eff / tot;
-    }
+    else e->share_weights = 100 * mem / tot;
+    e->share_kv = 100 * step_kv_ms(m, b) / tot;
     e->share_comm = 100 * m->comm_ms / b->link_eff / tot;
     e->share_offload = 100 * m->off_ms / b->bw_eff / tot;
     e->share_overhead = 100 - e->share_compute - e->share_weights - e->share_kv -

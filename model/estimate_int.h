@@ -7,9 +7,10 @@
  * Every feature is a time at 100% efficiency (bytes / peak bandwidth,
  * FLOPs / peak compute), in milliseconds, so that
  *
- *   decode step  = max((w_ms + kv_ms / kv_eff) / bw_eff,
+ *   decode step  = max(w_ms / bw_eff,
  *                      max(comp_ms / mfu, energy_ms / tflops_per_w)
  *                      + deq_ms * dequant_flops)
+ *                  + kv_ms / (kv_eff * bw_eff)
  *                  + layers * layer_us / 1000 + step_ms + seqs * seq_us / 1000
  *                  + comm_ms / link_eff + off_ms / bw_eff
  *   prefill      = (max(max(lin_ms / mfu, energy / tflops_per_w)
