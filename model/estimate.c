@@ -4,9 +4,10 @@
  *   memory   per device: weights, KV cache, activations, runtime overhead;
  *            host RAM for offloaded layers;
  *   decode   per-step time = max(weight bytes / (BW x bw_eff), FLOPs /
- *            (peak x mfu)) + KV bytes / (BW x bw_eff x kv_eff) + per-layer and per-step overheads + TP/PP communication
- *            + offloaded layers read over the host path, averaged over the
- *            output as the context grows (Simpson's rule, three points);
+ *            (peak x mfu)) + KV bytes / (BW x bw_eff x kv_eff) + per-layer
+ *            and per-step overheads + TP/PP communication + offloaded
+ *            layers read over the host path, averaged over the output as
+ *            the context grows (Simpson's rule, three points);
  *   prefill  FLOPs / (peak x mfu) with attention at its own efficiency,
  *            floored by the weight reads, with the PP pipeline bubble;
  *   latency  TTFT = prefill + queueing + a server's front end, TPOT = the
