@@ -187,13 +187,22 @@ START_TEST(calibration_applies)
     ck_assert_ptr_nonnull(pri);
     for (int i = 0; i < rl_catalog_count(pri, RL_CAT_RUNTIME); i++) {
         const rl_runtime *pr = rl_catalog_runtime_at(pri, i);
-        for (int k = 0; k < pr->n_backends; k++)
-            ck_assert_int_eq(pr->backends[k].fitted_points, 0);
+        for (int k = 0; k < pr->n_backends; k++) {
+            const rl_backend *x = &pr->backends[k];
+            ck_assert_int_eq(x->fitted_points, 0);
+            /* a prior's band is at least what `validate --priors` measured
+             * the priors to be worth (runtimes.cfg, sigma) */
+            ck_assert_msg(x->sigma_decode >= 0.29 && x->sigma_prefill >= 0.34 &&
+                          x->sigma_ttft >= 0.34, "%s/%s claims a prior's band of %g/%g/%g",
+                          pr->id, x->match, x->sigma_decode, x->sigma_prefill, x->sigma_ttft);
+        }
     }
     /* applying the calibration file onto the priors gives the calibrated values */
     ck_assert_int_eq(rl_catalog_apply_calibration(pri, CATDIR "/calibration.cfg", &e), RL_OK);
     ck_assert(rl_feq(rl_runtime_backend(rl_catalog_runtime(pri, "llama.cpp"), g)->bw_eff,
                      b->bw_eff));
+    ck_assert(rl_feq(rl_runtime_backend(rl_catalog_runtime(pri, "tensorrt-llm"), h)->frontend_ms,
+                     rl_runtime_backend(rl_catalog_runtime(cat, "tensorrt-llm"), h)->frontend_ms));
     ck_assert_int_eq(rl_catalog_apply_calibration(pri, "/nonexistent/cal.cfg", &e), RL_EIO);
     rl_catalog_free(pri);
 }
