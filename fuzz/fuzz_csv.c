@@ -37,7 +37,7 @@ const char *__ubsan_default_options(void)
     return "halt_on_error=1:print_stacktrace=1";
 }
 
-#include "csv_default_hw.h"
+#include "csv_input.h"
 
 static char dir[64], hw_path[96], meas_path[96];
 static rl_catalog *cat;     /* opened once, lives for the whole run */
@@ -59,8 +59,8 @@ static int write_file(const char *path, const uint8_t *b, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const uint8_t *hw = (const uint8_t *)default_hw, *meas = data;
-    size_t nhw = sizeof default_hw - 1, nmeas = size;
+    const unsigned char *hw, *meas;
+    size_t nhw, nmeas;
     rl_meas_set s;
     rl_err e;
     int rc;
@@ -77,19 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (!cat && !(cat = rl_catalog_open(NULL, &e))) abort();
 
-    /* Split at the first line that is exactly "--". */
-    for (size_t i = 0; i + 2 <= size; i++) {
-        if ((i == 0 || data[i - 1] == '\n') && data[i] == '-' && data[i + 1] == '-') {
-            size_t j = i + 2;
-            if (j < size && data[j] == '\r') j++;
-            if (j < size && data[j] != '\n') continue;
-            hw = data;
-            nhw = i;
-            meas = data + (j < size ? j + 1 : j);
-            nmeas = size - (size_t)(meas - data);
-            break;
-        }
-    }
+    csv_split(data, size, &hw, &nhw, &meas, &nmeas);
     if (write_file(hw_path, hw, nhw) || write_file(meas_path, meas, nmeas)) return 0;
 
     memset(&e, 0, sizeof e);

@@ -53,7 +53,7 @@ static int n_files;
 static rl_catalog *replay_cat;  /* for scenario and CSV replays; NULL skips them */
 static char csv_dir[64];        /* private folder for the CSV replays */
 
-#include "../fuzz/csv_default_hw.h"   /* fuzz_csv.c's hardware.csv */
+#include "../fuzz/csv_input.h"   /* fuzz_csv.c's input split and hardware.csv */
 
 static unsigned char *slurp(const char *path, size_t *n)
 {
@@ -100,24 +100,13 @@ static void write_part(const char *name, const unsigned char *b, size_t n)
 /* The fuzz_csv.c contract: split, load, predict every loaded row. */
 static void replay_csv(const unsigned char *b, size_t n, const char *path)
 {
-    const unsigned char *hw = (const unsigned char *)default_hw, *meas = b;
-    size_t nhw = sizeof default_hw - 1, nmeas = n;
+    const unsigned char *hw, *meas;
+    size_t nhw, nmeas;
     rl_meas_set s;
     rl_err e;
     int rc;
 
-    for (size_t i = 0; i + 2 <= n; i++) {
-        if ((i == 0 || b[i - 1] == '\n') && b[i] == '-' && b[i + 1] == '-') {
-            size_t j = i + 2;
-            if (j < n && b[j] == '\r') j++;
-            if (j < n && b[j] != '\n') continue;
-            hw = b;
-            nhw = i;
-            meas = b + (j < n ? j + 1 : j);
-            nmeas = n - (size_t)(meas - b);
-            break;
-        }
-    }
+    csv_split(b, n, &hw, &nhw, &meas, &nmeas);
     write_part("hardware.csv", hw, nhw);
     write_part("measurements.csv", meas, nmeas);
     memset(&e, 0, sizeof e);
