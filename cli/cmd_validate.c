@@ -10,20 +10,16 @@
  */
 #include "cli.h"
 #include "calibrate.h"
+#include "paths.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Default measurement folder: shared/data/benchmarks beside the source
- * tree (compiled in by CMake), else relative to the working directory. */
-#ifndef RL_DEFAULT_DATA
-#define RL_DEFAULT_DATA "../shared/data/benchmarks"
-#endif
-
 typedef struct vopts {
     const char *data, *catalog, *out;
     int in_sample, priors, by_device, json, verbose;
+    char data_dir[4096];        /* default --data: the shipped benchmarks */
 } vopts;
 
 static int parse(int argc, char **argv, vopts *o, const char *usage, rl_err *err)
@@ -48,8 +44,12 @@ static int parse(int argc, char **argv, vopts *o, const char *usage, rl_err *err
     return RL_OK;
 }
 
-static int open_all(const vopts *o, rl_catalog **cat, rl_meas_set *s, rl_err *err)
+static int open_all(vopts *o, rl_catalog **cat, rl_meas_set *s, rl_err *err)
 {
+    if (!o->data) {             /* data/benchmarks beside the binary or source */
+        rl_share_dir(RL_SHARE_DATA, o->data_dir, sizeof o->data_dir);
+        o->data = o->data_dir;
+    }
     if (!(*cat = rl_catalog_open_priors(o->catalog, err))) return err->code;
     if (rl_meas_load(o->data, *cat, s, err)) {
         rl_catalog_free(*cat);
@@ -60,38 +60,43 @@ static int open_all(const vopts *o, rl_catalog **cat, rl_meas_set *s, rl_err *er
 }
 
 static const char cal_usage[] =
-"usage: ridgeline calibrate [--data DIR] [--catalog DIR] [--out FILE]\n"
+"usage: ridgeline calibrate --out FILE [--data DIR] [--catalog DIR]\n"
 "  Fit each runtime backend's parameters (bw_eff, kv_eff, layer_us, step_ms,\n"
 "  seq_us, mfu, attn_eff, dequant_eff, dequant_flops, pre_bw_eff,\n"
 "  tflops_per_w, prefill_ms, cold_ms, link_eff, frontend_ms; runtimes.cfg\n"
-"  documents each) to the measurements in DIR (default " RL_DEFAULT_DATA ")\n"
-"  and write them to FILE (default: the catalog's calibration.cfg).\n";
+"  documents each) to the measurements in DIR (default: the benchmark data\n"
+"  shipped with ridgeline, data/benchmarks; $RIDGELINE_DATA overrides) and\n"
+"  write them to FILE ('-' for stdout).  Use the result with --calibration\n"
+"  FILE (estimate, solve) or RIDGELINE_CATALOG; the shipped catalog's\n"
+"  calibration.cfg is only replaced when FILE names it.\n";
 
 int rl_cmd_calibrate(int argc, char **argv)
 {
-    vopts o = { .data = RL_DEFAULT_DATA };
+    vopts o = { 0 };
     rl_err err;
     rl_catalog *cat = NULL;
     rl_meas_set s;
-    char out[4200], cmd[1024];
+    char cmd[1024];
     int rc, groups;
 
     rl_err_clear(&err);
     if ((rc = parse(argc, argv, &o, cal_usage, &err))) return rc < 0 ? RL_OK : rl_fail(&err);
+    if (!o.out) {
+        rl_err_set(&err, RL_EINPUT, NULL, 0, "calibrate needs --out FILE (the shipped "
+                   "calibration is never replaced by default)");
+        return rl_fail(&err);
+    }
     if ((rc = open_all(&o, &cat, &s, &err))) return rl_fail(&err);
     groups = rl_calibrate(cat, &s);
-    if (o.out) snprintf(out, sizeof out, "%s", o.out);
-    else snprintf(out, sizeof out, "%s/calibration.cfg", rl_catalog_dir(cat));
-    {
-        /* name the data folder the same on every machine */
-        const char *shown = strstr(o.data, "shared/data/benchmarks");
-        snprintf(cmd, sizeof cmd, "ridgeline calibrate --data %s%s (%d rows, %d skipped, "
-                 "%d suspect)", shown ? "../" : "", shown ? shown : o.data, s.n, s.skipped,
-                 s.suspect);
-    }
-    rc = rl_calibration_write(cat, out, cmd, &err);
+    /* name the data folder the same on every machine: the default is the
+     * shipped data/benchmarks wherever it was found */
+    snprintf(cmd, sizeof cmd, "ridgeline calibrate --data %s (%d rows, %d skipped, "
+             "%d suspect)", o.data == o.data_dir ? "data/benchmarks" : o.data, s.n,
+             s.skipped, s.suspect);
+    rc = rl_calibration_write(cat, o.out, cmd, &err);
     if (rc == RL_OK)
-        fprintf(stderr, "calibrate: %d rows, %d backend groups fitted -> %s\n", s.n, groups, out);
+        fprintf(stderr, "calibrate: %d rows, %d backend groups fitted -> %s\n", s.n, groups,
+                o.out);
     else
         rl_fail(&err);
     rl_meas_free(&s);
@@ -184,7 +189,7 @@ static const char val_usage[] =
 
 int rl_cmd_validate(int argc, char **argv)
 {
-    vopts o = { .data = RL_DEFAULT_DATA };
+    vopts o = { 0 };
     static const double gate[RL_M_N] = { 10, 15, 15, 0, 2, 0 };
     rl_err err;
     rl_catalog *cat = NULL;

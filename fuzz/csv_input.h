@@ -3,7 +3,7 @@
  * "--", then measurements.csv; without a "--" line the whole input is
  * measurements.csv and default_hw stands in for hardware.csv.  Shared with
  * tests/test_fuzz_replay.c so that a saved input replays exactly as it
- * fuzzed.  default_hw rows as in shared/data/benchmarks/hardware.csv.
+ * fuzzed.  default_hw rows as in data/benchmarks/hardware.csv.
  */
 #ifndef RL_CSV_INPUT_H
 #define RL_CSV_INPUT_H

@@ -7,7 +7,7 @@
  * Input format: hardware.csv, then a line that is exactly "--" (LF or
  * CRLF ending), then measurements.csv.  Without such a line the whole
  * input is measurements.csv and hardware.csv is a fixed copy of the real
- * one's rows (shared/data/benchmarks), so mutations that lose the
+ * one's rows (data/benchmarks), so mutations that lose the
  * separator still reach the device mapping.  rl_meas_load reads a folder,
  * so both parts are written into a private per-pid temp folder first.
  *

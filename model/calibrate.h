@@ -3,7 +3,7 @@
  * error figures out.
  *
  * rl_meas_load reads a benchmark folder in the format of
- * shared/data/benchmarks (measurements.csv + hardware.csv) and maps each
+ * data/benchmarks (measurements.csv + hardware.csv) and maps each
  * row onto catalog entries and a configuration.  rl_calibrate_fit fits
  * each (runtime, backend) group's decode and prefill parameters by
  * regularised least squares on relative error (see estimate_int.h for

@@ -9,18 +9,13 @@
  */
 #include "catalog.h"
 #include "cfg.h"
+#include "paths.h"
 
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#ifndef RL_SOURCE_CATALOG
-#define RL_SOURCE_CATALOG "model/catalog"
-#endif
-#ifndef RL_INSTALL_CATALOG
-#define RL_INSTALL_CATALOG "/usr/local/share/ridgeline/catalog"
-#endif
 
 struct rl_catalog {
     char dir[PATH_MAX];
@@ -410,29 +405,6 @@ static int fill_calibration(rl_catalog *c, config_t *cfg, const char *p, rl_err 
     return RL_OK;
 }
 
-static int pick_dir(char *dir, size_t n)
-{
-    const char *env = getenv("RIDGELINE_CATALOG");
-    char exe[PATH_MAX], probe[PATH_MAX + 64];
-    ssize_t len;
-
-    if (env && *env) { snprintf(dir, n, "%s", env); return 0; }
-    snprintf(probe, sizeof probe, "%s/models.cfg", RL_SOURCE_CATALOG);
-    if (access(probe, R_OK) == 0) { snprintf(dir, n, "%s", RL_SOURCE_CATALOG); return 0; }
-    len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (len > 0) {
-        char *slash;
-        exe[len] = '\0';
-        if ((slash = strrchr(exe, '/'))) *slash = '\0';
-        snprintf(probe, sizeof probe, "%s/../share/ridgeline/catalog/models.cfg", exe);
-        if (access(probe, R_OK) == 0 &&
-            snprintf(dir, n, "%s/../share/ridgeline/catalog", exe) < (int)n)
-            return 0;
-    }
-    snprintf(dir, n, "%s", RL_INSTALL_CATALOG);
-    return 0;
-}
-
 static rl_catalog *open_catalog(const char *dir, int with_calibration, rl_err *err)
 {
     rl_catalog *c = calloc(1, sizeof *c);
@@ -440,7 +412,7 @@ static rl_catalog *open_catalog(const char *dir, int with_calibration, rl_err *e
 
     if (!c) { rl_err_set(err, RL_EIO, NULL, 0, "out of memory"); return NULL; }
     if (dir) snprintf(c->dir, sizeof c->dir, "%s", dir);
-    else pick_dir(c->dir, sizeof c->dir);
+    else rl_share_dir(RL_SHARE_CATALOG, c->dir, sizeof c->dir);
     if ((rc = load_file(c, "models.cfg", fill_models, 0, err)) ||
         (rc = load_file(c, "hardware.cfg", fill_hw, 0, err)) ||
         (rc = load_file(c, "quant.cfg", fill_quant, 0, err)) ||

@@ -127,8 +127,8 @@ typedef struct rl_runtime {
 typedef struct rl_catalog rl_catalog;   /* opaque */
 
 /* Open the catalog in `dir`, or when dir is NULL the first of:
- * $RIDGELINE_CATALOG, the source tree's model/catalog (compiled in),
- * <exe dir>/../share/ridgeline/catalog.  Returns NULL and fills err on
+ * $RIDGELINE_CATALOG, <exe dir>/../share/ridgeline/catalog, the source
+ * tree's model/catalog (compiled in) -- paths.h.  Returns NULL and fills err on
  * failure (missing file RL_EIO, bad content RL_EINPUT with file:line). */
 rl_catalog *rl_catalog_open(const char *dir, rl_err *err);
 

@@ -186,15 +186,15 @@ done
 # ---------------------------------------------------------- import round trip
 # The text `import` prints is a model spec: loading it back with the
 # importer must give the same model (params, KV and fixed state, top-k).
-# One real config per layout; skipped where the shared data is absent.
-HF="$SRC/../shared/data/hf-configs"
+# One real config per layout (data/hf-configs ships with the repo).
+HF="$SRC/data/hf-configs"
 for x in Qwen--Qwen3.5-35B-A3B nvidia--NVIDIA-Nemotron-3-Nano-30B-A3B-BF16 \
          zai-org--GLM-5 deepseek-ai--DeepSeek-V3.2 meta-llama--Meta-Llama-3.1-405B \
          openai--gpt-oss-120b google--gemma-4-26B-A4B \
          nvidia--NVIDIA-Nemotron-3-Super-120B-A12B-FP8 XiaomiMiMo--MiMo-V2-Flash; do
     f="$HF/${x}_config.json"
-    [ -f "$f" ] || continue
     name=roundtrip/$x
+    [ -f "$f" ] || { bad "$name" "missing $f"; continue; }
     run "$SRC" import "$f"
     [ "$rc" = 0 ] || { bad "$name" "import exit $rc"; continue; }
     cp "$TMP/out" "$TMP/spec.cfg"

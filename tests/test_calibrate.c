@@ -50,7 +50,7 @@ START_TEST(shared_data_loads)
     rl_meas_set s;
     int per[RL_M_N] = { 0 };
     ck_assert_ptr_nonnull(cat);
-    ck_assert_int_eq(rl_meas_load(RL_SHARED_DATA "/benchmarks", cat, &s, &e), RL_OK);
+    ck_assert_int_eq(rl_meas_load(RL_REPO_DATA "/benchmarks", cat, &s, &e), RL_OK);
     ck_assert_msg(s.n > 500, "only %d rows", s.n);
     ck_assert_msg(s.skipped <= 15, "%d rows skipped", s.skipped);
     ck_assert_int_ge(s.suspect, 1);
@@ -269,7 +269,7 @@ START_TEST(predictions_positive)
     rl_err e;
     rl_catalog *cat = rl_catalog_open(CATDIR, &e);
     rl_meas_set s;
-    ck_assert_int_eq(rl_meas_load(RL_SHARED_DATA "/benchmarks", cat, &s, &e), RL_OK);
+    ck_assert_int_eq(rl_meas_load(RL_REPO_DATA "/benchmarks", cat, &s, &e), RL_OK);
     for (int i = 0; i < s.n; i++) {
         double lo, hi, p = rl_meas_predict_band(&s.m[i], &lo, &hi);
         ck_assert_msg(p > 0 && isfinite(p), "line %d: prediction %g", s.m[i].line, p);

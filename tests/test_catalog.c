@@ -61,7 +61,7 @@ END_TEST
 
 START_TEST(promised_hardware)
 {
-    /* the ten devices of shared/data/benchmarks/hardware.csv, and the edge
+    /* the ten devices of data/benchmarks/hardware.csv, and the edge
      * and reference parts the scenarios use */
     static const char *const ids[] = {
         "rtx-3070", "rtx-3090", "rtx-4090", "rtx-6000-ada", "rtx-a6000", "a100-80g-pcie",

@@ -846,7 +846,7 @@ START_TEST(measured_configs_are_feasible)
     rl_meas_set s;
     rl_err err;
     int checked = 0, bad = 0;
-    ck_assert_int_eq(rl_meas_load(RL_SHARED_DATA "/benchmarks", cat, &s, &err), RL_OK);
+    ck_assert_int_eq(rl_meas_load(RL_REPO_DATA "/benchmarks", cat, &s, &err), RL_OK);
     for (int i = 0; i < s.n; i++) {
         const rl_meas *m = &s.m[i];
         rl_estimate e;

@@ -254,7 +254,7 @@ QUANT_ALIASES = {'f16': 'fp16', 'bf16': 'bf16', 'f32': 'fp32'}
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--catalog', default=os.path.join(ROOT, 'model', 'catalog'))
-    ap.add_argument('--data', default='/work/shared/data/benchmarks')
+    ap.add_argument('--data', default=os.path.join(ROOT, 'data', 'benchmarks'))
     ap.add_argument('--tol', type=float, default=2.0)
     ap.add_argument('--simulate', action='store_true')
     a = ap.parse_args()
