@@ -15,10 +15,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct vopts {
     const char *data, *catalog, *out;
     int in_sample, priors, by_device, json, verbose;
+    long jobs;                  /* fold workers; 0 = one per CPU */
     char data_dir[4096];        /* default --data: the shipped benchmarks */
 } vopts;
 
@@ -39,9 +41,27 @@ static int parse(int argc, char **argv, vopts *o, const char *usage, rl_err *err
         if (r) { o->catalog = v; continue; }
         if ((r = rl_arg_value(argc, argv, &i, "--out", &v, err)) < 0) return RL_EINPUT;
         if (r) { o->out = v; continue; }
+        if ((r = rl_arg_value(argc, argv, &i, "--jobs", &v, err)) < 0) return RL_EINPUT;
+        if (r) {
+            if (rl_parse_long("--jobs", v, 1, RL_MAX_JOBS, &o->jobs, err)) return RL_EINPUT;
+            continue;
+        }
         return rl_err_set(err, RL_EINPUT, NULL, 0, "unknown option '%s'", argv[i]);
     }
     return RL_OK;
+}
+
+/* Fold progress on stderr, only when it is a terminal: one line rewritten
+ * in place, erased when the last fold is done. */
+static void progress(int done, int total, const char *dev, void *ctx)
+{
+    const char *what = ctx;
+    if (!isatty(STDERR_FILENO)) return;
+    if (done < total)
+        fprintf(stderr, "\r%s: %d/%d devices held out (last: %-20.20s)", what, done, total, dev);
+    else
+        fprintf(stderr, "\r%*s\r", 70, "");
+    fflush(stderr);
 }
 
 static int open_all(vopts *o, rl_catalog **cat, rl_meas_set *s, rl_err *err)
@@ -60,7 +80,7 @@ static int open_all(vopts *o, rl_catalog **cat, rl_meas_set *s, rl_err *err)
 }
 
 static const char cal_usage[] =
-"usage: ridgeline calibrate --out FILE [--data DIR] [--catalog DIR]\n"
+"usage: ridgeline calibrate --out FILE [--data DIR] [--catalog DIR] [--jobs N]\n"
 "  Fit each runtime backend's parameters (bw_eff, kv_eff, layer_us, step_ms,\n"
 "  seq_us, mfu, attn_eff, dequant_eff, dequant_flops, pre_bw_eff,\n"
 "  tflops_per_w, prefill_ms, cold_ms, link_eff, frontend_ms; runtimes.cfg\n"
@@ -68,7 +88,9 @@ static const char cal_usage[] =
 "  shipped with ridgeline, data/benchmarks; $RIDGELINE_DATA overrides) and\n"
 "  write them to FILE ('-' for stdout).  Use the result with --calibration\n"
 "  FILE (estimate, solve) or RIDGELINE_CATALOG; the shipped catalog's\n"
-"  calibration.cfg is only replaced when FILE names it.\n";
+"  calibration.cfg is only replaced when FILE names it.  The held-out folds\n"
+"  run on --jobs N threads (default: one per CPU); progress shows on a\n"
+"  terminal.\n";
 
 int rl_cmd_calibrate(int argc, char **argv)
 {
@@ -87,7 +109,7 @@ int rl_cmd_calibrate(int argc, char **argv)
         return rl_fail(&err);
     }
     if ((rc = open_all(&o, &cat, &s, &err))) return rl_fail(&err);
-    groups = rl_calibrate(cat, &s);
+    groups = rl_calibrate(cat, &s, (int)o.jobs, progress, (void *)"calibrate");
     /* name the data folder the same on every machine: the default is the
      * shipped data/benchmarks wherever it was found */
     snprintf(cmd, sizeof cmd, "ridgeline calibrate --data %s (%d rows, %d skipped, "
@@ -171,9 +193,37 @@ static void by_device(const rl_meas_set *s, const double *errs, char devs[][64],
     free(g);
 }
 
+/* Per-row results of validate, indexed like the measurement set. */
+typedef struct vrows {
+    double *errs;               /* signed % error, NAN until predicted */
+    double *pred;               /* the prediction */
+    unsigned char *inband;      /* measured value inside p10..p90 */
+    unsigned char *prior;       /* its runtime ran on priors in that fold */
+} vrows;
+
+/* Score the rows of device `dev` (NULL: every row not yet scored) at the
+ * parameters of `s`'s runtimes; a rl_fold_fn. */
+static void score_rows(const rl_meas_set *s, const char *dev, void *ctx)
+{
+    vrows *v = ctx;
+    for (int i = 0; i < s->n; i++) {
+        const rl_meas *m = &s->m[i];
+        double p, lo, hi;
+        if (dev ? strcmp(m->hw_id, dev) != 0 : !isnan(v->errs[i])) continue;
+        p = rl_meas_predict_band(m, &lo, &hi);
+        v->inband[i] = m->value >= lo * 0.9999 && m->value <= hi * 1.0001;
+        /* did this fold fit the parameters the row depends on, or did
+         * holding the device out leave its runtime at the priors? */
+        v->prior[i] = (m->metric == RL_M_DECODE ? rl_runtime_backend(m->cfg.rt, m->cfg.hw)
+                       : rl_runtime_backend_prefill(m->cfg.rt, m->cfg.hw))->fitted_points == 0;
+        v->pred[i] = p;
+        v->errs[i] = 100.0 * (p - m->value) / m->value;
+    }
+}
+
 static const char val_usage[] =
 "usage: ridgeline validate [--data DIR] [--catalog DIR] [--in-sample | --priors]\n"
-"                         [--by-device] [--verbose] [--json]\n"
+"                         [--by-device] [--verbose] [--json] [--jobs N]\n"
 "  Hold out each device in turn: fit on the others, predict its rows, and\n"
 "  print median / mean absolute % error per metric against the launch gates\n"
 "  (decode <= 10%, prefill <= 15%, TTFT <= 15%, weight memory <= 2%).\n"
@@ -185,7 +235,8 @@ static const char val_usage[] =
 "  gets them.  rms ln is the root-mean-square log error (what sigma means).\n"
 "  --by-device adds each device's median |%| and signed median per metric\n"
 "  (with devices held out: how far off an unseen part of that kind is).\n"
-"  Exit 0 when every gate passes, 1 when one fails.\n";
+"  Folds run on --jobs N threads (default: one per CPU); progress shows on\n"
+"  a terminal.  Exit 0 when every gate passes, 1 when one fails.\n";
 
 int rl_cmd_validate(int argc, char **argv)
 {
@@ -194,11 +245,10 @@ int rl_cmd_validate(int argc, char **argv)
     rl_err err;
     rl_catalog *cat = NULL;
     rl_meas_set s;
-    rl_runtime *saved = NULL;
-    double *errs = NULL;
+    double *errs = NULL, *pred = NULL;
     unsigned char *inband = NULL, *prior = NULL;
     char devs[64][64];
-    int ndev = 0, nrt, rc, failed = 0;
+    int ndev = 0, rc, failed = 0;
 
     rl_err_clear(&err);
     if ((rc = parse(argc, argv, &o, val_usage, &err))) return rc < 0 ? RL_OK : rl_fail(&err);
@@ -207,47 +257,38 @@ int rl_cmd_validate(int argc, char **argv)
         return rl_fail(&err);
     }
     if ((rc = open_all(&o, &cat, &s, &err))) return rl_fail(&err);
-    nrt = rl_catalog_count(cat, RL_CAT_RUNTIME);
-    saved = malloc(sizeof *saved * (size_t)nrt);
     errs = malloc(sizeof *errs * (size_t)(s.n > 0 ? s.n : 1));
+    pred = malloc(sizeof *pred * (size_t)(s.n > 0 ? s.n : 1));
     inband = calloc((size_t)(s.n > 0 ? s.n : 1), 1);
     prior = calloc((size_t)(s.n > 0 ? s.n : 1), 1);
-    if (!saved || !errs || !inband || !prior) { rc = RL_EIO; goto out; }
-    for (int i = 0; i < nrt; i++) saved[i] = *rl_catalog_runtime_at(cat, i);
-    for (int i = 0; i < s.n; i++) {
-        int k;
-        errs[i] = NAN;
-        for (k = 0; k < ndev; k++) if (strcmp(devs[k], s.m[i].hw_id) == 0) break;
-        if (k == ndev && ndev < 64 && s.m[i].hw_id[0])
-            snprintf(devs[ndev++], sizeof devs[0], "%s", s.m[i].hw_id);
-    }
-    if (o.in_sample) rl_calibrate_fit(cat, &s, NULL);
-    for (int d = 0; d < ndev || (d == 0 && ndev == 0); d++) {
-        if (!o.in_sample && !o.priors) {
-            for (int i = 0; i < nrt; i++)
-                *rl_catalog_runtime_mut(cat, saved[i].id) = saved[i];
-            if (ndev) rl_calibrate_fit(cat, &s, devs[d]);
+    if (!errs || !pred || !inband || !prior) { rc = RL_EIO; goto out; }
+    for (int i = 0; i < s.n; i++) errs[i] = NAN;
+    ndev = rl_meas_devices(&s, devs, 64);
+    {
+        vrows vr = { errs, pred, inband, prior };
+        if (o.in_sample) rl_calibrate_fit(cat, &s, NULL);
+        if (o.in_sample || o.priors || ndev == 0)
+            score_rows(&s, NULL, &vr);
+        else if (rl_calibrate_folds(cat, &s, (int)o.jobs, score_rows, &vr, progress,
+                                    (void *)"validate") < 0) {
+            rc = RL_EIO;
+            goto out;
         }
-        for (int i = 0; i < s.n; i++) {
-            const rl_meas *m = &s.m[i];
-            double p, lo, hi;
-            if (ndev && strcmp(m->hw_id, devs[d]) != 0 && m->hw_id[0]) continue;
-            if (!isnan(errs[i])) continue;
-            p = rl_meas_predict_band(m, &lo, &hi);
-            inband[i] = m->value >= lo * 0.9999 && m->value <= hi * 1.0001;
-            /* did this fold fit the parameters the row depends on, or did
-             * holding the device out leave its runtime at the priors? */
-            prior[i] = (m->metric == RL_M_DECODE ? rl_runtime_backend(m->cfg.rt, m->cfg.hw)
-                        : rl_runtime_backend_prefill(m->cfg.rt, m->cfg.hw))->fitted_points == 0;
-            errs[i] = 100.0 * (p - m->value) / m->value;
-            if (o.verbose)
+        /* rows no fold predicted (no device id): at the priors */
+        score_rows(&s, NULL, &vr);
+    }
+    if (o.verbose)
+        for (int d = 0; d <= ndev; d++)
+            for (int i = 0; i < s.n; i++) {
+                const rl_meas *m = &s.m[i];
+                if (isnan(errs[i]) || (d < ndev ? strcmp(m->hw_id, devs[d]) != 0 : m->hw_id[0] != 0))
+                    continue;
                 fprintf(stdout, "  line %4d %-7s %-16s %-14s %-9s %-18s dev %d b %4d p %5ld n %5ld: "
                         "measured %10.4g predicted %10.4g (%+.1f%%)\n",
                         m->line, m->source, m->hw_id[0] ? m->hw_id : "-", m->cfg.model->id,
                         m->cfg.quant->id, m->cfg.rt->id, m->cfg.devices, m->batch,
-                        (long)m->cfg.prompt, (long)m->cfg.output, m->value, p, errs[i]);
-        }
-    }
+                        (long)m->cfg.prompt, (long)m->cfg.output, m->value, pred[i], errs[i]);
+            }
     {
         cJSON *doc = cJSON_CreateObject(), *mets = cJSON_AddObjectToObject(doc, "metrics");
         if (!o.json)
@@ -329,8 +370,8 @@ int rl_cmd_validate(int argc, char **argv)
     }
     rc = failed ? RL_EINFEASIBLE : RL_OK;
 out:
-    free(saved);
     free(errs);
+    free(pred);
     free(inband);
     free(prior);
     rl_meas_free(&s);

@@ -17,9 +17,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define GIB 1073741824.0
 #define MAX_FIELDS 16
@@ -558,7 +560,9 @@ static void set_sigmas(const rl_meas_set *s, const group *g)
     else if (n[1] > 0) b->sigma_ttft = fmax(b->sigma_ttft, b->sigma_prefill);
 }
 
-int rl_calibrate_fit(rl_catalog *cat, const rl_meas_set *s, const char *holdout)
+/* Fit every group of `s` whose rows' runtimes live in rts[0..nrt) (the
+ * catalog's table, or a fold worker's private copy of it). */
+static int fit_set(rl_runtime *rts, int nrt, const rl_meas_set *s, const char *holdout)
 {
     int ngroups = 0, fitted = 0;
     group g[64];
@@ -570,7 +574,8 @@ int rl_calibrate_fit(rl_catalog *cat, const rl_meas_set *s, const char *holdout)
         int bis[2], nb = 0;
         if (m->metric == RL_M_WEIGHTS || m->metric == RL_M_KV) continue;
         if (holdout && strcmp(m->hw_id, holdout) == 0) continue;
-        rt = rl_catalog_runtime_mut(cat, m->cfg.rt->id);
+        if (m->cfg.rt < rts || m->cfg.rt >= rts + nrt) continue;
+        rt = &rts[m->cfg.rt - rts];   /* the same runtime, writable */
         /* a row belongs to the group(s) whose parameters it depends on */
         if (m->metric == RL_M_DECODE || m->metric == RL_M_THROUGHPUT)
             bis[nb++] = (int)(rl_runtime_backend(rt, m->cfg.hw) - rt->backends);
@@ -606,41 +611,135 @@ int rl_calibrate_fit(rl_catalog *cat, const rl_meas_set *s, const char *holdout)
     return fitted;
 }
 
+int rl_calibrate_fit(rl_catalog *cat, const rl_meas_set *s, const char *holdout)
+{
+    int nrt = rl_catalog_count(cat, RL_CAT_RUNTIME);
+    if (nrt == 0) return 0;
+    return fit_set(rl_catalog_runtime_mut(cat, rl_catalog_runtime_at(cat, 0)->id), nrt, s,
+                   holdout);
+}
+
+int rl_meas_devices(const rl_meas_set *s, char devs[][64], int max)
+{
+    int n = 0;
+    for (int i = 0; i < s->n; i++) {
+        int k;
+        if (!s->m[i].hw_id[0]) continue;
+        for (k = 0; k < n; k++) if (strcmp(devs[k], s->m[i].hw_id) == 0) break;
+        if (k == n && n < max) snprintf(devs[n++], 64, "%s", s->m[i].hw_id);
+    }
+    return n;
+}
+
+/* ---------------------------------------------------------- hold-out folds */
+
+/* What the fold workers share.  Each worker owns a copy of the runtime
+ * table and of the measurement rows (their cfg.rt pointing into that copy),
+ * so fits run side by side without touching the catalog. */
+typedef struct folds {
+    const rl_runtime *base;     /* the catalog's runtimes: the fits' start */
+    int nrt;
+    const rl_meas_set *s;
+    char devs[64][64];
+    int ndev, next, done;
+    rl_fold_fn fn;
+    rl_progress_fn progress;
+    void *ctx, *pctx;
+    pthread_mutex_t lock;
+} folds;
+
+static void *fold_worker(void *arg)
+{
+    folds *f = arg;
+    rl_runtime *rts = malloc(sizeof *rts * (size_t)f->nrt);
+    rl_meas_set ws = *f->s;
+
+    ws.m = malloc(sizeof *ws.m * (size_t)(f->s->n + 1));
+    if (!rts || !ws.m) { free(rts); free(ws.m); return (void *)1; }
+    memcpy(ws.m, f->s->m, sizeof *ws.m * (size_t)f->s->n);
+    for (int i = 0; i < ws.n; i++)
+        if (ws.m[i].cfg.rt >= f->base && ws.m[i].cfg.rt < f->base + f->nrt)
+            ws.m[i].cfg.rt = &rts[ws.m[i].cfg.rt - f->base];
+    for (;;) {
+        int d;
+        pthread_mutex_lock(&f->lock);
+        d = f->next < f->ndev ? f->next++ : -1;
+        pthread_mutex_unlock(&f->lock);
+        if (d < 0) break;
+        memcpy(rts, f->base, sizeof *rts * (size_t)f->nrt);
+        fit_set(rts, f->nrt, &ws, f->devs[d]);
+        f->fn(&ws, f->devs[d], f->ctx);
+        pthread_mutex_lock(&f->lock);
+        f->done++;
+        if (f->progress) f->progress(f->done, f->ndev, f->devs[d], f->pctx);
+        pthread_mutex_unlock(&f->lock);
+    }
+    free(rts);
+    free(ws.m);
+    return NULL;
+}
+
+int rl_calibrate_folds(const rl_catalog *cat, const rl_meas_set *s, int jobs,
+                       rl_fold_fn fn, void *ctx, rl_progress_fn progress, void *pctx)
+{
+    folds f = { .base = rl_catalog_runtime_at(cat, 0), .nrt = rl_catalog_count(cat, RL_CAT_RUNTIME),
+                .s = s, .fn = fn, .progress = progress, .ctx = ctx, .pctx = pctx };
+    pthread_t th[RL_MAX_JOBS];
+    int started = 0, failed = 0;
+
+    f.ndev = rl_meas_devices(s, f.devs, 64);
+    if (f.nrt == 0 || f.ndev == 0) return f.ndev;
+    if (jobs <= 0) jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (jobs > f.ndev) jobs = f.ndev;
+    if (jobs > RL_MAX_JOBS) jobs = RL_MAX_JOBS;
+    if (jobs < 1) jobs = 1;
+    pthread_mutex_init(&f.lock, NULL);
+    /* the calling thread is worker 0; a thread that cannot start leaves
+     * its share to the others */
+    for (int j = 1; j < jobs; j++)
+        if (pthread_create(&th[started], NULL, fold_worker, &f) == 0) started++;
+    failed = fold_worker(&f) != NULL;
+    for (int j = 0; j < started; j++) {
+        void *r;
+        pthread_join(th[j], &r);
+        failed |= r != NULL;
+    }
+    pthread_mutex_destroy(&f.lock);
+    /* a worker without memory stopped early: its folds were taken by the
+     * others only if they were still running */
+    return failed && f.done < f.ndev ? -1 : f.ndev;
+}
+
 /* metric class for sigma: 0 decode (and throughput), 1 prefill, 2 TTFT */
 static int sigma_class(int metric)
 {
     return metric == RL_M_PREFILL ? 1 : metric == RL_M_TTFT ? 2 : 0;
 }
 
-int rl_calibrate(rl_catalog *cat, const rl_meas_set *s)
+/* Fold callback of rl_calibrate: the held-out device's log residuals. */
+static void residuals_of(const rl_meas_set *s, const char *dev, void *ctx)
+{
+    double *res = ctx;
+    for (int j = 0; j < s->n; j++) {
+        double p;
+        if (strcmp(s->m[j].hw_id, dev) != 0 || s->m[j].metric == RL_M_WEIGHTS ||
+            s->m[j].metric == RL_M_KV) continue;
+        p = rl_meas_predict(&s->m[j]);
+        if (p > 0) res[j] = log(p / s->m[j].value);
+    }
+}
+
+int rl_calibrate(rl_catalog *cat, const rl_meas_set *s, int jobs, rl_progress_fn progress,
+                 void *pctx)
 {
     int nrt = rl_catalog_count(cat, RL_CAT_RUNTIME), groups;
     rl_runtime *saved = malloc(sizeof *saved * (size_t)nrt);
     double *res = malloc(sizeof *res * (size_t)(s->n + 1));
-    char done[64][64];
-    int ndone = 0;
 
     if (!saved || !res) { free(saved); free(res); return rl_calibrate_fit(cat, s, NULL); }
     for (int i = 0; i < nrt; i++) saved[i] = *rl_catalog_runtime_at(cat, i);
     for (int i = 0; i < s->n; i++) res[i] = NAN;
-    for (int i = 0; i < s->n; i++) {
-        const char *d = s->m[i].hw_id;
-        int seen = 0;
-        if (!d[0] || s->m[i].metric == RL_M_WEIGHTS || s->m[i].metric == RL_M_KV) continue;
-        for (int k = 0; k < ndone; k++) seen |= strcmp(done[k], d) == 0;
-        if (seen || ndone == 64) continue;
-        snprintf(done[ndone++], sizeof done[0], "%s", d);
-        for (int r = 0; r < nrt; r++) *rl_catalog_runtime_mut(cat, saved[r].id) = saved[r];
-        rl_calibrate_fit(cat, s, d);
-        for (int j = 0; j < s->n; j++) {
-            double p;
-            if (strcmp(s->m[j].hw_id, d) != 0 || s->m[j].metric == RL_M_WEIGHTS ||
-                s->m[j].metric == RL_M_KV) continue;
-            p = rl_meas_predict(&s->m[j]);
-            if (p > 0) res[j] = log(p / s->m[j].value);
-        }
-    }
-    for (int r = 0; r < nrt; r++) *rl_catalog_runtime_mut(cat, saved[r].id) = saved[r];
+    rl_calibrate_folds(cat, s, jobs, residuals_of, res, progress, pctx);
     groups = rl_calibrate_fit(cat, s, NULL);
     /* held-out sigma per (backend, class) */
     for (int r = 0; r < nrt; r++) {

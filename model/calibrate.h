@@ -74,12 +74,35 @@ const char *rl_metric_name(int metric);
  * Returns the number of groups fitted. */
 int rl_calibrate_fit(rl_catalog *cat, const rl_meas_set *s, const char *holdout);
 
+/* Distinct non-empty device ids of `s` in first-seen order, at most max
+ * (each up to 63 chars); returns how many. */
+int rl_meas_devices(const rl_meas_set *s, char devs[][64], int max);
+
+/* Hold-out folds.  For each device of `s` (rl_meas_devices, at most 64):
+ * start from the catalog's current runtime parameters, fit without that
+ * device, then call fn(ws, dev, ctx).  `ws` is the worker's own copy of
+ * `s` (same rows in the same order, runtimes private to the worker), so
+ * fn reads predictions of rows i of `dev` with rl_meas_predict(&ws->m[i])
+ * and may write per-row results for those rows only: calls for different
+ * devices run concurrently.  progress (may be NULL) is called with pctx
+ * after each fold under a lock, with folds done and total.  jobs: worker threads
+ * (<= 0: one per online CPU; never more than devices or RL_MAX_JOBS).
+ * The catalog is not modified.  Returns the number of folds, -1 when
+ * memory ran out before every fold was done. */
+#define RL_MAX_JOBS 64
+typedef void (*rl_fold_fn)(const rl_meas_set *ws, const char *dev, void *ctx);
+typedef void (*rl_progress_fn)(int done, int total, const char *dev, void *ctx);
+int rl_calibrate_folds(const rl_catalog *cat, const rl_meas_set *s, int jobs,
+                       rl_fold_fn fn, void *ctx, rl_progress_fn progress, void *pctx);
+
 /* The full calibration: fit with each device held out in turn to collect
- * out-of-sample log residuals, then fit on everything; each backend's
+ * out-of-sample log residuals (rl_calibrate_folds with `jobs` workers and
+ * `progress`), then fit on everything; each backend's
  * sigma_decode / sigma_prefill / sigma_ttft become the RMS of its held-out
  * residuals (at least 5 rows; else 1.5 x in-sample, floored), so p10/p90
  * describe error on a device the fit has not seen.  Returns groups fitted. */
-int rl_calibrate(rl_catalog *cat, const rl_meas_set *s);
+int rl_calibrate(rl_catalog *cat, const rl_meas_set *s, int jobs, rl_progress_fn progress,
+                 void *pctx);
 
 /* Write the fitted backends of every runtime that has any fitted backend,
  * in the calibration.cfg format rl_catalog_apply_calibration reads. */
