@@ -4,9 +4,9 @@
 BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEB_PKGS := libglpk-dev libconfig-dev libcjson-dev check cmake pkg-config gcc make
+DEB_PKGS := libglpk-dev libconfig-dev libcjson-dev check cmake pkg-config gcc make help2man
 
-.PHONY: all deps build test demo bench fuzz fuzz-build sanitize valgrind clean
+.PHONY: all deps build test demo bench fuzz fuzz-build sanitize valgrind clean install
 
 all: build
 
@@ -27,6 +27,14 @@ build: deps
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# make install PREFIX=/opt/ridgeline: bin/ridgeline, its catalog and data
+# under share/ridgeline (found relative to the binary), lib/librl.a and
+# include/ridgeline/*.h with lib/pkgconfig/ridgeline.pc, the man page and
+# bash completion.
+PREFIX ?= /usr/local
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 demo: build
 	./scripts/demo.sh $(BUILD)/ridgeline

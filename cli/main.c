@@ -6,9 +6,14 @@
  * error, 3 solver failure, 4 I/O error (enum rl_status).
  */
 #include "cli.h"
+#include "paths.h"
 
 #include <stdio.h>
 #include <string.h>
+
+#ifndef RL_VERSION
+#define RL_VERSION "unknown"
+#endif
 
 static const struct command {
     const char *name;
@@ -36,6 +41,22 @@ static void usage(FILE *out)
                  "3 solver failure, 4 I/O error\n");
 }
 
+/* `ridgeline --version`: the version, then where the catalog and the
+ * benchmark data are taken from (model/paths.h), so a user can tell which
+ * files an installed or moved binary reads. */
+static int version(void)
+{
+    char dir[4096];
+    int found;
+
+    printf("ridgeline %s\n", RL_VERSION);
+    found = rl_share_dir(RL_SHARE_CATALOG, dir, sizeof dir);
+    printf("catalog: %s%s\n", dir, found ? "" : " (missing)");
+    found = rl_share_dir(RL_SHARE_DATA, dir, sizeof dir);
+    printf("data: %s%s\n", dir, found ? "" : " (missing)");
+    return fclose(stdout) == 0 ? RL_OK : RL_EIO;
+}
+
 int main(int argc, char **argv)
 {
     int rc;
@@ -49,10 +70,8 @@ int main(int argc, char **argv)
         usage(stdout);
         return fclose(stdout) == 0 ? RL_OK : RL_EIO;
     }
-    if (strcmp(argv[1], "--version") == 0) {
-        printf("ridgeline 0.1.0\n");
-        return fclose(stdout) == 0 ? RL_OK : RL_EIO;
-    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0)
+        return version();
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
         if (strcmp(argv[1], commands[i].name) != 0) continue;
         rc = commands[i].run(argc - 1, argv + 1);
