@@ -5,27 +5,39 @@ BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PKGS := libglpk-dev libconfig-dev libcjson-dev check cmake pkg-config gcc make help2man
+# What only the tests need: a single-node Slurm for tests/slurm.sh.
+TEST_DEB_PKGS := slurmctld slurmd slurm-client munge
 
-.PHONY: all deps build test demo bench fuzz fuzz-build sanitize valgrind clean install
+.PHONY: all deps deps-test build test demo bench fuzz fuzz-build sanitize valgrind clean install
 
 all: build
 
-# Install the Debian packages that are missing (and only those).
-deps:
-	@missing=""; for p in $(DEB_PKGS); do \
+# Install the Debian packages of $(1) that are missing (and only those).
+define install_missing
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    -o DPkg::Lock::Timeout=300 $$missing; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(DEB_PKGS))
+
+# The same for the test-only packages (the Slurm daemons are not started:
+# tests/slurm.sh runs its own private ones).
+deps-test:
+	$(call install_missing,$(TEST_DEB_PKGS))
 
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
-test: build
+test: build deps-test
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 # make install PREFIX=/opt/ridgeline: bin/ridgeline, its catalog and data
