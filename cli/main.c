@@ -6,6 +6,7 @@
  * error, 3 solver failure, 4 I/O error (enum rl_status).
  */
 #include "cli.h"
+#include "safeio.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -40,6 +41,7 @@ int main(int argc, char **argv)
 {
     int rc;
 
+    rl_out_install_signal_cleanup();    /* no temp file outlives a ^C */
     if (argc < 2) {
         usage(stderr);
         return RL_EINPUT;
