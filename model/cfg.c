@@ -168,7 +168,10 @@ int rl_cfg_str_req(const config_setting_t *grp, const char *key, char *buf,
  * of each included file down to libconfig's own depth limit (10), names a
  * regular file of sane size (the path as libconfig resolves it: relative
  * to the working directory).  Only checks: libconfig opens them. */
-static int check_includes(FILE *f, const char *path, int depth, rl_err *err)
+#define RL_CFG_MAX_INCLUDES 64   /* a file including itself twice per level
+                                    would otherwise cost 2^10 reads */
+
+static int check_includes(FILE *f, const char *path, int depth, int *count, rl_err *err)
 {
     char line[4096];
     int no = 0, rc;
@@ -183,11 +186,14 @@ static int check_includes(FILE *f, const char *path, int depth, rl_err *err)
         if (!(q = strchr(p + 8, '"')) || !(end = strchr(q + 1, '"')))
             return rl_err_set(err, RL_EINPUT, path, no, "malformed @include");
         *end = '\0';
+        if (++*count > RL_CFG_MAX_INCLUDES)
+            return rl_err_set(err, RL_EINPUT, path, no, "more than %d @include in all",
+                              RL_CFG_MAX_INCLUDES);
         rl_err_clear(&ie);
         if (!(inc = rl_open_input(q + 1, RL_CFG_MAX_BYTES, NULL, &ie)))
             return rl_err_set(err, RL_EINPUT, path, no, "@include \"%s\": not a readable "
                               "regular file of at most %d MiB", q + 1, RL_CFG_MAX_BYTES >> 20);
-        rc = depth < 10 ? check_includes(inc, q + 1, depth + 1, err) : RL_OK;
+        rc = depth < 10 ? check_includes(inc, q + 1, depth + 1, count, err) : RL_OK;
         fclose(inc);
         if (rc != RL_OK) return rc;
     }
@@ -197,10 +203,10 @@ static int check_includes(FILE *f, const char *path, int depth, rl_err *err)
 int rl_cfg_read_file(config_t *cfg, const char *path, rl_err *err)
 {
     FILE *f = rl_open_input(path, RL_CFG_MAX_BYTES, NULL, err);
-    int rc;
+    int rc, count = 0;
 
     if (!f) return err ? err->code : RL_EIO;
-    if ((rc = check_includes(f, path, 0, err)) != RL_OK) {
+    if ((rc = check_includes(f, path, 0, &count, err)) != RL_OK) {
         fclose(f);
         return rc;
     }

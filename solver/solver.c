@@ -1083,10 +1083,12 @@ int rl_solve(const rl_scenario *s, const rl_catalog *cat, const rl_solve_opts *o
         if (!S->cache) rc = rl_err_set(err, RL_EIO, NULL, 0, "out of memory");
     }
     S->keep = o->top > 0 ? o->top : s->top;
-    if (rc == RL_OK && space_size(S) > RL_MAX_CANDIDATES)
+    long max = o->max_candidates > 0 && o->max_candidates < RL_MAX_CANDIDATES
+                   ? o->max_candidates : RL_MAX_CANDIDATES;
+    if (rc == RL_OK && space_size(S) > max)
         rc = rl_err_set(err, RL_EINPUT, s->path, 0,
                         "the search has %ld candidates, more than the %ld allowed; "
-                        "list fewer values in search", space_size(S), (long)RL_MAX_CANDIDATES);
+                        "list fewer values in search", space_size(S), max);
     if (rc == RL_OK) {
         search_all(S);
         rc = S->fatal;

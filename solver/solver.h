@@ -49,6 +49,8 @@ typedef struct rl_solve_opts {
     int use_milp;               /* 1 (default): placement MILP for mixed
                                    layers; 0: greedy closed form only */
     int milp_tm_lim_ms;         /* per MILP solve, default 200 */
+    long max_candidates;        /* > 0: refuse larger spaces (RL_EINPUT)
+                                   below RL_MAX_CANDIDATES (fuzzing) */
 } rl_solve_opts;
 
 void rl_solve_opts_init(rl_solve_opts *o);
