@@ -38,12 +38,18 @@ cJSON *rl_estimate_json(const rl_config *c, const rl_estimate *e);
 /* Readable multi-line table of one estimate. */
 void rl_estimate_print(FILE *out, const rl_config *c, const rl_estimate *e);
 
-/* Print a cJSON document followed by a newline to `out`; returns 0 or
- * RL_EIO when the write fails. */
-int rl_json_print(FILE *out, const cJSON *doc, int pretty);
+/* Replace invalid UTF-8 in every key and string of doc with '?' (in
+ * place), so that what cJSON prints is always valid JSON. */
+void rl_json_utf8(cJSON *doc);
 
-/* Write `text` to `path` atomically (temp file in the same folder, fsync,
- * rename).  Returns RL_OK or RL_EIO with err filled.  "-" means stdout. */
+/* Print a cJSON document (rl_json_utf8 first) followed by a newline to
+ * `out`; returns 0 or RL_EIO when the write fails. */
+int rl_json_print(FILE *out, cJSON *doc, int pretty);
+
+/* Write `text` to `path` atomically (rl_write_file_atomic, safeio.h:
+ * unique temp file beside it, fsync, rename; special files refused).
+ * Returns RL_OK, RL_EINPUT (target refused) or RL_EIO with err filled.
+ * "-" means stdout. */
 int rl_write_atomic(const char *path, const char *text, rl_err *err);
 
 /* Parse an integer / double flag value strictly (whole string, range).

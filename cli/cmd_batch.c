@@ -11,8 +11,10 @@
  *                JOB_COMPLETION_INDEX) runs the same command with its own
  *                I and gets a disjoint share; together the shards cover
  *                every file, with no coordination.
- *   --out FILE   write the JSONL there atomically (temp file + rename);
- *                default stdout.
+ *   --out FILE   write the JSONL there atomically (temp file + rename,
+ *                safeio.h: records stream into the temp file as they
+ *                complete; a device, FIFO or directory is refused);
+ *                default stdout ("-" too).
  *
  * Each line: {"index": k, "scenario": PATH, "exit": S, "result": {solve
  * JSON}} -- or, when the scenario cannot be loaded or solved,
@@ -22,10 +24,12 @@
  *
  * Exit status: 0 when every scenario was solved (feasible or not), the
  * worst scenario error (2 input, 3 solver) otherwise -- all records are
- * written either way; 2 for bad flags, 4 when the output cannot be written.
+ * written either way; 2 for bad flags or a refused --out, 4 when the output
+ * cannot be written (then FILE is left as it was).
  */
 #include "cli.h"
 #include "catalog.h"
+#include "safeio.h"
 #include "scenario.h"
 #include "solver.h"
 
@@ -41,11 +45,12 @@ static const char usage_text[] =
     "  --jobs N     scenarios solved at a time (threads, default 1)\n"
     "  --shard I/N  only files at positions k with k % N == I (0 <= I < N),\n"
     "               for cluster job arrays\n"
-    "  --out FILE   write the JSON lines to FILE atomically (default stdout)\n"
+    "  --out FILE   write the JSON lines to FILE atomically (default stdout,\n"
+    "               also '-'); a device, FIFO or directory is refused\n"
     "  --objective  overrides every scenario's objective\n"
     "  --top N      configurations per scenario\n\n"
-    "exit status: 0 all solved, 2 a scenario had bad input, 3 solver failure,\n"
-    "4 cannot write the output\n";
+    "exit status: 0 all solved, 2 a scenario had bad input or --out is refused,\n"
+    "3 solver failure, 4 cannot write the output\n";
 
 typedef struct bopts {
     const char *out, *objective, *catalog;
@@ -59,9 +64,13 @@ typedef struct job {                /* shared by the workers */
     const char **files;
     int *index;                     /* original position of each file */
     int n;
-    char **lines;                   /* one JSON line per file, owned */
+    char **lines;                   /* finished lines not yet written, owned */
+    unsigned char *ready;           /* file k's record is in lines[k] */
     int *status;
     int next, done;
+    int emitted;                    /* records written, in file order */
+    int write_failed;               /* stop: the output cannot be written */
+    rl_out out;
     double t0, last_report;
     pthread_mutex_t lock;
 } job;
@@ -152,6 +161,7 @@ static char *solve_record(job *J, int k, int *status)
         cJSON_AddItemToObject(rec, "error", error_json(&err));
     }
     *status = rc;
+    rl_json_utf8(rec);              /* a path or message need not be UTF-8 */
     line = cJSON_PrintUnformatted(rec);
     cJSON_Delete(rec);
     rl_solve_result_free(&r);
@@ -167,20 +177,37 @@ static void progress(job *J)
     fprintf(stderr, "batch: %d/%d scenarios, %.1f s\n", J->done, J->n, t - J->t0);
 }
 
+/* Write every finished record that is next in file order, freeing it:
+ * memory holds only the records that finished ahead of a slower one.
+ * Called with the lock held. */
+static void emit(job *J)
+{
+    for (; J->emitted < J->n && J->ready[J->emitted]; J->emitted++) {
+        char *l = J->lines[J->emitted];
+        if (!J->write_failed && (fputs(l ? l : "", J->out.f) == EOF ||
+                                 fputc('\n', J->out.f) == EOF))
+            J->write_failed = 1;
+        free(l);
+        J->lines[J->emitted] = NULL;
+    }
+}
+
 static void *worker(void *arg)
 {
     job *J = arg;
     for (;;) {
         pthread_mutex_lock(&J->lock);
-        int k = J->next < J->n ? J->next++ : -1;
+        int k = J->next < J->n && !J->write_failed ? J->next++ : -1;
         pthread_mutex_unlock(&J->lock);
         if (k < 0) return NULL;
         int st = RL_OK;
         char *line = solve_record(J, k, &st);
         pthread_mutex_lock(&J->lock);
         J->lines[k] = line;
+        J->ready[k] = 1;
         J->status[k] = line ? st : RL_EIO;
         J->done++;
+        emit(J);
         progress(J);
         pthread_mutex_unlock(&J->lock);
     }
@@ -203,24 +230,6 @@ static int run_jobs(job *J, int jobs)
     return worst;
 }
 
-static int write_out(const job *J, const char *path, rl_err *err)
-{
-    size_t len = 1;
-    for (int k = 0; k < J->n; k++) len += (J->lines[k] ? strlen(J->lines[k]) : 0) + 1;
-    char *text = malloc(len), *p = text;
-    if (!text) return rl_err_set(err, RL_EIO, NULL, 0, "out of memory");
-    for (int k = 0; k < J->n; k++) {
-        size_t l = J->lines[k] ? strlen(J->lines[k]) : 0;
-        memcpy(p, J->lines[k] ? J->lines[k] : "", l);
-        p += l;
-        *p++ = '\n';
-    }
-    *p = 0;
-    int rc = rl_write_atomic(path ? path : "-", text, err);
-    free(text);
-    return rc;
-}
-
 static int batch(bopts *o, const char **files, int nf, rl_err *err)
 {
     job J;
@@ -234,23 +243,30 @@ static int batch(bopts *o, const char **files, int nf, rl_err *err)
             J.index[J.n++] = k;
         }
     J.lines = calloc((size_t)(J.n ? J.n : 1), sizeof *J.lines);
+    J.ready = calloc((size_t)(J.n ? J.n : 1), sizeof *J.ready);
     J.status = calloc((size_t)(J.n ? J.n : 1), sizeof *J.status);
-    int rc = (!J.files || !J.index || !J.lines || !J.status)
+    int rc = (!J.files || !J.index || !J.lines || !J.ready || !J.status)
                  ? rl_err_set(err, RL_EIO, NULL, 0, "out of memory") : RL_OK;
     rl_catalog *cat = rc == RL_OK ? rl_catalog_open(o->catalog, err) : NULL;
     if (rc == RL_OK && !cat) rc = err->code ? err->code : RL_EIO;
+    /* rl_cmd_batch checked --out; failing now is failing to create it */
+    if (rc == RL_OK && rl_out_open(&J.out, o->out ? o->out : "-", err) != RL_OK) rc = RL_EIO;
     if (rc == RL_OK) {
         J.cat = cat;
         pthread_mutex_init(&J.lock, NULL);
         J.t0 = now_s();
         int worst = run_jobs(&J, (int)o->jobs);
         pthread_mutex_destroy(&J.lock);
-        rc = write_out(&J, o->out, err);
-        if (rc == RL_OK) rc = worst;
-        else rc = RL_EIO;
+        if (J.write_failed) {
+            rl_out_abort(&J.out);
+            rc = rl_err_set(err, RL_EIO, o->out, 0, "cannot write the results");
+        } else {
+            rc = rl_out_commit(&J.out, err) == RL_OK ? worst : RL_EIO;
+        }
     }
     for (int k = 0; J.lines && k < J.n; k++) free(J.lines[k]);
     free(J.lines);
+    free(J.ready);
     free(J.status);
     free(J.files);
     free(J.index);
@@ -276,6 +292,7 @@ int rl_cmd_batch(int argc, char **argv)
         rc = rl_err_set(&err, RL_EINPUT, NULL, 0,
                         "batch needs scenario files (ridgeline batch --help)");
     if (rc == RL_OK) rc = rl_solve_check_objective(o.objective, &err);
+    if (rc == RL_OK && o.out) rc = rl_out_check(o.out, &err);  /* before any work */
     if (rc == RL_OK) {
         rc = batch(&o, files, nf, &err);
         if (rc >= RL_EIO && err.code) rl_err_print(&err, stderr);

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "calibrate.h"
 #include "paths.h"
+#include "safeio.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -88,9 +89,12 @@ static const char cal_usage[] =
 "  shipped with ridgeline, data/benchmarks; $RIDGELINE_DATA overrides) and\n"
 "  write them to FILE ('-' for stdout).  Use the result with --calibration\n"
 "  FILE (estimate, solve) or RIDGELINE_CATALOG; the shipped catalog's\n"
-"  calibration.cfg is only replaced when FILE names it.  The held-out folds\n"
-"  run on --jobs N threads (default: one per CPU); progress shows on a\n"
-"  terminal.\n";
+"  calibration.cfg is only replaced when FILE names it.  FILE is written\n"
+"  atomically; a device, FIFO or directory (or a link to one) is refused.\n"
+"  The held-out folds run on --jobs N threads (default: one per CPU);\n"
+"  progress shows on a terminal.\n"
+"  exit status: 0 written, 1 nothing could be fitted (no file touched),\n"
+"  2 bad input or --out refused, 4 cannot write\n";
 
 int rl_cmd_calibrate(int argc, char **argv)
 {
@@ -108,8 +112,17 @@ int rl_cmd_calibrate(int argc, char **argv)
                    "calibration is never replaced by default)");
         return rl_fail(&err);
     }
+    if ((rc = rl_out_check(o.out, &err))) return rl_fail(&err);   /* before the work */
     if ((rc = open_all(&o, &cat, &s, &err))) return rl_fail(&err);
     groups = rl_calibrate(cat, &s, (int)o.jobs, progress, (void *)"calibrate");
+    if (groups == 0) {          /* writing priors as a "fit" would be a lie */
+        rl_err_set(&err, RL_EINFEASIBLE, NULL, 0, "nothing to fit: no runtime backend has "
+                   "enough usable rows in %s (%d mapped, %d skipped, %d suspect); %s not "
+                   "written", o.data, s.n, s.skipped, s.suspect, o.out);
+        rl_meas_free(&s);
+        rl_catalog_free(cat);
+        return rl_fail(&err);
+    }
     /* name the data folder the same on every machine: the default is the
      * shipped data/benchmarks wherever it was found */
     snprintf(cmd, sizeof cmd, "ridgeline calibrate --data %s (%d rows, %d skipped, "

@@ -7,6 +7,7 @@
  */
 #include "cli.h"
 #include "paths.h"
+#include "safeio.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -61,6 +62,7 @@ int main(int argc, char **argv)
 {
     int rc;
 
+    rl_out_install_signal_cleanup();    /* no temp file outlives a ^C */
     if (argc < 2) {
         usage(stderr);
         return RL_EINPUT;

@@ -5,13 +5,13 @@
  * Printers never compute: every figure comes from rl_estimate.
  */
 #include "cli.h"
+#include "safeio.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* Round for output: 4 significant digits is more than the model knows. */
 static double r4(double v)
@@ -151,9 +151,21 @@ void rl_estimate_print(FILE *out, const rl_config *c, const rl_estimate *e)
         fprintf(out, "  assumption: %s\n", e->assumptions[i]);
 }
 
-int rl_json_print(FILE *out, const cJSON *doc, int pretty)
+void rl_json_utf8(cJSON *doc)
 {
-    char *s = pretty ? cJSON_Print(doc) : cJSON_PrintUnformatted(doc);
+    for (cJSON *c = doc; c; c = c->next) {
+        if (c->string) rl_utf8_fix(c->string);
+        if (cJSON_IsString(c) && c->valuestring) rl_utf8_fix(c->valuestring);
+        if (c->child) rl_json_utf8(c->child);
+    }
+}
+
+int rl_json_print(FILE *out, cJSON *doc, int pretty)
+{
+    char *s;
+
+    rl_json_utf8(doc);
+    s = pretty ? cJSON_Print(doc) : cJSON_PrintUnformatted(doc);
     int rc = RL_OK;
 
     if (!s) return RL_EIO;
@@ -164,39 +176,7 @@ int rl_json_print(FILE *out, const cJSON *doc, int pretty)
 
 int rl_write_atomic(const char *path, const char *text, rl_err *err)
 {
-    char tmp[PATH_MAX];
-    FILE *f;
-    int fd;
-    size_t len = strlen(text);
-
-    if (strcmp(path, "-") == 0) {
-        if (fwrite(text, 1, len, stdout) != len)
-            return rl_err_set(err, RL_EIO, NULL, 0, "cannot write to stdout");
-        return RL_OK;
-    }
-    if (snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path) >= (int)sizeof tmp)
-        return rl_err_set(err, RL_EIO, path, 0, "path too long");
-    fd = mkstemp(tmp);
-    if (fd < 0)
-        return rl_err_set(err, RL_EIO, path, 0, "cannot create: %s", strerror(errno));
-    f = fdopen(fd, "w");
-    if (!f) {
-        close(fd);
-        unlink(tmp);
-        return rl_err_set(err, RL_EIO, path, 0, "cannot write: %s", strerror(errno));
-    }
-    if (fwrite(text, 1, len, f) != len || fflush(f) != 0 || fsync(fileno(f)) != 0) {
-        int e = errno;
-        fclose(f);
-        unlink(tmp);
-        return rl_err_set(err, RL_EIO, path, 0, "cannot write: %s", strerror(e));
-    }
-    if (fclose(f) != 0 || rename(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        return rl_err_set(err, RL_EIO, path, 0, "cannot write: %s", strerror(e));
-    }
-    return RL_OK;
+    return rl_write_file_atomic(path, text, strlen(text), err);
 }
 
 int rl_parse_long(const char *flag, const char *s, long min, long max, long *out,

@@ -13,6 +13,7 @@
  */
 #include "calibrate.h"
 #include "estimate_int.h"
+#include "safeio.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -81,17 +82,11 @@ static int csv_record(const char **p, char *buf, size_t bufn, char *fields[], in
 
 static char *slurp(const char *path, rl_err *err)
 {
-    FILE *f = fopen(path, "rb");
+    long long n;
+    FILE *f = rl_open_input(path, 64LL << 20, &n, err);
     char *b;
-    long n;
 
-    if (!f) { rl_err_set(err, RL_EIO, path, 0, "cannot open: %s", strerror(errno)); return NULL; }
-    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || n > 64L << 20 ||
-        fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f);
-        rl_err_set(err, RL_EINPUT, path, 0, "unreadable or larger than 64 MiB");
-        return NULL;
-    }
+    if (!f) return NULL;
     b = malloc((size_t)n + 1);
     if (!b || fread(b, 1, (size_t)n, f) != (size_t)n) {
         free(b);
@@ -771,12 +766,12 @@ int rl_calibrate(rl_catalog *cat, const rl_meas_set *s, int jobs, rl_progress_fn
 int rl_calibration_write(const rl_catalog *cat, const char *path, const char *cmdline,
                          rl_err *err)
 {
-    char tmp[4200];
+    rl_out o;
     FILE *f;
+    int rc = rl_out_open(&o, path, err);
 
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    if (!(f = fopen(tmp, "w")))
-        return rl_err_set(err, RL_EIO, path, 0, "cannot write: %s", strerror(errno));
+    if (rc != RL_OK) return rc;
+    f = o.f;
     fprintf(f, "# calibration.cfg -- runtime backend parameters FITTED to public measurements.\n"
                "# Written by: %s\n"
                "# Do not edit by hand: rerun the command.  Each backend replaces the prior of\n"
@@ -808,9 +803,5 @@ int rl_calibration_write(const rl_catalog *cat, const char *path, const char *cm
         fprintf(f, "    );\n  }");
     }
     fprintf(f, "\n);\n");
-    if (fclose(f) != 0 || rename(tmp, path) != 0) {
-        remove(tmp);
-        return rl_err_set(err, RL_EIO, path, 0, "cannot write: %s", strerror(errno));
-    }
-    return RL_OK;
+    return rl_out_commit(&o, err);        /* checks every write above */
 }

@@ -105,7 +105,10 @@ int rl_calibrate(rl_catalog *cat, const rl_meas_set *s, int jobs, rl_progress_fn
                  void *pctx);
 
 /* Write the fitted backends of every runtime that has any fitted backend,
- * in the calibration.cfg format rl_catalog_apply_calibration reads. */
+ * in the calibration.cfg format rl_catalog_apply_calibration reads, to
+ * `path` through rl_out (safeio.h): atomic, "-" is stdout, special files
+ * and links to them refused (RL_EINPUT); RL_EIO when a write fails, the
+ * target then untouched. */
 int rl_calibration_write(const rl_catalog *cat, const char *path, const char *cmdline,
                          rl_err *err);
 

@@ -2,6 +2,7 @@
  * cfg.c -- typed libconfig getters with file:line errors (see cfg.h).
  */
 #include "cfg.h"
+#include "safeio.h"
 
 #define RL_CFG_MAX_BYTES (16 << 20)   /* no catalog, profile or scenario is near this */
 
@@ -9,7 +10,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 int rl_cfg_line(const config_setting_t *s)
 {
@@ -143,6 +143,8 @@ int rl_cfg_str(const config_setting_t *grp, const char *key, char *buf,
     if (config_setting_type(s) != CONFIG_TYPE_STRING)
         return type_error(s, file, err, "a string");
     v = config_setting_get_string(s);
+    if (!rl_utf8_valid(v))          /* it may be echoed into JSON */
+        return type_error(s, file, err, "valid UTF-8 text");
     if (strlen(v) >= n) {
         char expect[64];
         snprintf(expect, sizeof expect, "a string of at most %zu characters", n - 1);
@@ -161,52 +163,54 @@ int rl_cfg_str_req(const config_setting_t *grp, const char *key, char *buf,
     return rl_cfg_str(grp, key, buf, n, file, err);
 }
 
-/* libconfig follows `@include "x"` wherever it points -- /dev/zero would
- * never end.  Check each include names a regular file of sane size (the
- * path as libconfig resolves it: relative to the working directory). */
-static int check_includes(FILE *f, const char *path, rl_err *err)
+/* libconfig follows `@include "x"` wherever it points -- a FIFO would
+ * block, /dev/zero would never end.  Check each include, and the includes
+ * of each included file down to libconfig's own depth limit (10), names a
+ * regular file of sane size (the path as libconfig resolves it: relative
+ * to the working directory).  Only checks: libconfig opens them. */
+#define RL_CFG_MAX_INCLUDES 64   /* a file including itself twice per level
+                                    would otherwise cost 2^10 reads */
+
+static int check_includes(FILE *f, const char *path, int depth, int *count, rl_err *err)
 {
     char line[4096];
-    int no = 0;
+    int no = 0, rc;
 
     while (fgets(line, sizeof line, f)) {
         char *p = line, *q, *end;
-        struct stat st;
+        FILE *inc;
+        rl_err ie;
         no++;
         while (*p == ' ' || *p == '\t') p++;
         if (strncmp(p, "@include", 8) != 0) continue;
         if (!(q = strchr(p + 8, '"')) || !(end = strchr(q + 1, '"')))
             return rl_err_set(err, RL_EINPUT, path, no, "malformed @include");
         *end = '\0';
-        if (stat(q + 1, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > RL_CFG_MAX_BYTES)
+        if (++*count > RL_CFG_MAX_INCLUDES)
+            return rl_err_set(err, RL_EINPUT, path, no, "more than %d @include in all",
+                              RL_CFG_MAX_INCLUDES);
+        rl_err_clear(&ie);
+        if (!(inc = rl_open_input(q + 1, RL_CFG_MAX_BYTES, NULL, &ie)))
             return rl_err_set(err, RL_EINPUT, path, no, "@include \"%s\": not a readable "
                               "regular file of at most %d MiB", q + 1, RL_CFG_MAX_BYTES >> 20);
+        rc = depth < 10 ? check_includes(inc, q + 1, depth + 1, count, err) : RL_OK;
+        fclose(inc);
+        if (rc != RL_OK) return rc;
     }
-    rewind(f);
     return RL_OK;
 }
 
 int rl_cfg_read_file(config_t *cfg, const char *path, rl_err *err)
 {
-    FILE *f = fopen(path, "r");
-    struct stat st;
-    int rc;
+    FILE *f = rl_open_input(path, RL_CFG_MAX_BYTES, NULL, err);
+    int rc, count = 0;
 
-    if (!f)
-        return rl_err_set(err, RL_EIO, path, 0, "cannot open: %s", strerror(errno));
-    if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
-        fclose(f);
-        return rl_err_set(err, RL_EIO, path, 0, "cannot open: %s",
-                          S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file");
-    }
-    if (st.st_size > RL_CFG_MAX_BYTES) {
-        fclose(f);
-        return rl_err_set(err, RL_EINPUT, path, 0, "larger than %d MiB", RL_CFG_MAX_BYTES >> 20);
-    }
-    if ((rc = check_includes(f, path, err)) != RL_OK) {
+    if (!f) return err ? err->code : RL_EIO;
+    if ((rc = check_includes(f, path, 0, &count, err)) != RL_OK) {
         fclose(f);
         return rc;
     }
+    rewind(f);
     if (!config_read(cfg, f)) {
         int line = config_error_line(cfg);
         const char *txt = config_error_text(cfg);

@@ -11,6 +11,7 @@
  */
 #include "import.h"
 #include "catalog.h"
+#include "safeio.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -26,8 +27,7 @@ int rl_import_file(const char *path, rl_arch *out, rl_gguf_info *info,
     size_t n, i;
     FILE *f;
 
-    f = fopen(path, "rb");
-    if (!f) return rl_err_set(err, RL_EIO, path, 0, "cannot open: %s", strerror(errno));
+    if (!(f = rl_open_input(path, 0, NULL, err))) return err ? err->code : RL_EIO;
     n = fread(head, 1, sizeof head, f);
     int bad = ferror(f);
     fclose(f);

@@ -28,6 +28,7 @@
  * output.weight tensor.
  */
 #include "import.h"
+#include "safeio.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -36,7 +37,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define GGUF_FIRST_READ (1UL << 20)     /* first read from a file */
 #define GGUF_MAX_HEADER (64UL << 20)    /* never read more than this */
@@ -612,18 +612,14 @@ int rl_import_gguf_buf(const unsigned char *buf, size_t len, const char *name,
 int rl_import_gguf(const char *path, rl_arch *out, rl_gguf_info *info,
                    rl_err *err)
 {
-    struct stat st;
+    long long size;
     unsigned char *buf = NULL;
     size_t held = 0, want;
     int rc = R_MORE;
-    FILE *f = fopen(path, "rb");
+    FILE *f = rl_open_input(path, 0, &size, err);
 
-    if (!f) return rl_err_set(err, RL_EIO, path, 0, "cannot open: %s", strerror(errno));
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
-        return rl_err_set(err, RL_EIO, path, 0, "not a regular file");
-    }
-    want = (uint64_t)st.st_size < GGUF_FIRST_READ ? (size_t)st.st_size : GGUF_FIRST_READ;
+    if (!f) return err ? err->code : RL_EIO;
+    want = (uint64_t)size < GGUF_FIRST_READ ? (size_t)size : GGUF_FIRST_READ;
     for (;;) {
         unsigned char *nb = realloc(buf, want ? want : 1);
         if (!nb) {
@@ -637,7 +633,7 @@ int rl_import_gguf(const char *path, rl_arch *out, rl_gguf_info *info,
             break;
         }
         held = want;
-        rd r = { buf, held, (uint64_t)st.st_size, 0, path, err };
+        rd r = { buf, held, (uint64_t)size, 0, path, err };
         rc = parse(&r, out, info);
         if (rc != R_MORE) {
             rc = rc == R_OK ? RL_OK : err ? err->code : RL_EINPUT;
@@ -649,7 +645,7 @@ int rl_import_gguf(const char *path, rl_arch *out, rl_gguf_info *info,
             break;
         }
         want = held * 4 > GGUF_MAX_HEADER ? GGUF_MAX_HEADER : held * 4;
-        if ((uint64_t)want > (uint64_t)st.st_size) want = (size_t)st.st_size;
+        if ((uint64_t)want > (uint64_t)size) want = (size_t)size;
     }
     free(buf);
     fclose(f);

@@ -27,6 +27,7 @@
  * dimensions together (heads % kv_heads, top-k <= experts, ...).
  */
 #include "import.h"
+#include "safeio.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -36,7 +37,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define HF_MAX_BYTES (16L << 20)    /* larger config.json files are refused */
 #define HF_MAX_LONG  1e15           /* cap for long fields (arch.c checks the real bounds) */
@@ -1134,37 +1134,31 @@ int rl_import_hf_buf(const char *buf, size_t len, const char *name,
 
 int rl_import_hf(const char *path, rl_arch *out, rl_err *err)
 {
-    struct stat st;
+    long long size;
     FILE *f;
     char *buf;
     size_t n;
     int rc;
 
-    f = fopen(path, "rb");
-    if (!f) return rl_err_set(err, RL_EIO, path, 0, "cannot open: %s", strerror(errno));
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
-        return rl_err_set(err, RL_EIO, path, 0, "not a regular file");
-    }
-    if (st.st_size > HF_MAX_BYTES) {
+    if (!(f = rl_open_input(path, 0, &size, err))) return err ? err->code : RL_EIO;
+    if (size > HF_MAX_BYTES) {
         fclose(f);
         return rl_err_set(err, RL_EINPUT, path, 0,
-                          "file too large for a config.json (%lld bytes, limit 16 MiB)",
-                          (long long)st.st_size);
+                          "file too large for a config.json (%lld bytes, limit 16 MiB)", size);
     }
-    buf = malloc((size_t)st.st_size + 1);
+    buf = malloc((size_t)size + 1);
     if (!buf) {
         fclose(f);
         return rl_err_set(err, RL_EIO, path, 0, "out of memory");
     }
-    n = fread(buf, 1, (size_t)st.st_size + 1, f);
+    n = fread(buf, 1, (size_t)size + 1, f);
     if (ferror(f)) {
         free(buf);
         fclose(f);
         return rl_err_set(err, RL_EIO, path, 0, "read error: %s", strerror(errno));
     }
     fclose(f);
-    if (n > (size_t)st.st_size) n = (size_t)st.st_size;    /* grew meanwhile */
+    if (n > (size_t)size) n = (size_t)size;    /* grew meanwhile */
     rc = rl_import_hf_buf(buf, n, path, out, err);
     free(buf);
     return rc;

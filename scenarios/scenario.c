@@ -12,6 +12,7 @@
  *     s.cfg:7: error: workload.concurrency must be >= 1, got 0
  */
 #include "scenario.h"
+#include "safeio.h"
 #include "cfg.h"
 #include "import.h"
 
@@ -184,6 +185,9 @@ static int get_string(ld *L, const config_setting_t *m, const char *key,
         return rl_err_set(L->err, RL_EINPUT, L->file, line_of(m),
                           "%s expects a string", key);
     *out = config_setting_get_string(m);
+    if (!rl_utf8_valid(*out))       /* names are echoed into JSON */
+        return rl_err_set(L->err, RL_EINPUT, L->file, line_of(m),
+                          "%s is not valid UTF-8 text", key);
     return RL_OK;
 }
 
@@ -467,7 +471,7 @@ static int load_misc(ld *L, const config_setting_t *root)
     const char *v;
     if ((m = config_setting_get_member(root, "name"))) {
         if (get_string(L, m, "name", &v)) return RL_EINPUT;
-        snprintf(s->name, sizeof s->name, "%s", v);
+        rl_utf8_sanitize(v, s->name, sizeof s->name);   /* cut at a character */
     }
     if ((m = config_setting_get_member(root, "description")) &&
         get_string(L, m, "description", &v))
@@ -527,7 +531,9 @@ static void set_paths(rl_scenario *s, const char *path)
     const char *base = slash ? slash + 1 : path;
     size_t bl = strlen(base);
     if (bl > 4 && strcmp(base + bl - 4, ".cfg") == 0) bl -= 4;
-    snprintf(s->name, sizeof s->name, "%.*s", (int)(bl < 127 ? bl : 127), base);
+    char nm[sizeof s->name];
+    snprintf(nm, sizeof nm, "%.*s", (int)(bl < 127 ? bl : 127), base);
+    rl_utf8_sanitize(nm, s->name, sizeof s->name);  /* file names need not be UTF-8 */
 }
 
 static int load_common(config_t *cfg, int read_rc, const char *path,

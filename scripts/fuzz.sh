@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # fuzz.sh -- run the libFuzzer targets (fuzz/fuzz_*.c) for a while each.
 #
-#   scripts/fuzz.sh BUILD_DIR SECONDS [hf|gguf|cfg|csv ...]
+#   scripts/fuzz.sh BUILD_DIR SECONDS [hf|gguf|cfg|csv|solve ...]
 #
-# BUILD_DIR holds fuzz_hf, fuzz_gguf, fuzz_cfg, fuzz_csv (CC=clang cmake
+# BUILD_DIR holds fuzz_hf, fuzz_gguf, fuzz_cfg, fuzz_csv, fuzz_solve (CC=clang cmake
 # -DRL_FUZZ=ON; for coverage the library itself must be built with
 # -fsanitize=fuzzer-no-link,address,undefined, e.g. via CMAKE_C_FLAGS).
 # fuzz_csv inputs are hardware.csv, a line "--", then measurements.csv
@@ -23,7 +23,7 @@ secs=${2:?usage: fuzz.sh BUILD_DIR SECONDS [target...]}
 shift 2
 root=$(cd "$(dirname "$0")/.." && pwd)
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(hf gguf cfg csv)
+[ ${#targets[@]} -eq 0 ] && targets=(hf gguf cfg csv solve)
 crash_dir="$root/tests/data/crashers"
 mkdir -p "$crash_dir"
 found=0

@@ -19,8 +19,9 @@
  *     search (min_host_layers) seeded by the placement (placement.c).
  *
  * Feasible candidates are kept as compact records (axis indices and the
- * numbers ranking needs), only the best `top` unless --pareto needs all;
- * those are estimated again in full, with explanations, at the end.
+ * numbers ranking needs), only the best `top`, and for --pareto the
+ * non-dominated ones (front_add, at most RL_PARETO_KEEP); those are
+ * estimated again in full, with explanations, at the end.
  * tests/test_solver.c checks that all this agrees with the exhaustive
  * walk (opts.exhaustive), which estimates every candidate.
  */
@@ -74,7 +75,10 @@ typedef struct search {
     rl_solve_result *res;
     feas *f;
     long nf, capf;                  /* kept feasible records */
-    long keep;                      /* how many to keep without --pareto */
+    long keep;                      /* how many best records to keep */
+    feas *front;                    /* --pareto: non-dominated records,
+                                       throughput desc then latency asc */
+    long nfront, capfront;
     rl_place_cache *cache;
     int n_static[NLEV], static_at[NLEV][MAX_RULES];
     int n_est, est_rules[MAX_RULES];
@@ -502,10 +506,61 @@ static rl_obj_point point_of(search *S)
     return p;
 }
 
-/* Keep feasible candidate (current axes, context cap index j). */
-/* Keep feasible candidate (current axes, context cap index j).  Without
- * --pareto only the best `keep` are kept, sorted (insertion into a short
- * array beats sorting every feasible candidate at the end). */
+/* x before y in the front's order: throughput desc, then latency asc. */
+static int front_before(const rl_obj_point *x, const rl_obj_point *y)
+{
+    return x->throughput > y->throughput ||
+           (x->throughput == y->throughput && x->latency_ms < y->latency_ms);
+}
+
+/* Add x to the front unless a kept record strictly dominates it (no more
+ * throughput with no less latency, better in one); drop what x dominates.
+ * Along the front latency never rises, so one binary search decides and
+ * what x dominates is the run right after it.  Identical points all stay
+ * (pareto_front picks among them as before).  Over RL_PARETO_KEEP the
+ * lowest-throughput record goes. */
+static void front_add(search *S, const feas *x)
+{
+    long lo = 0, hi = S->nfront, end;
+    while (lo < hi) {                       /* first record x goes before */
+        long mid = (lo + hi) / 2;
+        if (front_before(&x->pt, &S->front[mid].pt)) hi = mid;
+        else lo = mid + 1;
+    }
+    if (lo > 0) {
+        const rl_obj_point *p = &S->front[lo - 1].pt;
+        if (p->latency_ms <= x->pt.latency_ms &&
+            (p->throughput > x->pt.throughput || p->latency_ms < x->pt.latency_ms))
+            return;                         /* dominated */
+    }
+    for (end = lo; end < S->nfront && S->front[end].pt.latency_ms >= x->pt.latency_ms &&
+                   !(S->front[end].pt.throughput == x->pt.throughput &&
+                     S->front[end].pt.latency_ms == x->pt.latency_ms); end++) {}
+    if (end == lo && S->nfront == S->capfront) {
+        if (S->capfront == RL_PARETO_KEEP) {
+            if (lo == S->nfront) return;    /* lowest throughput of a full front */
+            S->nfront--;
+        } else {
+            long n = S->capfront ? S->capfront * 2 : 64;
+            feas *q = realloc(S->front, (size_t)(n < RL_PARETO_KEEP ? n : RL_PARETO_KEEP) *
+                                            sizeof *q);
+            if (!q) {
+                S->fatal = rl_err_set(S->err, RL_EIO, NULL, 0, "out of memory");
+                return;
+            }
+            S->front = q;
+            S->capfront = n < RL_PARETO_KEEP ? n : RL_PARETO_KEEP;
+        }
+    }
+    /* replace front[lo, end) by x */
+    memmove(&S->front[lo + 1], &S->front[end], (size_t)(S->nfront - end) * sizeof *S->front);
+    S->front[lo] = *x;
+    S->nfront += 1 - (end - lo);
+}
+
+/* Keep feasible candidate (current axes, context cap index j): the best
+ * `keep`, sorted (insertion into a short array beats sorting every
+ * feasible candidate at the end), and for --pareto the front. */
 static void record(search *S, rl_obj_point p, int j)
 {
     feas x;
@@ -517,8 +572,8 @@ static void record(search *S, rl_obj_point p, int j)
     x.pt.context_cap = S->ax.cap[j];
     x.pt.order = S->res->feasible++;
     if (S->cctx.offload_mode == RL_OFFLOAD_NONE) S->fit_none[S->idx[L_CONC]][j] = 1;
-    int bounded = !S->o->pareto;
-    if (bounded && S->nf == S->keep &&
+    if (S->o->pareto) front_add(S, &x);
+    if (S->nf == S->keep &&
         (S->keep == 0 || rl_objective_compare(S->obj, &x.pt, &S->f[S->nf - 1].pt) >= 0))
         return;                                 /* not among the best */
     if (S->nf == S->capf) {
@@ -531,12 +586,11 @@ static void record(search *S, rl_obj_point p, int j)
         S->f = q;
         S->capf = n;
     }
-    long pos = S->nf < S->keep || !bounded ? S->nf++ : S->nf - 1;
-    if (bounded)
-        while (pos > 0 && rl_objective_compare(S->obj, &x.pt, &S->f[pos - 1].pt) < 0) {
-            S->f[pos] = S->f[pos - 1];
-            pos--;
-        }
+    long pos = S->nf < S->keep ? S->nf++ : S->nf - 1;
+    while (pos > 0 && rl_objective_compare(S->obj, &x.pt, &S->f[pos - 1].pt) < 0) {
+        S->f[pos] = S->f[pos - 1];
+        pos--;
+    }
     S->f[pos] = x;
 }
 
@@ -861,10 +915,10 @@ static long pareto_front(feas *f, long n, long *out, long max)
 static int rank_results(search *S, int top)
 {
     rl_solve_result *r = S->res;
-    feas *tmp = S->nf ? malloc((size_t)S->nf * sizeof *tmp) : NULL;
-    if (S->nf && !tmp) return rl_err_set(S->err, RL_EIO, NULL, 0, "out of memory");
-    if (S->o->pareto) sort_feas(S->f, S->nf, S->obj, tmp);   /* else kept sorted */
-    long n = S->nf < top ? S->nf : top;
+    long nt = S->nfront;                    /* the front, and sort scratch */
+    feas *tmp = nt ? malloc((size_t)nt * 2 * sizeof *tmp) : NULL;
+    if (nt && !tmp) return rl_err_set(S->err, RL_EIO, NULL, 0, "out of memory");
+    long n = S->nf < top ? S->nf : top;     /* S->f is kept sorted */
     r->ranked = n ? calloc((size_t)n, sizeof *r->ranked) : NULL;
     int rc = (n && !r->ranked) ? rl_err_set(S->err, RL_EIO, NULL, 0, "out of memory") : RL_OK;
     for (long i = 0; rc == RL_OK && i < n; i++) {
@@ -872,10 +926,12 @@ static int rank_results(search *S, int top)
         r->ranked[i].rank = (int)i + 1;
         r->n_ranked = (int)i + 1;
     }
-    if (rc == RL_OK && S->o->pareto && S->nf) {
-        long idx[64];
-        memcpy(tmp, S->f, (size_t)S->nf * sizeof *tmp);
-        long k = pareto_front(tmp, S->nf, idx, 64);
+    if (rc == RL_OK && S->o->pareto && nt) {
+        long idx[RL_PARETO_SHOW];
+        /* in objective order, as if every feasible record had been kept */
+        memcpy(tmp, S->front, (size_t)nt * sizeof *tmp);
+        sort_feas(tmp, nt, S->obj, tmp + nt);
+        long k = pareto_front(tmp, nt, idx, RL_PARETO_SHOW);
         r->pareto = calloc((size_t)k, sizeof *r->pareto);
         if (!r->pareto) rc = rl_err_set(S->err, RL_EIO, NULL, 0, "out of memory");
         for (long i = 0; rc == RL_OK && i < k; i++) {
@@ -1027,10 +1083,12 @@ int rl_solve(const rl_scenario *s, const rl_catalog *cat, const rl_solve_opts *o
         if (!S->cache) rc = rl_err_set(err, RL_EIO, NULL, 0, "out of memory");
     }
     S->keep = o->top > 0 ? o->top : s->top;
-    if (rc == RL_OK && space_size(S) > RL_MAX_CANDIDATES)
+    long max = o->max_candidates > 0 && o->max_candidates < RL_MAX_CANDIDATES
+                   ? o->max_candidates : RL_MAX_CANDIDATES;
+    if (rc == RL_OK && space_size(S) > max)
         rc = rl_err_set(err, RL_EINPUT, s->path, 0,
                         "the search has %ld candidates, more than the %ld allowed; "
-                        "list fewer values in search", space_size(S), (long)RL_MAX_CANDIDATES);
+                        "list fewer values in search", space_size(S), max);
     if (rc == RL_OK) {
         search_all(S);
         rc = S->fatal;
@@ -1041,6 +1099,7 @@ int rl_solve(const rl_scenario *s, const rl_catalog *cat, const rl_solve_opts *o
     res->elapsed_ms = now_ms() - t0;
     rl_place_cache_free(S->cache);
     free(S->f);
+    free(S->front);
     free(S);
     if (rc != RL_OK) {
         rl_solve_result_free(res);

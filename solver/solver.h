@@ -43,16 +43,26 @@
 typedef struct rl_solve_opts {
     const char *objective;      /* overrides the scenario's; NULL: keep it */
     int top;                    /* > 0 overrides the scenario's top */
-    int pareto;                 /* 1: also compute the throughput-latency front */
+    int pareto;                 /* 1: also compute the throughput-latency front
+                                   (memory: at most RL_PARETO_KEEP records) */
     int exhaustive;             /* 1: no monotone pruning (tests compare) */
     int use_milp;               /* 1 (default): placement MILP for mixed
                                    layers; 0: greedy closed form only */
     int milp_tm_lim_ms;         /* per MILP solve, default 200 */
+    long max_candidates;        /* > 0: refuse larger spaces (RL_EINPUT)
+                                   below RL_MAX_CANDIDATES (fuzzing) */
 } rl_solve_opts;
 
 void rl_solve_opts_init(rl_solve_opts *o);
 
 #define RL_MAX_REASON_CODES 32
+/* --pareto keeps only non-dominated candidates while it searches, and at
+ * most this many of them (the highest-throughput ones); exact whenever
+ * the front is smaller, which it is by far in every catalog scenario.
+ * Memory for the search stays O(top + RL_PARETO_KEEP) records (~100
+ * bytes each) whatever the number of feasible candidates. */
+#define RL_PARETO_KEEP 4096
+#define RL_PARETO_SHOW 64               /* front points returned */
 #define RL_MAX_CANDIDATES 50000000L     /* larger spaces are refused (RL_EINPUT) */
 
 typedef struct rl_reason_count {

@@ -46,7 +46,7 @@ sed -n 3p "$tmp/mixed" | grep -q '"result"' && ok || bad "the scenario after the
 "$rl" batch "${files[@]}" --out "$tmp/out.jsonl" > "$tmp/stdout" 2>/dev/null || bad "--out failed"
 cmp -s <(norm "$tmp/out.jsonl") <(norm "$tmp/j1") && ok || bad "--out differs from stdout output"
 [ ! -s "$tmp/stdout" ] && ok || bad "--out also wrote to stdout"
-ls "$tmp" | grep -q 'out.jsonl.tmp' && bad "temp file left behind" || ok
+ls "$tmp" | grep -q 'ridgeline-tmp' && bad "temp file left behind" || ok
 
 echo "batch: $pass passed, $fail failed"
 [ "$fail" = 0 ]

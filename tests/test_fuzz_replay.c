@@ -5,8 +5,12 @@
  *
  *   fuzz/corpus/hf/...   -> rl_import_hf_buf      (RL_OK or RL_EINPUT)
  *   fuzz/corpus/gguf/... -> rl_import_gguf_buf    (RL_OK or RL_EINPUT)
- *   fuzz/corpus/cfg/...  -> rl_arch_load_file, rl_hw_load_file
- *                                                 (RL_OK, RL_EINPUT or RL_EIO)
+ *   fuzz/corpus/cfg/...  -> rl_arch_load_file, rl_hw_load_file,
+ *                           rl_scenario_load  (RL_OK, RL_EINPUT or RL_EIO),
+ *                           as fuzz_cfg.c: copied to input.cfg in the
+ *                           fuzz/sandbox.h folder, @include inputs too
+ *   fuzz/corpus/solve/...-> fuzz/solve_input.h: load and solve in the
+ *                           same folder; its contract must hold
  *   fuzz/corpus/csv/...  -> split at the first "--" line into hardware.csv
  *                           and measurements.csv (fuzz/fuzz_csv.c), then
  *                           rl_meas_load (RL_OK, RL_EINPUT or RL_EIO); on
@@ -47,13 +51,14 @@ const char *__lsan_default_suppressions(void)
 
 #define MAX_FILE (1 << 20)      /* corpus inputs are <= 64 KiB; be generous */
 
-enum { T_HF = 1, T_GGUF = 2, T_CFG = 4, T_CSV = 8 };
+enum { T_HF = 1, T_GGUF = 2, T_CFG = 4, T_CSV = 8, T_SOLVE = 16 };
 
 static int n_files;
 static rl_catalog *replay_cat;  /* for scenario and CSV replays; NULL skips them */
 static char csv_dir[64];        /* private folder for the CSV replays */
 
 #include "../fuzz/csv_input.h"   /* fuzz_csv.c's input split and hardware.csv */
+#include "../fuzz/solve_input.h" /* fuzz_solve.c's contract (and sandbox.h) */
 
 static unsigned char *slurp(const char *path, size_t *n)
 {
@@ -155,22 +160,27 @@ static void replay_file(const char *path, int targets)
         expect(rc, &e, 0, "rl_import_gguf_buf", path);
     }
     if ((targets & T_CSV) && replay_cat) replay_csv(b, n, path);
-    /* libconfig follows @include: never let a replayed input do that. */
+    /* libconfig follows @include: only inside the sandbox, as the fuzzers */
     int includes = contains(b, n, "@include");
-    if ((targets & T_CFG) && !includes) {
+    if ((targets & T_CFG) && sb_allowed(b, n)) {
+        ck_assert_int_eq(sb_put("input.cfg", b, n), 0);
         memset(&e, 0, sizeof e);
-        rc = rl_arch_load_file(path, &a, &e);
+        rc = rl_arch_load_file("input.cfg", &a, &e);
         expect(rc, &e, 1, "rl_arch_load_file", path);
         memset(&e, 0, sizeof e);
-        rc = rl_hw_load_file(path, &h, &e);
+        rc = rl_hw_load_file("input.cfg", &h, &e);
         expect(rc, &e, 1, "rl_hw_load_file", path);
         if (replay_cat) {       /* the scenario loader, as fuzz_cfg.c drives it */
             rl_scenario *s = NULL;
             memset(&e, 0, sizeof e);
-            rc = rl_scenario_load(path, replay_cat, &s, &e);
+            rc = rl_scenario_load("input.cfg", replay_cat, &s, &e);
             expect(rc, &e, 1, "rl_scenario_load", path);
             rl_scenario_free(s);
         }
+    }
+    if ((targets & T_SOLVE) && replay_cat && sb_allowed(b, n)) {
+        const char *broken = solve_input(b, n, replay_cat);
+        ck_assert_msg(broken == NULL, "%s: %s", path, broken);
     }
     if (!includes) {
         memset(&e, 0, sizeof e);
@@ -198,7 +208,8 @@ static void replay_dir(const char *dir, int targets)
             else if (strncmp(de->d_name, "gguf-", 5) == 0) t = T_GGUF;
             else if (strncmp(de->d_name, "cfg-", 4) == 0) t = T_CFG;
             else if (strncmp(de->d_name, "csv-", 4) == 0) t = T_CSV;
-            else t = T_HF | T_GGUF | T_CFG | T_CSV;
+            else if (strncmp(de->d_name, "solve-", 6) == 0) t = T_SOLVE;
+            else t = T_HF | T_GGUF | T_CFG | T_CSV | T_SOLVE;
         }
         replay_file(path, t);
     }
@@ -220,6 +231,14 @@ END_TEST
 START_TEST(t_corpus_cfg)
 {
     replay_dir(RL_SOURCE_DIR "/fuzz/corpus/cfg", T_CFG);
+}
+END_TEST
+
+START_TEST(t_corpus_solve)
+{
+    n_files = 0;
+    replay_dir(RL_SOURCE_DIR "/fuzz/corpus/solve", T_SOLVE);
+    ck_assert_int_gt(n_files, 5);           /* the seeds at least */
 }
 END_TEST
 
@@ -280,6 +299,10 @@ int main(void)
     int failed;
 
     replay_cat = rl_catalog_open(NULL, &ce);
+    if (sb_enter() != 0) {      /* the fuzzers' folder; every path here is absolute */
+        perror("sandbox");
+        return 1;
+    }
     snprintf(csv_dir, sizeof csv_dir, "/tmp/rl-replay-csv-XXXXXX");
     if (!mkdtemp(csv_dir)) {
         perror(csv_dir);
@@ -292,6 +315,7 @@ int main(void)
     tcase_add_test(tc, t_corpus_gguf);
     tcase_add_test(tc, t_corpus_cfg);
     tcase_add_test(tc, t_corpus_csv);
+    tcase_add_test(tc, t_corpus_solve);
     tcase_add_test(tc, t_csv_wrapped_count);
     tcase_add_test(tc, t_crashers);
     tcase_add_test(tc, t_some_files_replayed);
@@ -306,5 +330,6 @@ int main(void)
         unlink(p);
         rmdir(csv_dir);
     }
+    sb_leave();
     return failed;
 }

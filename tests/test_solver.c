@@ -338,6 +338,47 @@ START_TEST(objective_override_and_errors)
 }
 END_TEST
 
+/* The front kept while searching (solver.c front_add) against brute
+ * force over every feasible configuration (top = all of them): no front
+ * point is dominated by a feasible one, and every non-dominated feasible
+ * one is matched or beaten by a front point. */
+static int dominates(double t1, double l1, double t2, double l2)
+{
+    return t1 >= t2 && l1 <= l2 && !(rl_feq(t1, t2) && rl_feq(l1, l2));
+}
+
+START_TEST(pareto_front_matches_brute_force)
+{
+    rl_scenario *s = load(EX "chat-8b-l4-ttft.cfg");
+    rl_solve_opts o;
+    rl_solve_result r;
+    rl_err e;
+    rl_solve_opts_init(&o);
+    o.pareto = 1;
+    o.top = 100000;
+    ck_assert_int_eq(rl_solve(s, cat, &o, &r, &e), RL_OK);
+    ck_assert_int_eq(r.n_ranked, r.feasible);
+    ck_assert_int_gt(r.n_pareto, 1);
+    ck_assert_int_lt(r.n_pareto, RL_PARETO_SHOW);   /* so the front is complete */
+    for (int i = 0; i < r.n_pareto; i++)
+        for (int j = 0; j < r.n_ranked; j++)
+            ck_assert(!dominates(r.ranked[j].throughput, r.ranked[j].latency_ms,
+                                 r.pareto[i].throughput, r.pareto[i].latency_ms));
+    for (int j = 0; j < r.n_ranked; j++) {
+        int dominated = 0, covered = 0;
+        for (int k = 0; k < r.n_ranked && !dominated; k++)
+            dominated = dominates(r.ranked[k].throughput, r.ranked[k].latency_ms,
+                                  r.ranked[j].throughput, r.ranked[j].latency_ms);
+        for (int i = 0; i < r.n_pareto && !covered; i++)
+            covered = rl_fle(r.ranked[j].throughput, r.pareto[i].throughput) &&
+                      rl_fle(r.pareto[i].latency_ms, r.ranked[j].latency_ms);
+        ck_assert_msg(dominated || covered, "non-dominated configuration %d not on the front", j);
+    }
+    rl_solve_result_free(&r);
+    rl_scenario_free(s);
+}
+END_TEST
+
 START_TEST(pareto_and_determinism)
 {
     rl_scenario *s = load(EX "chat-8b-l4-ttft.cfg");
@@ -436,6 +477,7 @@ static Suite *suite(void)
     tcase_add_test(t, random_properties);
     tcase_add_test(t, objective_override_and_errors);
     tcase_add_test(t, pareto_and_determinism);
+    tcase_add_test(t, pareto_front_matches_brute_force);
     tcase_add_test(t, placement_milp_used);
     tcase_add_test(t, sweep_examples);
     suite_add_tcase(s, t);
