@@ -955,3 +955,51 @@ int rl_max_concurrency(const rl_config *c, int limit)
     }
     return lo;
 }
+
+/* Requests/s of one replica at concurrency b, or 0 when it does not fit
+ * or misses an SLO. */
+static double rps_at(const rl_config *c, const rl_slo *slo, int b)
+{
+    rl_config x = *c;
+    rl_estimate e;
+    x.concurrency = b;
+    x.replicas = 1;
+    x.devices = c->tp * c->pp;
+    x.quiet = 1;
+    if (rl_estimate_run(&x, &e, NULL) != RL_OK || e.feasibility != RL_IN_VRAM) return 0;
+    if (slo && slo->ttft_ms_p95 > 0 && e.ttft_ms.p95 > slo->ttft_ms_p95) return 0;
+    if (slo && slo->tpot_ms_p95 > 0 && c->output > 0 && e.tpot_ms.p95 > slo->tpot_ms_p95)
+        return 0;
+    if (c->output > 0) return e.offline_tok_s / (double)c->output;
+    return c->prompt > 0 ? e.prefill_tok_s.p50 / (double)c->prompt : 0;
+}
+
+double rl_replica_capacity_rps(const rl_config *c, const rl_slo *slo, int limit,
+                               int *best_conc)
+{
+    double best = 0;
+    int at = 0, pool = 0;
+    rl_config one = *c;
+    rl_estimate e;
+
+    if (best_conc) *best_conc = 0;
+    if (!c || limit < 1) return 0;
+    one.concurrency = 1;
+    one.replicas = 1;
+    one.devices = c->tp * c->pp;
+    one.quiet = 1;
+    if (rl_estimate_run(&one, &e, NULL) == RL_OK)
+        pool = (int)fmin((double)limit, floor(e.max_concurrency));
+    /* powers of two, then the pool's own limit: throughput grows with the
+     * batch until memory or an SLO stops it */
+    for (int b = 1; b <= limit; b = b > limit / 2 ? limit + 1 : b * 2) {
+        double r = rps_at(c, slo, b);
+        if (r > best) { best = r; at = b; }
+    }
+    if (pool > 1) {
+        double r = rps_at(c, slo, pool);
+        if (r > best) { best = r; at = pool; }
+    }
+    if (best_conc) *best_conc = at;
+    return best;
+}
