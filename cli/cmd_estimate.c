@@ -14,11 +14,15 @@ static const char usage_text[] =
 "                          [--runtime ID] [--quant ID] [--kv-dtype ID] [--tp N] [--pp N]\n"
 "                          [--prompt N] [--output N] [--concurrency N]\n"
 "                          [--offload-layers N] [--context N] [--sliding-window N]\n"
+"                          [--replicas N] [--gpu-memory-utilization F]\n"
 "                          [--ambient C] [--calibration FILE] [--catalog DIR] [--json]\n"
 "\n"
 "  --prompt 0   decode-only run from an empty context (llama-bench tg)\n"
 "  --output 0   prefill-only run (llama-bench pp)\n"
 "  --context N  KV cache allocated for N tokens per sequence (default prompt+output)\n"
+"  --replicas N data-parallel copies of the tp x pp group (default: every copy\n"
+"               the devices hold); --gpu-memory-utilization F: the memory share\n"
+"               the runtime may claim, in its own rule (vLLM: of all memory)\n"
 "  --runtime    default llama.cpp; --quant default fp16 where the runtime has it\n"
 "               (a GGUF file's own type otherwise); --kv-dtype default fp16\n"
 "TTFT is a warm process's: the prompt's prefill, plus (at --concurrency > 1)\n"
@@ -29,8 +33,8 @@ static const char usage_text[] =
 typedef struct opts {
     const char *model, *model_file, *hw, *hw_file, *runtime, *quant, *kv;
     const char *calibration, *catalog;
-    long devices, tp, pp, prompt, output, conc, offload, context, window;
-    double ambient;
+    long devices, tp, pp, prompt, output, conc, offload, context, window, replicas;
+    double ambient, mem_util;
     int json, devices_set;
 } opts;
 
@@ -52,6 +56,7 @@ static int parse(int argc, char **argv, opts *o, rl_err *err)
         { "--offload-layers", offsetof(opts, offload), 0, 100000 },
         { "--context", offsetof(opts, context), 0, 1000000000 },
         { "--sliding-window", offsetof(opts, window), 0, 1000000000 },
+        { "--replicas", offsetof(opts, replicas), 1, 4096 },
     };
 
     for (int i = 1; i < argc; i++) {
@@ -74,6 +79,12 @@ static int parse(int argc, char **argv, opts *o, rl_err *err)
         }
         if (!hit && (r = rl_arg_value(argc, argv, &i, "--ambient", &v, err)) != 0) {
             if (r < 0 || rl_parse_double("--ambient", v, -60, 150, &o->ambient, err))
+                return RL_EINPUT;
+            hit = 1;
+        }
+        if (!hit && (r = rl_arg_value(argc, argv, &i, "--gpu-memory-utilization", &v, err))) {
+            if (r < 0 || rl_parse_double("--gpu-memory-utilization", v, 0.01, 1, &o->mem_util,
+                                         err))
                 return RL_EINPUT;
             hit = 1;
         }
@@ -141,6 +152,8 @@ static int resolve(const opts *o, rl_catalog *cat, rl_arch *arch, rl_hw *hw,
     c->context_cap = o->context;
     c->sliding_window = o->window;
     c->ambient_c = o->ambient;
+    c->replicas = (int)o->replicas;
+    c->mem_util = o->mem_util;
     return RL_OK;
 }
 

@@ -118,7 +118,8 @@ static cJSON *ranked_json(const rl_ranked *k, const rl_solve_result *r)
     cJSON_AddStringToObject(o, "kv_dtype", k->cfg.kv ? k->cfg.kv->id : "fp16");
     cJSON_AddNumberToObject(o, "tp", k->cfg.tp);
     cJSON_AddNumberToObject(o, "pp", k->cfg.pp);
-    cJSON_AddNumberToObject(o, "devices", k->cfg.tp * k->cfg.pp);
+    cJSON_AddNumberToObject(o, "devices", k->cfg.tp * k->cfg.pp * k->cfg.replicas);
+    cJSON_AddNumberToObject(o, "replicas", k->cfg.replicas);
     cJSON_AddNumberToObject(o, "context_cap", (double)k->cfg.context_cap);
     cJSON_AddStringToObject(o, "offload", rl_offload_mode_name(k->offload_mode));
     cJSON_AddNumberToObject(o, "offload_layers", k->cfg.offload_layers);
@@ -129,6 +130,11 @@ static cJSON *ranked_json(const rl_ranked *k, const rl_solve_result *r)
     cJSON_AddNumberToObject(o, "score", k->score);
     cJSON_AddStringToObject(o, "score_unit", r->unit);
     cJSON_AddNumberToObject(o, "throughput_tok_s", k->throughput);
+    cJSON_AddStringToObject(o, "throughput_kind", r->throughput_kind);
+    if (k->cfg.quant->quality_loss >= 0)
+        cJSON_AddNumberToObject(o, "quality_loss_pct", k->cfg.quant->quality_loss);
+    else
+        cJSON_AddNullToObject(o, "quality_loss_pct");
     cJSON_AddNumberToObject(o, "latency_ms", k->latency_ms);
     cJSON_AddItemToObject(o, "estimates", rl_estimate_json(&k->cfg, &k->est));
     ex = cJSON_AddArrayToObject(o, "explanations");
@@ -146,6 +152,7 @@ static cJSON *near_json(const rl_near_miss *m)
     cJSON_AddStringToObject(o, "kv_dtype", m->cfg.kv ? m->cfg.kv->id : "fp16");
     cJSON_AddNumberToObject(o, "tp", m->cfg.tp);
     cJSON_AddNumberToObject(o, "pp", m->cfg.pp);
+    cJSON_AddNumberToObject(o, "replicas", m->cfg.replicas);
     cJSON_AddNumberToObject(o, "context_cap", (double)m->cfg.context_cap);
     cJSON_AddStringToObject(o, "offload", rl_offload_mode_name(m->offload_mode));
     cJSON_AddNumberToObject(o, "offload_layers", m->cfg.offload_layers);
@@ -221,9 +228,9 @@ static void row(FILE *out, const rl_ranked *k)
 {
     char ctx[16];
     snprintf(ctx, sizeof ctx, "%ld", k->cfg.context_cap);
-    fprintf(out, "%3d  %-12s %-9s %-5s %2d %2d %7s %4d %5d %9.1f %9.0f %9.1f %6.1f/%-5.1f %s\n",
+    fprintf(out, "%3d  %-12s %-9s %-5s %2d %2d %3d %7s %4d %5d %9.1f %9.0f %9.1f %6.1f/%-5.1f %s\n",
             k->rank, k->cfg.rt->id, k->cfg.quant->id, k->cfg.kv ? k->cfg.kv->id : "-",
-            k->cfg.tp, k->cfg.pp, ctx, k->cfg.offload_layers, k->cfg.concurrency,
+            k->cfg.tp, k->cfg.pp, k->cfg.replicas, ctx, k->cfg.offload_layers, k->cfg.concurrency,
             k->throughput, k->est.ttft_ms.p95, k->est.tpot_ms.p95,
             k->est.mem.device_peak, k->est.mem.device_capacity,
             rl_feasibility_name(k->est.feasibility));
@@ -231,8 +238,8 @@ static void row(FILE *out, const rl_ranked *k)
 
 static void header(FILE *out)
 {
-    fprintf(out, "%3s  %-12s %-9s %-5s %2s %2s %7s %4s %5s %9s %9s %9s %12s %s\n", "#",
-            "runtime", "quant", "kv", "tp", "pp", "context", "host", "conc", "tok/s",
+    fprintf(out, "%3s  %-12s %-9s %-5s %2s %2s %3s %7s %4s %5s %9s %9s %9s %12s %s\n", "#",
+            "runtime", "quant", "kv", "tp", "pp", "rep", "context", "host", "conc", "tok/s",
             "ttft95ms", "tpot95ms", "GiB/device", "feasibility");
 }
 
@@ -241,6 +248,7 @@ static void print_table(FILE *out, const rl_scenario *s, const rl_solve_result *
     fprintf(out, "%s: %s on %d x %s, objective %s (%s, %s is better)\n", s->name,
             s->model_id, s->devices, s->hw_id, r->objective, r->unit,
             r->minimize ? "lower" : "higher");
+    fprintf(out, "throughput: %s, all replicas\n", r->throughput_kind);
     fprintf(out, "searched %ld candidates in %.1f ms (%ld estimates, %ld MILP solves): "
                  "%ld feasible\n\n",
             r->candidates, r->elapsed_ms, r->estimates, r->milp_solves, r->feasible);

@@ -63,6 +63,9 @@ cJSON *rl_estimate_json(const rl_config *c, const rl_estimate *e)
     cJSON_AddNumberToObject(cfg, "output", (double)c->output);
     cJSON_AddNumberToObject(cfg, "concurrency", c->concurrency);
     cJSON_AddNumberToObject(cfg, "offload_layers", c->offload_layers);
+    cJSON_AddNumberToObject(cfg, "replicas", c->replicas > 0 ? c->replicas : 1);
+    cJSON_AddNumberToObject(cfg, "gpu_memory_utilization",
+                            c->mem_util > 0 ? c->mem_util : c->rt->kv_reserve_frac);
     cJSON_AddStringToObject(o, "feasibility", rl_feasibility_name(e->feasibility));
     cJSON_AddStringToObject(o, "regime", rl_regime_name(e->regime));
     cJSON_AddItemToObject(o, "decode_tok_s", range_json(e->decode_tok_s));
@@ -79,6 +82,18 @@ cJSON *rl_estimate_json(const rl_config *c, const rl_estimate *e)
     cJSON_AddNumberToObject(m, "device_peak", r4(e->mem.device_peak));
     cJSON_AddNumberToObject(m, "device_capacity", r4(e->mem.device_capacity));
     cJSON_AddNumberToObject(m, "host_peak", r4(e->mem.host_peak));
+    cJSON_AddNumberToObject(m, "kv_pool", r4(e->mem.kv_pool));
+    cJSON_AddNumberToObject(o, "kv_capacity_tokens", e->kv_capacity_tokens);
+    cJSON_AddNumberToObject(o, "max_concurrency", round(e->max_concurrency * 100) / 100);
+    sh = cJSON_AddObjectToObject(o, "throughput");
+    cJSON_AddStringToObject(sh, "kind", "offline, prefill included");
+    cJSON_AddNumberToObject(sh, "per_replica_tok_s", r4(e->offline_tok_s));
+    cJSON_AddNumberToObject(sh, "replicas", e->replicas);
+    cJSON_AddNumberToObject(sh, "aggregate_tok_s", r4(e->offline_tok_s * e->replicas));
+    if (c->quant->quality_loss >= 0)
+        cJSON_AddNumberToObject(o, "quality_loss_pct", c->quant->quality_loss);
+    else
+        cJSON_AddNullToObject(o, "quality_loss_pct");
     cJSON_AddNumberToObject(o, "power_w", r4(e->power_w));
     cJSON_AddNumberToObject(o, "temp_c", r4(e->temp_c));
     sh = cJSON_AddObjectToObject(o, "bottleneck_shares_pct");
@@ -141,6 +156,17 @@ void rl_estimate_print(FILE *out, const rl_config *c, const rl_estimate *e)
             "runtime %.2f = %.2f of %.2f usable; host %.2f\n",
             m->weights, m->kv_cache, m->activations, m->runtime_overhead, m->device_peak,
             m->device_capacity, m->host_peak);
+    if (e->kv_capacity_tokens > 0)
+        fprintf(out, "  KV pool %.2f GiB per device: %.0f tokens per replica, %.2f sequences "
+                "of %ld tokens\n", m->kv_pool, e->kv_capacity_tokens, e->max_concurrency,
+                (long)(c->context_cap > 0 ? c->context_cap : c->prompt + c->output));
+    if (e->offline_tok_s > 0)
+        fprintf(out, "  %-22s %10.4g tok/s  (offline, prefill included; %d replica%s x %.4g)\n",
+                "throughput", e->offline_tok_s * e->replicas, e->replicas,
+                e->replicas == 1 ? "" : "s", e->offline_tok_s);
+    if (c->quant->quality_loss >= 0)
+        fprintf(out, "  %-22s %10.3g %%      (%s)\n", "quality loss", c->quant->quality_loss,
+                c->quant->id);
     if (e->power_w > 0)
         fprintf(out, "  power %.0f W, steady temperature %.0f C\n", e->power_w, e->temp_c);
     for (int i = 0; i < e->n_bottlenecks; i++)

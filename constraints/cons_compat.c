@@ -1,7 +1,7 @@
 /*
  * cons_compat.c -- compatibility of a split and a format with the model,
  * the runtime and the hardware.  Codes:
- *   devices        tp x pp exceeds the devices available
+ *   devices        tp x pp x replicas exceeds the devices available
  *   tp_heads       TP does not divide the attention heads
  *   tp_kv_heads    TP neither divides nor is a multiple of the KV heads
  *   pp_layers      more pipeline stages than layers
@@ -27,9 +27,14 @@ static int check_split(const rl_cons_ctx *ctx, rl_reason *why)
     const rl_config *c = ctx->cfg;
     const rl_arch *a = c->model;
     char d[RL_NOTE_LEN];
-    if (c->tp * c->pp > ctx->devices_avail) {
-        snprintf(d, sizeof d, "tp %d x pp %d needs %d devices, %d available",
-                 c->tp, c->pp, c->tp * c->pp, ctx->devices_avail);
+    int reps = c->replicas > 0 ? c->replicas : 1;
+    if (c->tp * c->pp * reps > ctx->devices_avail) {
+        if (reps > 1)
+            snprintf(d, sizeof d, "%d replicas of tp %d x pp %d need %d devices, %d available",
+                     reps, c->tp, c->pp, c->tp * c->pp * reps, ctx->devices_avail);
+        else
+            snprintf(d, sizeof d, "tp %d x pp %d needs %d devices, %d available",
+                     c->tp, c->pp, c->tp * c->pp, ctx->devices_avail);
         return reject(why, "devices", d);
     }
     if (a->heads > 0 && a->heads % c->tp != 0) {
@@ -110,6 +115,6 @@ const struct rl_constraint_ops rl_cons_compat = {
     .describe = "TP divides heads and KV heads, PP <= layers, runtime and "
                 "hardware support the format",
     .stage = RL_CONS_STATIC,
-    .axes = RL_AX_RUNTIME | RL_AX_QUANT | RL_AX_KV | RL_AX_TP | RL_AX_PP,
+    .axes = RL_AX_RUNTIME | RL_AX_QUANT | RL_AX_KV | RL_AX_TP | RL_AX_PP | RL_AX_REPLICAS,
     .check = check,
 };

@@ -1,7 +1,7 @@
 /*
  * cons_min_total.c -- minimum aggregate throughput: p50 decode tok/s
- * over all concurrent sequences (prefill tok/s for prefill-only
- * workloads) at least requirements.min_total_tok_s.
+ * over all concurrent sequences of every replica (prefill tok/s for
+ * prefill-only workloads) at least requirements.min_total_tok_s.
  * Code: "min_total_tok_s".  Not monotone: more concurrency helps.
  */
 #include "constraint.h"
@@ -13,6 +13,7 @@ static int check(const rl_cons_ctx *ctx, const rl_estimate *est, rl_reason *why)
     double b = ctx->lim->min_total_tok_s;
     double got = ctx->lim->prefill_only ? est->prefill_tok_s.p50
                                         : est->decode_tok_s_total.p50;
+    got *= est->replicas > 0 ? est->replicas : 1;
     if (b <= 0 || rl_fle(b, got)) return 1;
     why->code = "min_total_tok_s";
     snprintf(why->detail, sizeof why->detail,

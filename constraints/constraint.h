@@ -42,10 +42,11 @@ enum rl_axis {
     RL_AX_KV = 1 << 2,
     RL_AX_TP = 1 << 3,
     RL_AX_PP = 1 << 4,
-    RL_AX_WINDOW = 1 << 5,
-    RL_AX_OFFLOAD = 1 << 6,
-    RL_AX_CONC = 1 << 7,
-    RL_AX_CAP = 1 << 8
+    RL_AX_REPLICAS = 1 << 5,    /* bit = solver loop level: keep in order */
+    RL_AX_WINDOW = 1 << 6,
+    RL_AX_OFFLOAD = 1 << 7,
+    RL_AX_CONC = 1 << 8,
+    RL_AX_CAP = 1 << 9
 };
 
 enum rl_cons_stage {
@@ -62,6 +63,7 @@ typedef struct rl_limits {
     int deterministic;
     int sram_resident;          /* working set must not spill out of SRAM */
     long context_tokens;        /* tokens each sequence must hold (> 0) */
+    double max_quality_loss;    /* quant quality cost bound, % (< 0: none) */
     int prefill_only;           /* workload has no decode (no TPOT) */
 } rl_limits;
 

@@ -15,7 +15,7 @@
 extern const struct rl_constraint_ops rl_cons_context, rl_cons_compat,
     rl_cons_offload, rl_cons_deterministic, rl_cons_device_memory,
     rl_cons_host_memory, rl_cons_sram_fit, rl_cons_thermal, rl_cons_power,
-    rl_cons_ttft, rl_cons_tpot, rl_cons_min_decode, rl_cons_min_total;
+    rl_cons_ttft, rl_cons_tpot, rl_cons_min_decode, rl_cons_min_total, rl_cons_quality;
 
 const struct rl_constraint_ops *const rl_constraints[] = {
     /* static: decided from the configuration, no estimate */
@@ -23,6 +23,7 @@ const struct rl_constraint_ops *const rl_constraints[] = {
     &rl_cons_compat,            /* TP/PP splits, runtime and hw support */
     &rl_cons_offload,           /* runtime can keep layers in host RAM */
     &rl_cons_deterministic,     /* fixed-shape deployments */
+    &rl_cons_quality,           /* the format's published quality cost */
     /* on the estimate: capacities first (they explain most rejections,
      * and an over-capacity estimate makes its latencies meaningless) */
     &rl_cons_device_memory,

@@ -137,6 +137,7 @@ static int quant_from_setting(const config_setting_t *s, const char *file,
     memset(q, 0, sizeof *q);
     q->bits_per_weight = -1;
     q->norm_bits = 16;
+    q->quality_loss = -1;       /* optional: not documented */
     if ((rc = rl_cfg_str_req(s, "id", q->id, sizeof q->id, file, err)) ||
         (rc = rl_cfg_str(s, "name", q->name, sizeof q->name, file, err)) ||
         (rc = rl_cfg_str(s, "source", q->source, sizeof q->source, file, err)) ||
@@ -145,7 +146,10 @@ static int quant_from_setting(const config_setting_t *s, const char *file,
         (rc = rl_cfg_num(s, "bits_per_weight", 1, 64, &q->bits_per_weight, file, err)) ||
         (rc = rl_cfg_num(s, "norm_bits", 1, 64, &q->norm_bits, file, err)) ||
         (rc = rl_cfg_bool(s, "weight_only", &q->weight_only, file, err)) ||
-        (rc = rl_cfg_num(s, "dequant_ops", 0, 100, &q->dequant_ops, file, err)))
+        (rc = rl_cfg_num(s, "dequant_ops", 0, 100, &q->dequant_ops, file, err)) ||
+        (rc = rl_cfg_num(s, "quality_loss", 0, 100, &q->quality_loss, file, err)) ||
+        (rc = rl_cfg_str(s, "quality_source", q->quality_source, sizeof q->quality_source,
+                         file, err)))
         return rc;
     if (q->bits_per_weight < 0)
         return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
@@ -274,6 +278,7 @@ static int runtime_from_setting(const config_setting_t *s, const char *file,
     memset(r, 0, sizeof *r);
     r->ctx_overhead_gib = 0.5;
     r->act_tokens = 512;
+    r->sampler_bytes = 4;       /* fp32 logits */
     if (!config_setting_is_group(s))
         return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
                           "a runtime must be a group { id = ...; ... }");
@@ -298,6 +303,13 @@ static int runtime_from_setting(const config_setting_t *s, const char *file,
         (rc = rl_cfg_num(s, "act_tokens", 1, 1e7, &r->act_tokens, file, err)) ||
         (rc = rl_cfg_num(s, "batch_tokens", 1, 1e7, &r->batch_tokens, file, err)) ||
         (rc = rl_cfg_bool(s, "kv_reserve_of_free", &r->kv_reserve_of_free, file, err)) ||
+        (rc = rl_cfg_bool(s, "kv_reserve_static", &r->kv_reserve_static, file, err)) ||
+        (rc = rl_cfg_num(s, "kv_block_tokens", 0, 65536, &r->kv_block_tokens, file, err)) ||
+        (rc = rl_cfg_num(s, "cuda_graph_gib", 0, 64, &r->cuda_graph_gib, file, err)) ||
+        (rc = rl_cfg_bool(s, "graphs_in_pool", &r->graphs_in_pool, file, err)) ||
+        (rc = rl_cfg_num(s, "comm_buffer_gib", 0, 64, &r->comm_buffer_gib, file, err)) ||
+        (rc = rl_cfg_num(s, "max_num_seqs", 0, 1e6, &r->max_num_seqs, file, err)) ||
+        (rc = rl_cfg_num(s, "sampler_bytes", 0, 1024, &r->sampler_bytes, file, err)) ||
         (rc = backends_from_setting(s, file, r, err)))
         return rc;
     if (!r->name[0]) snprintf(r->name, sizeof r->name, "%s", r->id);

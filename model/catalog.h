@@ -36,6 +36,10 @@ typedef struct rl_quant {
     double dequant_ops;         /* ALU operations per weight to unpack it
                                    (block structure; 0 = none) */
     char family[12];            /* "gguf", "float", "awq", "gptq", "mlc" ... */
+    double quality_loss;        /* published quality cost, % (relative
+                                   perplexity increase over fp16, or 100 -
+                                   accuracy recovery); -1 = not documented */
+    char quality_source[256];   /* where quality_loss comes from */
 } rl_quant;
 
 /* A KV-cache element type. */
@@ -120,6 +124,21 @@ typedef struct rl_runtime {
                                    overlap micro-batches only within one */
     int kv_reserve_of_free;     /* 1: kv_reserve_frac is a share of the memory
                                    left after weights (TensorRT-LLM), 0: of all */
+    int kv_reserve_static;      /* 1: kv_reserve_frac bounds weights + KV pool
+                                   only; activations and CUDA graphs live in
+                                   the rest (SGLang mem_fraction_static) */
+    double kv_block_tokens;     /* KV allocation granule in tokens (paged
+                                   block / page); a sequence holds whole
+                                   blocks.  0 or 1 = token granular */
+    double cuda_graph_gib;      /* per device: captured CUDA graphs */
+    int graphs_in_pool;         /* 1: graph memory is taken out of the KV
+                                   pool; 0: out of the headroom above it */
+    double comm_buffer_gib;     /* per device when tp x pp > 1: NCCL and
+                                   custom all-reduce buffers */
+    double max_num_seqs;        /* sequences the memory profile samples for
+                                   (vLLM max_num_seqs); 0 = the concurrency */
+    double sampler_bytes;       /* bytes per vocabulary entry per sampled
+                                   sequence at the sampler's peak */
     int n_backends;
     rl_backend backends[RL_MAX_BACKENDS]; /* most specific first */
 } rl_runtime;

@@ -82,16 +82,27 @@ int rl_config_normalise(const rl_config *in, rl_config *o, char *msg,
     if (o->devices > 65536 || o->concurrency > 1000000 || o->prompt > 100000000L ||
         o->output > 100000000L || o->context_cap > 1000000000L)
         return rl_err_set(err, RL_EINPUT, NULL, 0, "configuration values are out of range");
-    /* --devices N alone: split the way this runtime splits by default. */
+    if (o->replicas < 0 || o->replicas > 65536 || !(o->mem_util >= 0 && o->mem_util <= 1))
+        return rl_err_set(err, RL_EINPUT, NULL, 0,
+                          "replicas must be >= 0 and memory utilisation in (0, 1]");
+    /* --devices N alone: each replica (one, unless replicas says more)
+     * splits its share the way this runtime splits by default. */
     if (o->devices > 1 && o->tp == 1 && o->pp == 1) {
-        if (o->rt->tensor_parallel) o->tp = o->devices;
-        else o->pp = o->devices;
-        if (msg)
-            snprintf(msg, msg_len, "%d devices used as %s %d (the runtime's default split)",
-                     o->devices, o->tp > 1 ? "tensor parallel" : "layer split",
-                     o->devices);
+        int group = o->replicas > 0 ? o->devices / o->replicas : o->devices;
+        if (group > 1) {
+            if (o->rt->tensor_parallel) o->tp = group;
+            else o->pp = group;
+            if (msg)
+                snprintf(msg, msg_len, "%d devices used as %s %d (the runtime's default "
+                         "split)", group, o->tp > 1 ? "tensor parallel" : "layer split", group);
+        }
     }
-    if (o->tp * o->pp > o->devices) o->devices = o->tp * o->pp;
+    /* the devices the split leaves over serve as data-parallel replicas */
+    if (o->replicas == 0) o->replicas = o->devices / (o->tp * o->pp) > 0
+                                      ? o->devices / (o->tp * o->pp) : 1;
+    if ((long)o->tp * o->pp * o->replicas > 65536L)
+        return rl_err_set(err, RL_EINPUT, NULL, 0, "tp x pp x replicas exceeds 65536 devices");
+    o->devices = o->tp * o->pp * o->replicas;
     if (o->tp > 1 && o->model->heads > 0 &&
         (o->model->heads % o->tp != 0 ||
          (o->model->kv_heads % o->tp != 0 && o->tp % o->model->kv_heads != 0)))
@@ -201,6 +212,70 @@ static double kv_div_at(const rl_config *c, const rl_arch *aw, double tokens)
     return all / ((all - g) / d + g / dg);
 }
 
+/* Tokens of KV a sequence holds: whole allocation blocks (a paged
+ * runtime's last block is partly empty). */
+static double kv_alloc_tokens(const rl_config *c)
+{
+    double t = kv_tokens(c), b = c->rt->kv_block_tokens;
+    return b > 1 ? ceil(t / b) * b : t;
+}
+
+/* Activation peak per device, bytes.  Runtimes that size a KV pool
+ * (kv_reserve_frac > 0) measure it with a profiling forward pass of
+ * act_tokens tokens (vLLM max_num_batched_tokens) and a sampler pass over
+ * max_num_seqs sequences, whatever the workload; the others allocate for
+ * the micro-batch at hand and fp32 logits of the sequences sampled. */
+static double activation_bytes(const rl_config *c)
+{
+    const rl_arch *a = c->model;
+    double inner = a->experts > 0 ? (double)a->moe_intermediate * a->experts_active
+                                  : (double)a->intermediate;
+    double per_tok = (4.0 * a->hidden + 2.0 * inner / c->tp) * 2;
+    double tok, seqs;
+    if (c->rt->kv_reserve_frac > 0) {
+        tok = c->rt->act_tokens;
+        seqs = c->rt->max_num_seqs > 0 ? fmin(c->rt->max_num_seqs, tok) : c->concurrency;
+    } else {
+        tok = fmin(c->rt->act_tokens,
+                   fmax(1.0, (double)(c->prompt > 0 ? c->prompt : 1) * c->concurrency));
+        seqs = c->concurrency;
+    }
+    return tok * per_tok + (double)a->vocab * c->rt->sampler_bytes * seqs;
+}
+
+/* Fixed runtime memory per device besides weights and activations: the
+ * non-torch context (CUDA context, cuBLAS workspaces), communication
+ * buffers when devices talk, CUDA graphs. */
+static double fixed_overhead_gib(const rl_config *c)
+{
+    return c->rt->ctx_overhead_gib + c->rt->cuda_graph_gib +
+           (c->tp * c->pp > 1 ? c->rt->comm_buffer_gib : 0);
+}
+
+/* What the runtime lets this configuration use per device, and so the
+ * KV pool (see runtimes.cfg "KV pool accounting"):
+ *   of total (vLLM, MLC):  F x total - weights - activations - overheads
+ *                          (CUDA graphs outside it unless graphs_in_pool)
+ *   of free (TensorRT-LLM): F x (total - weights - activations - overheads)
+ *   static (SGLang):       F x total - weights - non-torch - comm; the
+ *                          activations and graphs live in the (1 - F) rest
+ * F = --gpu-memory-utilization when given, else kv_reserve_frac; 0: the
+ * runtime allocates what it needs (capacity = all usable memory). */
+static double usable_capacity(const rl_config *c, const rl_memory *m, double total)
+{
+    const rl_runtime *r = c->rt;
+    double F = c->mem_util > 0 ? c->mem_util : r->kv_reserve_frac;
+    double graphs_out = r->graphs_in_pool ? 0 : r->cuda_graph_gib;
+    if (F <= 0) return total;
+    if (r->kv_reserve_of_free) {
+        double rest = m->weights + m->activations + m->runtime_overhead;
+        return total > rest ? rest + (total - rest) * F : total;
+    }
+    if (r->kv_reserve_static)
+        return F * total + m->activations + r->cuda_graph_gib;
+    return F * total + graphs_out;
+}
+
 static void memory(const rl_config *c, rl_memory *m, wbytes *w)
 {
     const rl_arch *a = c->model;
@@ -209,7 +284,7 @@ static void memory(const rl_config *c, rl_memory *m, wbytes *w)
     double on_frac = 1.0 - c->offload_layers / L;       /* layers on devices */
     double host_embed = c->rt->embed_on_host ? 0 : 1;   /* 1: embed on device */
     const rl_mem_tier *t = rl_hw_main_tier(c->hw);
-    double ends, kv, act_tok, inner;
+    double ends, kv, fixed;
 
     weight_bytes(c, w);
     /* The most loaded device.  A layer split balances memory across the
@@ -220,30 +295,38 @@ static void memory(const rl_config *c, rl_memory *m, wbytes *w)
     m->weights = ((w->body + w->experts) * on_frac + ends) / (c->tp * c->pp) / GIB;
     if (c->pp > 1)
         m->weights += (w->body + w->experts) / L / 2 / c->tp / GIB;
-    kv = rl_arch_kv_elems(&aw, kv_tokens(c)) * c->kv->bytes_per_elem * c->concurrency;
+    kv = rl_arch_kv_elems(&aw, kv_alloc_tokens(c)) * c->kv->bytes_per_elem * c->concurrency;
     m->kv_cache = kv * on_frac / (kv_div_at(c, &aw, kv_tokens(c)) * c->pp) / GIB;
-    /* Activation workspace for one micro-batch of act_tokens tokens:
-     * residual stream, attention and FFN intermediates at 2 bytes, and
-     * fp32 logits for the sequences being sampled. */
-    act_tok = fmin(c->rt->act_tokens, fmax(1.0, (double)(c->prompt > 0 ? c->prompt : 1) *
-                                                 c->concurrency));
-    inner = a->experts > 0 ? (double)a->moe_intermediate * a->experts_active
-                           : (double)a->intermediate;
-    m->activations = (act_tok * (4.0 * a->hidden + 2.0 * inner / c->tp) * 2 +
-                      (double)a->vocab * 4 * c->concurrency) / GIB;
-    m->runtime_overhead = c->rt->ctx_overhead_gib + m->kv_cache * c->rt->kv_frag;
+    m->activations = activation_bytes(c) / GIB;
+    fixed = fixed_overhead_gib(c);
+    m->runtime_overhead = fixed + m->kv_cache * c->rt->kv_frag;
     m->device_peak = m->weights + m->kv_cache + m->activations + m->runtime_overhead;
-    m->device_capacity = t->capacity_gib * c->hw->usable_fraction;
-    if (c->rt->kv_reserve_frac > 0 && c->rt->kv_reserve_of_free) {
-        /* the KV pool may take this share of what the rest leaves free */
-        double rest = m->weights + m->activations + m->runtime_overhead;
-        if (m->device_capacity > rest)
-            m->device_capacity = rest + (m->device_capacity - rest) * c->rt->kv_reserve_frac;
-    } else if (c->rt->kv_reserve_frac > 0) {
-        m->device_capacity *= c->rt->kv_reserve_frac;
+    {
+        rl_memory fx = *m;                      /* the pool rule sees the fixed parts */
+        fx.runtime_overhead = fixed;
+        m->device_capacity = usable_capacity(c, &fx, t->capacity_gib * c->hw->usable_fraction);
     }
+    m->kv_pool = m->device_capacity - m->weights - m->activations - fixed;
     m->host_peak = ((w->body + w->experts) * (1 - on_frac) + kv * (1 - on_frac) +
                     w->embed * (1 - host_embed)) / GIB;
+}
+
+/* The pool in tokens and in sequences of the requested context, per
+ * replica.  A token's KV is split across the TP shards (each holds its
+ * heads' share) and the PP stages (each its layers), so per device it
+ * costs its share and the pool of one device counts each token once. */
+static void kv_capacity(const rl_config *c, const rl_memory *m, rl_estimate *e)
+{
+    rl_arch aw = windowed(c);
+    double ctx = kv_tokens(c), alloc = kv_alloc_tokens(c);
+    double div = kv_div_at(c, &aw, ctx) * c->pp;
+    double grow = rl_arch_kv_elems(&aw, ctx) - rl_arch_kv_elems(&aw, 0);
+    double per_tok = ctx > 0 ? grow / ctx * c->kv->bytes_per_elem / div : 0;
+    double per_seq = rl_arch_kv_elems(&aw, alloc) * c->kv->bytes_per_elem / div *
+                     (1 + c->rt->kv_frag);
+    double pool = m->kv_pool > 0 ? m->kv_pool * GIB : 0;
+    e->kv_capacity_tokens = per_tok > 0 ? floor(pool / per_tok) : 0;
+    e->max_concurrency = per_seq > 0 ? pool / per_seq : 0;
 }
 
 /* ---------------------------------------------------------------- features */
@@ -652,6 +735,11 @@ static void explain(const rl_config *c, const rl_backend *b, const rl_backend *b
              "%.0f ms more (kernel loading, first allocations)", c->rt->id, bp->cold_ms);
 }
 
+static double inflight_tok_s(const rl_features *f, const rl_backend *b,
+                             const rl_backend *bp, int batch, double N);
+static double static_tok_s(const rl_config *n, const rl_features *f, const rl_backend *bp,
+                           int batch, double step_ms);
+
 int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
 {
     rl_config c;
@@ -667,6 +755,8 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
         return rc;
     memset(e, 0, sizeof *e);
     memory(&c, &e->mem, &w);
+    kv_capacity(&c, &e->mem, e);
+    e->replicas = c.replicas;
     if (rl_fle(e->mem.device_peak, e->mem.device_capacity) &&
         (c.offload_layers == 0 || c.hw->host_ram_gib <= 0 ||
          rl_fle(e->mem.host_peak, c.hw->host_ram_gib)))
@@ -680,7 +770,7 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
     run_times(&f, b, bp, &t);
 
     /* Power and the thermal steady state; throttle compute if hot. */
-    dev_count = c.tp * c.pp;
+    dev_count = c.devices;                  /* every replica's devices */
     /* An unpipelined layer split keeps one stage busy at a time. */
     if (c.pp > 1 && f.dec[1].pipe_div <= 1) t.busy /= c.pp;
     pw = device_power(c.hw, t.busy);
@@ -722,6 +812,11 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
 
     if (f.has_decode) {
         double tok = 1000.0 / t.step_avg;
+        /* the offline path calibrate fits: in-flight batching for runtimes
+         * that batch continuously, static batches otherwise */
+        e->offline_tok_s = c.rt->continuous_batching
+            ? inflight_tok_s(&f, b, bp, c.concurrency, (double)c.output)
+            : static_tok_s(&c, &f, bp, c.concurrency, t.step_avg);
         e->decode_tok_s = spread(tok, b->sigma_decode);
         e->decode_tok_s_total = spread(tok * c.concurrency, b->sigma_decode);
         e->tpot_ms.p50 = t.step_avg;
@@ -784,61 +879,65 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
 /* Static batching's context phase: the batch's prompts go through
  * together, at most act_tokens tokens per forward pass.  GEMM and
  * attention work scale with the batch; weight reads, fixed costs and the
- * all-reduce latencies scale with the passes.  -1 when the configuration
- * is invalid. */
-static double static_context_ms(const rl_config *x, int batch)
+ * all-reduce latencies scale with the passes.  n is normalised and f its
+ * features (at one prompt). */
+static double static_context_ms(const rl_config *n, const rl_features *f,
+                                const rl_backend *bp, int batch)
 {
-    rl_config n;
-    rl_features f;
-    const rl_backend *bp;
     double P, T, per, passes, micro, one_read, comm;
 
-    if (rl_config_normalise(x, &n, NULL, 0, NULL) != RL_OK) return -1;
-    features_scaled(&n, 1.0, &f);
-    bp = rl_runtime_backend_prefill(n.rt, n.hw);
-    P = (double)n.prompt;
+    P = (double)n->prompt;
     T = batch * P;
-    per = n.rt->act_tokens > 0 ? fmax(P, fmin(T, n.rt->act_tokens)) : T;
+    per = n->rt->act_tokens > 0 ? fmax(P, fmin(T, n->rt->act_tokens)) : T;
     passes = ceil(T / per);
-    micro = n.rt->act_tokens > 0 ? n.rt->act_tokens : 512;
-    one_read = f.pre_floor_ms / ceil(fmax(P, 1) / micro);   /* weights, once */
-    comm = n.model->layers * 2 * allreduce_ms(&n, per * n.model->hidden * 2.0) +
-           (n.pp - 1) * n.hw->link_latency_us * 1e-3;
-    return (fmax(batch * prefill_gemm_ms(&f, bp), passes * one_read / bp->pre_bw_eff) +
-            batch * (prefill_attn_ms(&f, bp) + f.pre_attn_mem_ms / bp->pre_bw_eff)) * f.pre_pipe +
+    micro = n->rt->act_tokens > 0 ? n->rt->act_tokens : 512;
+    one_read = f->pre_floor_ms / ceil(fmax(P, 1) / micro);   /* weights, once */
+    comm = n->model->layers * 2 * allreduce_ms(n, per * n->model->hidden * 2.0) +
+           (n->pp - 1) * n->hw->link_latency_us * 1e-3;
+    return (fmax(batch * prefill_gemm_ms(f, bp), passes * one_read / bp->pre_bw_eff) +
+            batch * (prefill_attn_ms(f, bp) + f->pre_attn_mem_ms / bp->pre_bw_eff)) * f->pre_pipe +
            passes * (bp->prefill_ms + comm / bp->link_eff);
+}
+
+/* In-flight batching: every decode step of `batch` sequences also carries
+ * batch/output prompts' worth of prefill compute (at decode's mfu), which
+ * hides under memory-bound decode.  f holds the features at this batch. */
+static double inflight_tok_s(const rl_features *f, const rl_backend *b,
+                             const rl_backend *bp, int batch, double N)
+{
+    double step = 0, pre = prefill_gemm_ms(f, bp) + prefill_attn_ms(f, bp);
+    for (int i = 0; i < RL_DEC_POINTS; i++) {
+        rl_step_feat s = f->dec[i];
+        s.comp_ms += pre * b->mfu * batch / N;
+        step += f->dec_w[i] * rl_decode_step_ms(&s, b);
+    }
+    return step > 0 ? batch / step * 1000.0 : 0;
+}
+
+/* Static batching: the batch's prompts, then output x step. */
+static double static_tok_s(const rl_config *n, const rl_features *f, const rl_backend *bp,
+                           int batch, double step_ms)
+{
+    double pre = n->prompt > 0 ? static_context_ms(n, f, bp, batch) : 0;
+    double total = pre + (double)n->output * step_ms;
+    return total > 0 ? batch * (double)n->output / total * 1000.0 : 0;
 }
 
 double rl_offline_throughput(const rl_config *c, int batch, int inflight)
 {
-    rl_config x = *c;
+    rl_config x = *c, n;
     rl_estimate e;
-    double pre_ms, total_ms;
+    rl_features f;
 
     if (batch < 1 || c->output <= 0) return 0;
     x.concurrency = batch;
-    if (inflight) {
-        rl_config n;
-        rl_features f;
-        const rl_backend *b, *bp;
-        double N = (double)c->output, step = 0, pre;
-        if (rl_config_normalise(&x, &n, NULL, 0, NULL) != RL_OK) return 0;
-        features_scaled(&n, 1.0, &f);
-        b = rl_runtime_backend(n.rt, n.hw);
-        bp = rl_runtime_backend_prefill(n.rt, n.hw);
-        pre = prefill_gemm_ms(&f, bp) + prefill_attn_ms(&f, bp);
-        for (int i = 0; i < RL_DEC_POINTS; i++) {
-            rl_step_feat s = f.dec[i];
-            s.comp_ms += pre * b->mfu * batch / N;   /* prefill share, at decode's mfu */
-            step += f.dec_w[i] * rl_decode_step_ms(&s, b);
-        }
-        return step > 0 ? batch / step * 1000.0 : 0;
-    }
+    if (rl_config_normalise(&x, &n, NULL, 0, NULL) != RL_OK) return 0;
+    features_scaled(&n, 1.0, &f);
+    if (inflight)
+        return inflight_tok_s(&f, rl_runtime_backend(n.rt, n.hw),
+                              rl_runtime_backend_prefill(n.rt, n.hw), batch, (double)c->output);
     if (rl_estimate_run(&x, &e, NULL) != RL_OK || e.tpot_ms.p50 <= 0) return 0;
-    pre_ms = c->prompt > 0 ? static_context_ms(&x, batch) : 0;
-    if (pre_ms < 0) return 0;
-    total_ms = pre_ms + (double)c->output * e.tpot_ms.p50;
-    return total_ms > 0 ? batch * (double)c->output / total_ms * 1000.0 : 0;
+    return static_tok_s(&n, &f, rl_runtime_backend_prefill(n.rt, n.hw), batch, e.tpot_ms.p50);
 }
 
 int rl_max_concurrency(const rl_config *c, int limit)
@@ -855,4 +954,52 @@ int rl_max_concurrency(const rl_config *c, int limit)
         else hi = mid - 1;
     }
     return lo;
+}
+
+/* Requests/s of one replica at concurrency b, or 0 when it does not fit
+ * or misses an SLO. */
+static double rps_at(const rl_config *c, const rl_slo *slo, int b)
+{
+    rl_config x = *c;
+    rl_estimate e;
+    x.concurrency = b;
+    x.replicas = 1;
+    x.devices = c->tp * c->pp;
+    x.quiet = 1;
+    if (rl_estimate_run(&x, &e, NULL) != RL_OK || e.feasibility != RL_IN_VRAM) return 0;
+    if (slo && slo->ttft_ms_p95 > 0 && e.ttft_ms.p95 > slo->ttft_ms_p95) return 0;
+    if (slo && slo->tpot_ms_p95 > 0 && c->output > 0 && e.tpot_ms.p95 > slo->tpot_ms_p95)
+        return 0;
+    if (c->output > 0) return e.offline_tok_s / (double)c->output;
+    return c->prompt > 0 ? e.prefill_tok_s.p50 / (double)c->prompt : 0;
+}
+
+double rl_replica_capacity_rps(const rl_config *c, const rl_slo *slo, int limit,
+                               int *best_conc)
+{
+    double best = 0;
+    int at = 0, pool = 0;
+    rl_config one = *c;
+    rl_estimate e;
+
+    if (best_conc) *best_conc = 0;
+    if (!c || limit < 1) return 0;
+    one.concurrency = 1;
+    one.replicas = 1;
+    one.devices = c->tp * c->pp;
+    one.quiet = 1;
+    if (rl_estimate_run(&one, &e, NULL) == RL_OK)
+        pool = (int)fmin((double)limit, floor(e.max_concurrency));
+    /* powers of two, then the pool's own limit: throughput grows with the
+     * batch until memory or an SLO stops it */
+    for (int b = 1; b <= limit; b = b > limit / 2 ? limit + 1 : b * 2) {
+        double r = rps_at(c, slo, b);
+        if (r > best) { best = r; at = b; }
+    }
+    if (pool > 1) {
+        double r = rps_at(c, slo, pool);
+        if (r > best) { best = r; at = pool; }
+    }
+    if (best_conc) *best_conc = at;
+    return best;
 }

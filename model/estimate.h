@@ -22,8 +22,16 @@ typedef struct rl_config {
     const rl_runtime *rt;
     const rl_quant *quant;
     const rl_kvtype *kv;
-    int devices;                /* devices used (tp * pp normally) */
+    int devices;                /* devices available; normalised to the
+                                   devices used, tp x pp x replicas */
     int tp, pp;                 /* tensor / pipeline (layer split) degrees */
+    int replicas;               /* data-parallel copies of the tp x pp
+                                   group, each serving its own sequences;
+                                   0 = every copy the devices hold */
+    double mem_util;            /* share of device memory the runtime may
+                                   claim (vLLM --gpu-memory-utilization);
+                                   0 = the runtime's default, its own rule
+                                   (runtimes.cfg kv_reserve_frac) */
     long prompt;                /* prompt tokens (0: decode from empty context) */
     long output;                /* generated tokens (0: prefill only) */
     int concurrency;            /* concurrent sequences (decode batch) */
@@ -42,7 +50,7 @@ typedef struct rl_config {
 } rl_config;
 
 /* Fill defaults: devices 1, tp 1, pp 1, concurrency 1, prompt 512,
- * output 128, everything else 0/NULL. */
+ * output 128, everything else 0/NULL (replicas 0: as many as fit). */
 void rl_config_init(rl_config *c);
 
 typedef struct rl_range { double p10, p50, p90; } rl_range;
@@ -70,6 +78,10 @@ typedef struct rl_memory {      /* GiB, per device (the most loaded one) */
     double device_peak;         /* sum of the above */
     double device_capacity;     /* usable capacity of one device */
     double host_peak;           /* host RAM: offloaded layers + staging */
+    double kv_pool;             /* what the runtime's accounting leaves for
+                                   KV: capacity - weights - activation peak
+                                   - overheads (vLLM "Available KV cache
+                                   memory"); may be < 0 */
 } rl_memory;
 
 typedef struct rl_estimate {
@@ -80,6 +92,18 @@ typedef struct rl_estimate {
     rl_range prefill_tok_s;
     rl_lat ttft_ms, tpot_ms, e2e_latency_ms;
     rl_memory mem;
+    double kv_capacity_tokens;  /* per replica: tokens the KV pool holds,
+                                   each counted once across TP shards (vLLM
+                                   "GPU KV cache size: N tokens"); 0 for
+                                   models without a KV cache */
+    double max_concurrency;     /* sequences of the requested context the
+                                   pool holds (vLLM "Maximum concurrency for
+                                   C tokens per request: X") */
+    int replicas;               /* data-parallel copies (config, normalised) */
+    double offline_tok_s;       /* one replica's offline throughput at this
+                                   concurrency: output tokens/s over a whole
+                                   run, prefill included (rl_offline_throughput
+                                   with the runtime's batching) */
     double power_w;             /* sustained board power, all devices */
     double temp_c;              /* steady-state die temperature estimate */
     /* decode step time shares, % (sum 100) */
@@ -97,8 +121,9 @@ typedef struct rl_estimate {
 int rl_estimate_run(const rl_config *c, rl_estimate *out, rl_err *err);
 
 /* Normalise a configuration into *out: `--devices N` alone becomes tp = N
- * (runtimes with tensor parallelism) or pp = N (layer split), devices is
- * raised to tp x pp, ranges are checked.  RL_OK or RL_EINPUT (err filled).
+ * (runtimes with tensor parallelism) or pp = N (layer split); replicas 0
+ * becomes devices / (tp x pp) (at least 1); devices becomes tp x pp x
+ * replicas (raised when they need more); ranges are checked.  RL_OK or RL_EINPUT (err filled).
  * `note`, if non-NULL, receives a sentence when a choice was made.
  * rl_estimate_run calls this itself; callers use it to show the split. */
 int rl_config_normalise(const rl_config *in, rl_config *out, char *note,
@@ -115,6 +140,16 @@ double rl_weight_bytes(const rl_arch *a, const rl_quant *q);
  * worth of prefill compute, which hides under memory-bound decode.
  * Returns 0 when the configuration is malformed. */
 double rl_offline_throughput(const rl_config *c, int batch, int inflight);
+
+/* Capacity of one replica in requests/s under latency SLOs: the best
+ * offline rate over concurrencies 1..limit (ascending powers of two and
+ * the KV pool's own limit) that fit in memory and meet ttft_ms_p95 /
+ * tpot_ms_p95 (0 = no bound), at c's prompt and output.  *best_conc
+ * (may be NULL) gets the concurrency.  0 when nothing meets them.  For a
+ * planner: aggregate capacity = replicas x this. */
+typedef struct rl_slo { double ttft_ms_p95, tpot_ms_p95; } rl_slo;
+double rl_replica_capacity_rps(const rl_config *c, const rl_slo *slo, int limit,
+                               int *best_conc);
 
 /* Largest concurrency (<= limit) whose KV for prompt+output fits device
  * memory under this configuration; 0 when not even one sequence fits. */

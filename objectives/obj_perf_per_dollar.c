@@ -11,7 +11,7 @@
 static double cost_k(const rl_config *c)
 {
     double p = c->hw->price_usd > 0 ? c->hw->price_usd : 1000.0;
-    return c->tp * c->pp * p / 1000.0;
+    return c->tp * c->pp * (c->replicas > 0 ? c->replicas : 1) * p / 1000.0;
 }
 
 static double value(const rl_obj_ctx *ctx, const rl_config *c, const rl_estimate *e)
@@ -24,7 +24,7 @@ static void explain(const rl_obj_ctx *ctx, const rl_config *c, const rl_estimate
 {
     if (c->hw->price_usd > 0)
         snprintf(buf, n, "%.1f tok/s per 1000 USD (%d x %.0f USD)", value(ctx, c, e),
-                 c->tp * c->pp, c->hw->price_usd);
+                 c->tp * c->pp * (c->replicas > 0 ? c->replicas : 1), c->hw->price_usd);
     else
         snprintf(buf, n, "%.1f tok/s per device (%s has no price in the catalog)",
                  value(ctx, c, e), c->hw->id);

@@ -57,9 +57,13 @@ int rl_objective_compare(const struct rl_objective_ops *o, const rl_obj_point *a
     return (a->order > b->order) - (a->order < b->order);
 }
 
+/* What users measure: prefill tok/s for prefill-only loads, else the
+ * offline output rate with the prompts' prefill included (the estimator's
+ * rl_offline_throughput path), over every replica. */
 double rl_obj_throughput(const rl_obj_ctx *ctx, const rl_estimate *e)
 {
-    return ctx->prefill_only ? e->prefill_tok_s.p50 : e->decode_tok_s_total.p50;
+    double r = e->replicas > 0 ? e->replicas : 1;
+    return r * (ctx->prefill_only ? e->prefill_tok_s.p50 : e->offline_tok_s);
 }
 
 double rl_obj_latency_ms(const rl_obj_ctx *ctx, const rl_estimate *e)

@@ -46,6 +46,8 @@ static const keyspec req_keys[] = {
     {"deterministic", K_BOOL, REQ(deterministic), 0, 1, "fixed-shape deployment"},
     {"sram_resident", K_BOOL, REQ(sram_resident), 0, 1, "working set stays in SRAM"},
     {"context_tokens", K_LONG, REQ(context_tokens), 0, 1e8, "tokens per sequence"},
+    {"max_quality_loss", K_DOUBLE, REQ(max_quality_loss), 0, 100,
+     "bound on the quant's quality cost, %"},
 };
 
 #define WL(f) offsetof(rl_scenario, f)
@@ -59,11 +61,11 @@ static const keyspec wl_keys[] = {
 static const char *const top_keys[] = {
     "name", "description", "model", "model_file", "hardware", "hardware_file",
     "devices", "runtime", "runtimes", "workload", "requirements", "search",
-    "objective", "top",
+    "objective", "top", "gpu_memory_utilization",
 };
 static const char *const search_keys[] = {
     "quant", "kv_dtype", "tp", "pp", "context_cap", "offload",
-    "sliding_window", "concurrency",
+    "sliding_window", "concurrency", "replicas",
 };
 static const char *const mode_names[] = {"decode", "prefill", "encoder", "streaming"};
 static const char *const offload_names[] = {"none", "partial", "full"};
@@ -459,6 +461,9 @@ static int load_search(ld *L, const config_setting_t *g)
         return rc;
     if ((m = config_setting_get_member(g, "offload")) && (rc = offload_axis(L, m)))
         return rc;
+    if ((m = config_setting_get_member(g, "replicas")) &&
+        (rc = int_axis(L, m, "replicas", 1, 4096, s->replicas, &s->n_rep)))
+        return rc;
     return RL_OK;
 }
 
@@ -480,6 +485,11 @@ static int load_misc(ld *L, const config_setting_t *root)
         if (get_string(L, m, "objective", &v)) return RL_EINPUT;
         snprintf(s->objective, sizeof s->objective, "%s", v);
         s->objective_line = line_of(m);
+    }
+    if ((m = config_setting_get_member(root, "gpu_memory_utilization"))) {
+        static const keyspec k = {"gpu_memory_utilization", K_DOUBLE,
+                                  offsetof(rl_scenario, mem_util), 0.01, 1, ""};
+        if (apply_key(L, m, "", &k, s)) return RL_EINPUT;
     }
     if ((m = config_setting_get_member(root, "top"))) {
         static const keyspec k = {"top", K_INT, offsetof(rl_scenario, top), 1, 1000, ""};
@@ -556,6 +566,7 @@ static int load_common(config_t *cfg, int read_rc, const char *path,
     L.s->output_tokens = 128;
     L.s->concurrency = 1;
     L.s->top = 5;
+    L.s->req.max_quality_loss = RL_SCN_QUALITY_DEFAULT;
     rc = load_root(&L, config_root_setting(cfg));
     if (rc != RL_OK) {
         rl_scenario_free(L.s);

@@ -58,7 +58,14 @@ typedef struct rl_scn_req {
                                    on-chip SRAM (no spill to DRAM) */
     long context_tokens;        /* tokens each sequence must hold
                                    (0 = prompt_tokens + output_tokens) */
+    double max_quality_loss;    /* bound on the quant's published quality
+                                   cost, % (default RL_SCN_QUALITY_DEFAULT) */
 } rl_scn_req;
+
+/* Default requirements.max_quality_loss, %: above every 4-bit-or-wider
+ * format's published cost (q4_0 7.5) and below every 2-3 bit one's
+ * (q3_k_l 8.9), so low-bit formats are recommended only when allowed. */
+#define RL_SCN_QUALITY_DEFAULT 8.0
 
 typedef struct rl_scenario {
     char path[512];             /* file as given */
@@ -93,6 +100,9 @@ typedef struct rl_scenario {
     int n_offload; int offload[3];           /* enum rl_offload_mode */
     int n_window;  long sliding_window[RL_SCN_MAX_AXIS];
     int n_conc;    int concurrency_axis[RL_SCN_MAX_AXIS];
+    int n_rep;     int replicas[RL_SCN_MAX_AXIS]; /* 0 values: every copy
+                                   that fits beside the split (default) */
+    double mem_util;            /* gpu_memory_utilization (0 = runtime's) */
 
     char objective[32];         /* as written ("" = throughput); checked by
                                    the solver against objectives/registry */

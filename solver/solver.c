@@ -2,8 +2,8 @@
  * solver.c -- candidate enumeration, pruning, ranking (solver.h).
  *
  * The candidate space is walked as a loop nest, one level per axis, in
- * the order of enum rl_axis (runtime, quant, kv, tp, pp, window, offload,
- * concurrency, context cap).  A static rule is attached to the deepest
+ * the order of enum rl_axis (runtime, quant, kv, tp, pp, replicas, window,
+ * offload, concurrency, context cap).  A static rule is attached to the deepest
  * level among the axes it reads; when it fails there, every candidate
  * below is rejected at once and counted.  The two innermost levels
  * (concurrency, cap; both sorted ascending) are walked by leaf_block,
@@ -40,7 +40,7 @@ _Static_assert((int)RL_CO_NONE == (int)RL_OFFLOAD_NONE &&
                    (int)RL_CO_FULL == (int)RL_OFFLOAD_FULL,
                "constraint.h and scenario.h offload modes must agree");
 
-enum { L_RT, L_Q, L_KV, L_TP, L_PP, L_WIN, L_OFF, L_CONC, L_CAP, NLEV };
+enum { L_RT, L_Q, L_KV, L_TP, L_PP, L_REP, L_WIN, L_OFF, L_CONC, L_CAP, NLEV };
 #define MAX_AX 64
 #define MAX_RULES 32
 
@@ -48,7 +48,7 @@ typedef struct axes {               /* the axes of one runtime */
     int n[NLEV];
     const rl_quant *quant[MAX_AX];
     const rl_kvtype *kv[MAX_AX];
-    int tp[MAX_AX], pp[MAX_AX], off[3], conc[MAX_AX];
+    int tp[MAX_AX], pp[MAX_AX], rep[MAX_AX], off[3], conc[MAX_AX];
     long win[MAX_AX], cap[MAX_AX];
 } axes;
 
@@ -220,6 +220,10 @@ static void build_axes(search *S, const rl_runtime *rt)
     if (s->n_pp) { memcpy(a->pp, s->pp, sizeof(int) * (size_t)s->n_pp); a->n[L_PP] = s->n_pp; }
     else if (rt->layer_split) a->n[L_PP] = pow2_axis(s->devices, a->pp);
     else { a->pp[0] = 1; a->n[L_PP] = 1; }
+    /* replicas: the listed counts, else every copy that fits (0) */
+    if (s->n_rep) { memcpy(a->rep, s->replicas, sizeof(int) * (size_t)s->n_rep);
+                    a->n[L_REP] = s->n_rep; }
+    else { a->rep[0] = 0; a->n[L_REP] = 1; }
     if (s->n_window) { memcpy(a->win, s->sliding_window, sizeof(long) * (size_t)s->n_window);
                        a->n[L_WIN] = s->n_window; }
     else { a->win[0] = 0; a->n[L_WIN] = 1; }
@@ -251,8 +255,14 @@ static void bind(search *S, int lev, int i)
     case L_RT: c->rt = S->s->runtimes[i]; break;
     case L_Q: c->quant = a->quant[i]; break;
     case L_KV: c->kv = a->kv[i]; break;
-    case L_TP: c->tp = a->tp[i]; c->devices = c->tp * c->pp; break;
-    case L_PP: c->pp = a->pp[i]; c->devices = c->tp * c->pp; break;
+    case L_TP: c->tp = a->tp[i]; c->devices = c->tp * c->pp * c->replicas; break;
+    case L_PP: c->pp = a->pp[i]; c->devices = c->tp * c->pp * c->replicas; break;
+    case L_REP: {
+        int fit = S->s->devices / (c->tp * c->pp);
+        c->replicas = a->rep[i] > 0 ? a->rep[i] : fit > 0 ? fit : 1;
+        c->devices = c->tp * c->pp * c->replicas;
+        break;
+    }
     case L_WIN: c->sliding_window = a->win[i]; break;
     case L_OFF: S->cctx.offload_mode = a->off[i]; c->offload_layers = 0; break;
     case L_CONC: c->concurrency = a->conc[i]; break;
@@ -499,7 +509,7 @@ static rl_obj_point point_of(search *S)
     p.value = S->obj->value(&S->octx, &S->cfg, &S->est);
     p.throughput = rl_obj_throughput(&S->octx, &S->est);
     p.latency_ms = rl_obj_latency_ms(&S->octx, &S->est);
-    p.devices = S->cfg.tp * S->cfg.pp;
+    p.devices = S->cfg.tp * S->cfg.pp * S->cfg.replicas;
     p.offload_layers = S->cfg.offload_layers;
     p.context_cap = S->cfg.context_cap;
     p.order = 0;
@@ -994,6 +1004,7 @@ static void set_limits(search *S)
     l->deterministic = s->req.deterministic;
     l->sram_resident = s->req.sram_resident;
     l->context_tokens = rl_scenario_context(s);
+    l->max_quality_loss = s->req.max_quality_loss;
     l->prefill_only = s->mode == RL_MODE_PREFILL || s->mode == RL_MODE_ENCODER;
     S->octx.prefill_only = l->prefill_only;
     rl_config_init(&S->cfg);
@@ -1002,6 +1013,8 @@ static void set_limits(search *S)
     S->cfg.prompt = s->prompt_tokens;
     S->cfg.output = s->output_tokens;
     S->cfg.weight_bytes = s->weight_bytes;
+    S->cfg.mem_util = s->mem_util;
+    S->cfg.replicas = 1;
     S->cfg.ambient_c = s->req.ambient_c;
     S->cfg.power_cap_w = s->req.power_w_max;   /* clocks drop to meet it */
     S->cfg.quiet = 1;       /* the search needs numbers; only the top N need text */
@@ -1077,6 +1090,9 @@ int rl_solve(const rl_scenario *s, const rl_catalog *cat, const rl_solve_opts *o
         snprintf(res->objective, sizeof res->objective, "%s", S->obj->name);
         snprintf(res->unit, sizeof res->unit, "%s", S->obj->unit);
         res->minimize = S->obj->minimize;
+        snprintf(res->throughput_kind, sizeof res->throughput_kind, "%s",
+                 s->mode == RL_MODE_PREFILL || s->mode == RL_MODE_ENCODER
+                 ? "prefill" : "offline, prefill included");
         set_limits(S);
         plan_rules(S);
         S->cache = rl_place_cache_new();

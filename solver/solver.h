@@ -100,6 +100,8 @@ typedef struct rl_near_miss {
 typedef struct rl_solve_result {
     char objective[32];         /* objective used */
     char unit[16];              /* unit of score */
+    char throughput_kind[48];   /* which throughput `throughput` is:
+                                   "offline, prefill included" | "prefill" */
     int minimize;               /* 1: lower score is better */
     long candidates;            /* size of the candidate space */
     long feasible;              /* candidates passing every rule */

@@ -55,6 +55,154 @@ static int has_note(char notes[][RL_NOTE_LEN], int n, const char *word)
     return 0;
 }
 
+
+/* ------------------------------------------------------- KV pool, replicas */
+
+/* Llama-3.1-8B bf16 on one H100 80GB under vLLM's defaults.  vLLM's
+ * determine_available_memory: requested = total x gpu_memory_utilization,
+ * KV = requested - weights - torch activation peak - non-torch increase.
+ *   0.9 x 80 GiB (the catalog's capacity; CUDA reports ~79.2)  = 72.0
+ *   weights: 8.03 B params x 2 B                               = 14.96
+ *   activation peak: profile pass of max_num_batched_tokens 8192 x
+ *     (4 x 4096 hidden + 2 x 14336 ffn) x 2 B = 0.69 GiB, plus the
+ *     sampler over max_num_seqs 256 x 128256 vocab x 20 B = 0.61  = 1.30
+ *   non-torch (cuBLAS workspaces etc.)                         = 0.25
+ *   pool = 72.0 - 14.96 - 1.30 - 0.25                         ~= 55.5 GiB
+ * and one token of KV is 32 layers x 8 KV heads x 128 x 2 (K,V) x 2 B =
+ * 128 KiB, so ~454k tokens.  vLLM logs "GPU KV cache size" of 440-460k
+ * tokens for this model on an H100 at 0.9 (its total is 79.2 GiB, which
+ * is 0.7 GiB less pool): the bounds below are that range widened by the
+ * 5% the estimate is held to. */
+START_TEST(kv_pool_vllm_h100_8b)
+{
+    rl_config c = conf("llama-3.1-8b", "h100-sxm", "vllm", "bf16");
+    c.kv = rl_catalog_kvtype(cat, "bf16");
+    c.prompt = 1024;
+    c.output = 1024;
+    rl_estimate e = run(&c);
+    const rl_runtime *rt = c.rt;
+    double pool = 0.9 * 80 - e.mem.weights - e.mem.activations - rt->ctx_overhead_gib;
+    ck_assert(fabs(e.mem.kv_pool - pool) < 1e-9);
+    ck_assert(fabs(e.mem.weights - 14.96) < 0.05);
+    ck_assert(e.mem.activations > 1.0 && e.mem.activations < 4.0);
+    ck_assert_msg(e.kv_capacity_tokens > 418000 && e.kv_capacity_tokens < 483000,
+                  "kv tokens %.0f", e.kv_capacity_tokens);
+    ck_assert(fabs(e.kv_capacity_tokens - floor(pool * GIB / 131072.0)) <= 1);
+    /* "Maximum concurrency for 2048 tokens per request": tokens / 2048 */
+    ck_assert(fabs(e.max_concurrency - pool * GIB / 131072.0 / 2048) < 0.01);
+    /* a lower utilisation takes exactly its share of the total away */
+    c.mem_util = 0.8;
+    rl_estimate lo = run(&c);
+    ck_assert(fabs(e.mem.kv_pool - lo.mem.kv_pool - 0.1 * 80) < 1e-9);
+}
+END_TEST
+
+/* TP: each GPU holds its share of the KV heads, so a token costs half as
+ * much per device at tp 2 and the tokens (counted once) follow the pool
+ * of one device divided by that share. */
+START_TEST(kv_pool_tp_counts_tokens_once)
+{
+    rl_config c = conf("llama-3.1-8b", "h100-sxm", "vllm", "bf16");
+    c.kv = rl_catalog_kvtype(cat, "bf16");
+    c.tp = 2;
+    rl_estimate e = run(&c);
+    ck_assert(fabs(e.kv_capacity_tokens - floor(e.mem.kv_pool * GIB / 65536.0)) <= 1);
+    c.tp = 1;
+    rl_estimate one = run(&c);
+    /* half the weights per device and the comm buffers: more than twice
+     * the tokens of one GPU, less than twice plus what the weights free */
+    ck_assert(e.kv_capacity_tokens > 2 * one.kv_capacity_tokens);
+    ck_assert(e.kv_capacity_tokens < 2 * (one.kv_capacity_tokens +
+                                          one.mem.weights / 2 * GIB / 131072.0) + 1);
+}
+END_TEST
+
+/* TensorRT-LLM's kv_cache_free_gpu_mem_fraction is of the memory left
+ * after the engine and its buffers; SGLang's mem_fraction_static holds
+ * weights + pool, the activations living outside it. */
+START_TEST(kv_pool_rules_of_trt_and_sglang)
+{
+    rl_config c = conf("llama-3.1-8b", "h100-sxm", "tensorrt-llm", "bf16");
+    rl_estimate e = run(&c);
+    double fixed = c.rt->ctx_overhead_gib + c.rt->cuda_graph_gib;
+    double rest = e.mem.weights + e.mem.activations + fixed;
+    ck_assert(fabs(e.mem.kv_pool - 0.9 * (80 - rest)) < 1e-9);
+    c = conf("llama-3.1-8b", "h100-sxm", "sglang", "bf16");
+    e = run(&c);
+    ck_assert(fabs(e.mem.kv_pool - (0.88 * 80 - e.mem.weights - c.rt->ctx_overhead_gib)) < 1e-9);
+}
+END_TEST
+
+/* Devices beyond tp x pp serve as replicas: same per-replica speed,
+ * power of every device, and the default is every copy that fits. */
+START_TEST(replicas_fill_the_devices)
+{
+    rl_config c = conf("llama-3.1-8b", "h100-sxm", "vllm", "bf16");
+    rl_config n;
+    c.devices = 8;
+    c.tp = 2;
+    c.concurrency = 16;
+    ck_assert_int_eq(rl_config_normalise(&c, &n, NULL, 0, NULL), RL_OK);
+    ck_assert_int_eq(n.replicas, 4);
+    ck_assert_int_eq(n.devices, 8);
+    rl_estimate four = run(&c);
+    c.replicas = 1;
+    rl_estimate one = run(&c);
+    ck_assert_int_eq(four.replicas, 4);
+    ck_assert(fabs(four.offline_tok_s - one.offline_tok_s) < 1e-9 * one.offline_tok_s);
+    ck_assert(fabs(four.power_w - 4 * one.power_w) < 1e-6 * four.power_w);
+    /* --devices 8 --replicas 8: one device each */
+    c.tp = 1;
+    c.replicas = 8;
+    ck_assert_int_eq(rl_config_normalise(&c, &n, NULL, 0, NULL), RL_OK);
+    ck_assert_int_eq(n.tp * n.pp, 1);
+}
+END_TEST
+
+/* The estimate's offline throughput is rl_offline_throughput's, with the
+ * runtime's own batching (in-flight where it batches continuously), and
+ * prefill costs: longer prompts at the same output lower it. */
+START_TEST(offline_throughput_in_the_estimate)
+{
+    const char *rts[] = {"vllm", "llama.cpp"};
+    for (int i = 0; i < 2; i++) {
+        rl_config c = conf("llama-3.1-8b", "h100-sxm", rts[i], "fp16");
+        c.concurrency = 8;
+        c.prompt = 2048;
+        c.output = 256;
+        rl_estimate e = run(&c);
+        double ref = rl_offline_throughput(&c, 8, c.rt->continuous_batching);
+        ck_assert_msg(fabs(e.offline_tok_s - ref) < 1e-6 * ref, "%s %g %g", rts[i],
+                      e.offline_tok_s, ref);
+        ck_assert(e.offline_tok_s <= e.decode_tok_s_total.p50 * (1 + 1e-9));
+        c.prompt = 8192;
+        rl_estimate longer = run(&c);
+        ck_assert(longer.offline_tok_s < e.offline_tok_s);
+    }
+}
+END_TEST
+
+/* A replica's capacity in requests/s: positive without SLOs, never higher
+ * under a tighter TPOT bound, 0 when nothing meets it. */
+START_TEST(replica_capacity_rps)
+{
+    rl_config c = conf("llama-3.1-8b", "h100-sxm", "vllm", "fp16");
+    rl_slo none = {0, 0}, tight = {0, 15}, impossible = {0, 0.01};
+    int b1 = 0, b2 = 0;
+    c.prompt = 1024;
+    c.output = 256;
+    double r1 = rl_replica_capacity_rps(&c, &none, 512, &b1);
+    double r2 = rl_replica_capacity_rps(&c, &tight, 512, &b2);
+    ck_assert(r1 > 0 && b1 > 1);
+    ck_assert(r2 > 0 && r2 <= r1 && b2 <= b1);
+    ck_assert(rl_replica_capacity_rps(&c, &impossible, 512, NULL) == 0);
+    /* the rate is the offline rate at that concurrency over the output */
+    c.concurrency = b1;
+    rl_estimate e = run(&c);
+    ck_assert(fabs(r1 - e.offline_tok_s / 256) < 1e-9 * r1);
+}
+END_TEST
+
 /* ------------------------------------------------------------ defaults */
 
 START_TEST(config_defaults)
@@ -913,6 +1061,12 @@ int main(void)
     tcase_add_test(tc, thermal_throttles);
     tcase_add_test(tc, sram_speeds_small_models);
     tcase_add_test(tc, measured_configs_are_feasible);
+    tcase_add_test(tc, kv_pool_vllm_h100_8b);
+    tcase_add_test(tc, kv_pool_tp_counts_tokens_once);
+    tcase_add_test(tc, kv_pool_rules_of_trt_and_sglang);
+    tcase_add_test(tc, replicas_fill_the_devices);
+    tcase_add_test(tc, offline_throughput_in_the_estimate);
+    tcase_add_test(tc, replica_capacity_rps);
     suite_add_tcase(s, tc);
     return rl_test_run(s);
 }

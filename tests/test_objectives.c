@@ -33,6 +33,8 @@ static rl_estimate est(double tok_s, double e2e_ms, double power)
     rl_estimate e;
     memset(&e, 0, sizeof e);
     e.decode_tok_s_total.p50 = tok_s;
+    e.offline_tok_s = tok_s;            /* what throughput ranks */
+    e.replicas = 1;
     e.prefill_tok_s.p50 = tok_s * 10;
     e.e2e_latency_ms.p50 = e2e_ms;
     e.ttft_ms.p50 = e2e_ms / 4;

@@ -57,8 +57,20 @@ START_TEST(defaults)
                          s->n_window + s->n_conc, 0);
     ck_assert_int_eq(rl_scenario_context(s), 640);
     ck_assert_str_eq(s->objective, "");
+    ck_assert_int_eq(s->n_rep, 0);                  /* every copy that fits */
+    ck_assert(s->mem_util == 0);                    /* the runtime's own */
+    ck_assert(s->req.max_quality_loss == RL_SCN_QUALITY_DEFAULT);
     rl_scenario_free(s);
     rl_scenario_free(NULL);
+    ck_assert_int_eq(rl_scenario_load_string(BASE "gpu_memory_utilization = 0.8;\n"
+                                             "search = { replicas = [4, 1, 4]; };\n"
+                                             "requirements = { max_quality_loss = 60.0; };\n",
+                                             "s.cfg", cat, &s, &e), RL_OK);
+    ck_assert(s->mem_util == 0.8 && s->req.max_quality_loss == 60.0);
+    ck_assert_int_eq(s->n_rep, 2);
+    ck_assert_int_eq(s->replicas[0], 1);
+    ck_assert_int_eq(s->replicas[1], 4);
+    rl_scenario_free(s);
 }
 END_TEST
 
@@ -122,6 +134,12 @@ END_TEST
 
 START_TEST(error_texts)
 {
+    ck_assert_str_eq(load_err(BASE "gpu_memory_utilization = 1.5;\n"),
+                     "3: gpu_memory_utilization must be between 0.01 and 1, got 1.5");
+    ck_assert_str_eq(load_err(BASE "requirements = { max_quality_loss = -1.0; };\n"),
+                     "3: requirements.max_quality_loss must be between 0 and 100, got -1");
+    ck_assert_str_eq(load_err(BASE "search = { replicas = [0]; };\n"),
+                     "3: search.replicas values must be between 1 and 4096, got 0");
     ck_assert_str_eq(load_err(BASE "workload = { concurrency = 0; };\n"),
                      "3: workload.concurrency must be between 1 and 65536, got 0");
     ck_assert_str_eq(load_err(BASE "requirements = { tpot_ms_p59 = 1.0; };\n"),

@@ -379,6 +379,100 @@ START_TEST(pareto_front_matches_brute_force)
 }
 END_TEST
 
+/* Best throughput of `model` on n x `hw` (the default search, concurrency
+ * searched), and the winner's tp x pp x replicas. */
+static double best_on(const char *model, const char *hw, int n, int *tp, int *pp, int *rep)
+{
+    char text[600];
+    rl_solve_result r;
+    snprintf(text, sizeof text,
+             "model = \"%s\"; hardware = \"%s\"; devices = %d; runtimes = [\"vllm\"];\n"
+             "workload = { prompt_tokens = 1024; output_tokens = 1024; };\n"
+             "search = { quant = [\"bf16\"]; kv_dtype = [\"bf16\"];\n"
+             "           concurrency = [1, 16, 64, 256]; };\n", model, hw, n);
+    rl_scenario *s = load_text(text);
+    solve(s, &r, 1, 0);
+    double t = r.n_ranked ? r.ranked[0].throughput : 0;     /* 0: nothing fits */
+    if (tp) *tp = r.n_ranked ? r.ranked[0].cfg.tp : 0;
+    if (pp) *pp = r.n_ranked ? r.ranked[0].cfg.pp : 0;
+    if (rep) *rep = r.n_ranked ? r.ranked[0].cfg.replicas : 0;
+    rl_solve_result_free(&r);
+    rl_scenario_free(s);
+    return t;
+}
+
+/* 8 devices >= 8 copies of one (8B on 8 x H100 must not pick tp2 x pp4
+ * below 8 x tp1), and more devices never lower the best throughput. */
+START_TEST(replicas_scale)
+{
+    int tp, pp, rep;
+    double one = best_on("llama-3.1-8b", "h100-sxm", 1, NULL, NULL, NULL);
+    double eight = best_on("llama-3.1-8b", "h100-sxm", 8, &tp, &pp, &rep);
+    ck_assert_msg(eight >= 8 * one * (1 - 1e-9), "8 devices %.0f < 8 x %.0f", eight, one);
+    ck_assert_int_eq(tp * pp * rep, 8);
+    ck_assert_msg(pp == 1, "picked tp %d x pp %d x %d replicas", tp, pp, rep);
+    double prev = 0;
+    for (int n = 1; n <= 8; n++) {
+        double t = best_on("llama-3.1-70b", "h100-sxm", n, NULL, NULL, NULL);
+        ck_assert_msg(t >= prev * (1 - 1e-9), "%d devices: %.0f < %.0f", n, t, prev);
+        prev = t;
+    }
+}
+END_TEST
+
+/* An explicit replicas axis is searched and checked against the devices. */
+START_TEST(replicas_axis)
+{
+    rl_solve_result r;
+    rl_scenario *s = load_text(
+        "model = \"llama-3.1-8b\"; hardware = \"h100-sxm\"; devices = 4; runtimes = [\"vllm\"];\n"
+        "search = { quant = [\"bf16\"]; kv_dtype = [\"bf16\"]; tp = [1, 2]; pp = [1];\n"
+        "           replicas = [1, 2, 4]; };\n");
+    solve(s, &r, 10, 0);
+    ck_assert_int_eq(r.candidates, 6);
+    ck_assert_int_eq(rl_solve_rejected(&r, "devices"), 1);      /* tp 2 x 4 replicas */
+    ck_assert_int_eq(r.feasible, 5);
+    ck_assert_int_eq(r.ranked[0].cfg.tp * r.ranked[0].cfg.replicas, 4);
+    ck_assert_str_eq(r.throughput_kind, "offline, prefill included");
+    rl_solve_result_free(&r);
+    rl_scenario_free(s);
+}
+END_TEST
+
+/* The default quality floor keeps 2-3 bit formats out (70B on two 4090s
+ * used to pick q2_k); raising it lets them back in. */
+START_TEST(quality_floor)
+{
+    rl_solve_result r;
+    rl_scenario *s = load_text("model = \"llama-3.1-70b\"; hardware = \"rtx-4090\";\n"
+                               "devices = 2;\n");
+    solve(s, &r, 50, 0);
+    ck_assert_int_gt(r.n_ranked, 0);
+    ck_assert_int_gt(rl_solve_rejected(&r, "max_quality_loss"), 0);
+    for (int i = 0; i < r.n_ranked; i++)
+        ck_assert_msg(r.ranked[i].cfg.quant->quality_loss <= RL_SCN_QUALITY_DEFAULT,
+                      "%s recommended", r.ranked[i].cfg.quant->id);
+    rl_solve_result_free(&r);
+    rl_scenario_free(s);
+    s = load_text("model = \"llama-3.2-1b\"; hardware = \"jetson-orin-nano\";\n");
+    solve(s, &r, 50, 0);
+    ck_assert_int_gt(r.n_ranked, 0);
+    for (int i = 0; i < r.n_ranked; i++)
+        ck_assert(strncmp(r.ranked[i].cfg.quant->id, "q2", 2) &&
+                  strncmp(r.ranked[i].cfg.quant->id, "q3", 2));
+    rl_solve_result_free(&r);
+    rl_scenario_free(s);
+    s = load_text("model = \"llama-3.1-70b\"; hardware = \"rtx-4090\"; devices = 2;\n"
+                  "runtimes = [\"llama.cpp\"]; search = { quant = [\"q2_k\"]; };\n"
+                  "requirements = { max_quality_loss = 100.0; };\n");
+    solve(s, &r, 5, 0);
+    ck_assert_int_eq(rl_solve_rejected(&r, "max_quality_loss"), 0);
+    ck_assert_int_gt(r.feasible, 0);
+    rl_solve_result_free(&r);
+    rl_scenario_free(s);
+}
+END_TEST
+
 START_TEST(pareto_and_determinism)
 {
     rl_scenario *s = load(EX "chat-8b-l4-ttft.cfg");
@@ -392,7 +486,7 @@ START_TEST(pareto_and_determinism)
     ck_assert_int_eq(rl_solve(s, cat, &o, &b, &e), RL_OK);
     ck_assert_int_gt(a.n_pareto, 1);
     for (int i = 1; i < a.n_pareto; i++) {
-        ck_assert(a.pareto[i - 1].est.decode_tok_s_total.p50 >= a.pareto[i].est.decode_tok_s_total.p50);
+        ck_assert(a.pareto[i - 1].throughput >= a.pareto[i].throughput);
         ck_assert(a.pareto[i - 1].est.e2e_latency_ms.p50 > a.pareto[i].est.e2e_latency_ms.p50);
     }
     ck_assert_int_eq(a.n_ranked, b.n_ranked);
@@ -480,6 +574,9 @@ static Suite *suite(void)
     tcase_add_test(t, pareto_front_matches_brute_force);
     tcase_add_test(t, placement_milp_used);
     tcase_add_test(t, sweep_examples);
+    tcase_add_test(t, replicas_scale);
+    tcase_add_test(t, replicas_axis);
+    tcase_add_test(t, quality_floor);
     suite_add_tcase(s, t);
     return s;
 }
