@@ -109,4 +109,10 @@ void rl_table_free(rl_table *t);
  * jsonl.  Owned; NULL on OOM. */
 cJSON *rl_json_row(const rl_column *cols, int ncol, const cJSON *obj, const cJSON *ctx);
 
+/* The columns of `solve --format jsonl|csv|md` (cmd_solve.c; batch uses
+ * them too): paths into one element of the solve JSON's
+ * recommended_configs, '/' paths into the scenario's document. */
+extern const rl_column rl_solve_columns[];
+extern const int rl_solve_ncolumns;
+
 #endif
