@@ -30,6 +30,9 @@ struct rl_scenario;
 struct rl_solve_result;
 cJSON *rl_solve_json(const struct rl_scenario *s, const struct rl_solve_result *r);
 int rl_solve_exit(const struct rl_solve_result *r);
+/* The readable table of one solved scenario (`solve`'s text output). */
+void rl_solve_print(FILE *out, const struct rl_scenario *s,
+                    const struct rl_solve_result *r);
 
 /* JSON object of one estimate, exactly the DESIGN.md `estimate --json`
  * contract.  Returns an owned cJSON (caller deletes), NULL on OOM. */

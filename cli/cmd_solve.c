@@ -261,7 +261,7 @@ static void header(FILE *out)
             "ttft95ms", "tpot95ms", "GiB/device", "feasibility");
 }
 
-static void print_table(FILE *out, const rl_scenario *s, const rl_solve_result *r)
+void rl_solve_print(FILE *out, const rl_scenario *s, const rl_solve_result *r)
 {
     fprintf(out, "%s: %s on %d x %s, objective %s (%s, %s is better)\n", s->name,
             s->model_id, s->devices, s->hw_id, r->objective, r->unit,
@@ -362,7 +362,7 @@ static int print_result(const rl_scenario *s, const rl_solve_result *r, const so
     int rc = RL_OK;
     if (so->fmt == RL_FMT_TEXT) {
         if (many) printf("%s== %s\n", idx ? "\n" : "", s->path);
-        print_table(stdout, s, r);
+        rl_solve_print(stdout, s, r);
         return RL_OK;
     }
     cJSON *j = rl_solve_json(s, r);

@@ -215,14 +215,14 @@ void rl_table_print(FILE *out, const rl_table *t, int fmt, int header)
     int w[RL_TABLE_MAX_COLS], right[RL_TABLE_MAX_COLS];
     int ncol = t->ncol < RL_TABLE_MAX_COLS ? t->ncol : RL_TABLE_MAX_COLS;
     for (int j = 0; j < ncol; j++) {
-        int numeric = t->nrow > 0;
+        int numbers = 0, others = 0;     /* right-align all-number columns */
         w[j] = (int)strlen(t->head[j]);
         for (int i = 0; i < t->nrow; i++) {
             const char *s = t->cell[i * t->ncol + j];
             if ((int)strlen(s) > w[j]) w[j] = (int)strlen(s);
-            if (*s && !is_number(s)) numeric = 0;
+            if (*s) is_number(s) ? numbers++ : others++;
         }
-        right[j] = numeric;
+        right[j] = numbers > 0 && others == 0;
     }
     if (header) {
         print_line(out, t, t->head, fmt, w, right);
