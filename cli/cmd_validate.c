@@ -240,12 +240,16 @@ int rl_cmd_validate(int argc, char **argv)
             prior[i] = (m->metric == RL_M_DECODE ? rl_runtime_backend(m->cfg.rt, m->cfg.hw)
                         : rl_runtime_backend_prefill(m->cfg.rt, m->cfg.hw))->fitted_points == 0;
             errs[i] = 100.0 * (p - m->value) / m->value;
-            if (o.verbose)
+            if (o.verbose) {
+                char mv[32], pv[32];
                 fprintf(stdout, "  line %4d %-7s %-16s %-14s %-9s %-18s dev %d b %4d p %5ld n %5ld: "
-                        "measured %10.4g predicted %10.4g (%+.1f%%)\n",
+                        "measured %10s predicted %10s (%+.1f%%)\n",
                         m->line, m->source, m->hw_id[0] ? m->hw_id : "-", m->cfg.model->id,
                         m->cfg.quant->id, m->cfg.rt->id, m->cfg.devices, m->batch,
-                        (long)m->cfg.prompt, (long)m->cfg.output, m->value, p, errs[i]);
+                        (long)m->cfg.prompt, (long)m->cfg.output,
+                        rl_fmt_num(mv, sizeof mv, m->value, 4), rl_fmt_num(pv, sizeof pv, p, 4),
+                        errs[i]);
+            }
         }
     }
     {

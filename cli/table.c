@@ -83,14 +83,22 @@ static const cJSON *json_path(const cJSON *obj, const cJSON *ctx, const char *pa
     return o;
 }
 
-/* Text of one JSON leaf: strings as is, numbers fixed-point, "" absent. */
+/* Text of one JSON leaf: strings as is, numbers fixed-point, string
+ * arrays comma-joined, "" absent. */
 static void cell_text(const cJSON *v, char *buf, size_t n)
 {
     if (!v || cJSON_IsNull(v)) snprintf(buf, n, "%s", "");
     else if (cJSON_IsString(v)) snprintf(buf, n, "%s", v->valuestring);
     else if (cJSON_IsBool(v)) snprintf(buf, n, "%s", cJSON_IsTrue(v) ? "true" : "false");
     else if (cJSON_IsNumber(v)) rl_fmt_num(buf, n, v->valuedouble, 6);
-    else snprintf(buf, n, "%s", "");
+    else if (cJSON_IsArray(v)) {        /* a list of ids: "a,b,c" */
+        const cJSON *e;
+        size_t l = 0;
+        buf[0] = 0;
+        cJSON_ArrayForEach(e, v)
+            if (cJSON_IsString(e) && l < n)
+                l += (size_t)snprintf(buf + l, n - l, "%s%s", l ? "," : "", e->valuestring);
+    } else snprintf(buf, n, "%s", "");
 }
 
 cJSON *rl_json_row(const rl_column *cols, int ncol, const cJSON *obj, const cJSON *ctx)
