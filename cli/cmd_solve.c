@@ -407,7 +407,7 @@ static int run_all(const sopts *so, const char **files, int nfiles, char **sargv
         rl_scenario *s = NULL;
         int rc;
         rl_err_clear(&err);
-        rc = nsargs ? rl_scenario_from_flags(nsargs, sargv, cat, &s, &err)
+        rc = nsargs ? rl_scenario_from_flags(nsargs, (const char *const *)sargv, cat, &s, &err)
                     : rl_scenario_load(files[i], cat, &s, &err);
         if (rc == RL_OK) rc = solve_one(s, cat, so, out, n > 1, i, &err);
         if (rc > RL_EINFEASIBLE) rl_err_print(&err, stderr);

@@ -126,7 +126,7 @@ int rl_scenario_load_config(config_t *cfg, const char *name, const rl_catalog *c
  * "--flag=VALUE"); each sets the scenario key it stands for and the
  * loader above applies the same defaults and validation as for a file.
  * Returns RL_OK with an owned *out, or RL_EINPUT naming the flag. */
-int rl_scenario_from_flags(int argc, char **argv, const rl_catalog *cat,
+int rl_scenario_from_flags(int argc, const char *const *argv, const rl_catalog *cat,
                            rl_scenario **out, rl_err *err);
 
 /* 1 when `arg` ("--isl", "--isl=4096") is a scenario flag of

@@ -203,7 +203,7 @@ static int require(config_t *cfg, rl_err *err)
     return RL_OK;
 }
 
-int rl_scenario_from_flags(int argc, char **argv, const rl_catalog *cat,
+int rl_scenario_from_flags(int argc, const char *const *argv, const rl_catalog *cat,
                            rl_scenario **out, rl_err *err)
 {
     config_t cfg;
