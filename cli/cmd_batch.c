@@ -179,8 +179,11 @@ static char *format_record(const job *J, int k, const cJSON *rec, const rl_scena
     } else if (fmt == RL_FMT_TEXT) {
         fprintf(f, "%s== %s\n", k ? "\n" : "", J->files[k]);
         if (s && r) rl_solve_print(f, s, r);
-        else fprintf(f, "error: %s\n", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-                         cJSON_GetObjectItemCaseSensitive(rec, "error"), "message")));
+        else {
+            const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetObjectItemCaseSensitive(rec, "error"), "message"));
+            fprintf(f, "error: %s\n", msg ? msg : "unknown error");
+        }
     } else {
         const char *head[NBCOLS];
         rl_column cols[NBCOLS];
