@@ -30,13 +30,19 @@ struct rl_scenario;
 struct rl_solve_result;
 cJSON *rl_solve_json(const struct rl_scenario *s, const struct rl_solve_result *r);
 int rl_solve_exit(const struct rl_solve_result *r);
+/* The readable table of one solved scenario (`solve`'s text output). */
+void rl_solve_print(FILE *out, const struct rl_scenario *s,
+                    const struct rl_solve_result *r);
 
 /* JSON object of one estimate, exactly the DESIGN.md `estimate --json`
  * contract.  Returns an owned cJSON (caller deletes), NULL on OOM. */
 cJSON *rl_estimate_json(const rl_config *c, const rl_estimate *e);
 
-/* Readable multi-line table of one estimate. */
-void rl_estimate_print(FILE *out, const rl_config *c, const rl_estimate *e);
+/* Readable multi-line table of one estimate; a configuration that does
+ * not fit is marked NOT RUNNABLE above its figures.  `launch` (NULL: no
+ * line) is its launch command, "" when the runtime has none. */
+void rl_estimate_print(FILE *out, const rl_config *c, const rl_estimate *e,
+                       const char *launch);
 
 /* Replace invalid UTF-8 in every key and string of doc with '?' (in
  * place), so that what cJSON prints is always valid JSON. */
@@ -67,5 +73,55 @@ int rl_arg_value(int argc, char **argv, int *i, const char *name,
 
 /* Print an error line to stderr and return its code (for `return`). */
 int rl_fail(const rl_err *e);
+
+/* ---- output formats (table.c) ---------------------------------------- */
+
+/* `--format text|json|jsonl|csv|md`; --json is --format json. */
+enum rl_format { RL_FMT_TEXT, RL_FMT_JSON, RL_FMT_JSONL, RL_FMT_CSV, RL_FMT_MD };
+
+/* Parse a --format value into *fmt.  RL_OK, or RL_EINPUT with err filled. */
+int rl_parse_format(const char *v, int *fmt, rl_err *err);
+const char *rl_format_name(int fmt);
+
+/* `v` in fixed point with `sig` significant digits, trailing zeros
+ * dropped, never in scientific notation (text output).  Returns buf. */
+char *rl_fmt_num(char *buf, size_t n, double v, int sig);
+
+/* A column of a flat table: its header and the dotted JSON path of its
+ * value in a row object ("estimates.ttft_ms.p95"); a path starting with
+ * '/' is looked up in the row's context object instead. */
+typedef struct rl_column { const char *name, *path; } rl_column;
+
+#define RL_TABLE_MAX_COLS 40
+#define RL_TABLE_CELL_MAX 1024
+
+/* Buffered table printed as aligned text (header row, numeric columns
+ * right-aligned), CSV (header row, RFC 4180 quoting) or Markdown. */
+typedef struct rl_table {
+    const char *const *head;    /* borrowed column names */
+    int ncol, nrow, cap;
+    char **cell;                /* owned, nrow x ncol */
+} rl_table;
+
+void rl_table_init(rl_table *t, const char *const *head, int ncol);
+/* Append a row (cells copied; NULL cells print empty).  RL_OK or RL_EIO. */
+int rl_table_add(rl_table *t, const char *const *cells);
+/* Append the row `cols` pick out of obj (and ctx for '/' paths); absent
+ * values print empty, numbers as rl_fmt_num with 6 digits. */
+int rl_table_add_json(rl_table *t, const rl_column *cols, const cJSON *obj,
+                      const cJSON *ctx);
+/* Print in fmt (RL_FMT_TEXT, RL_FMT_CSV or RL_FMT_MD); header: 1 prints
+ * the header row (and Markdown's separator) first. */
+void rl_table_print(FILE *out, const rl_table *t, int fmt, int header);
+void rl_table_free(rl_table *t);
+/* The same columns as one flat JSON object (absent values null), for
+ * jsonl.  Owned; NULL on OOM. */
+cJSON *rl_json_row(const rl_column *cols, int ncol, const cJSON *obj, const cJSON *ctx);
+
+/* The columns of `solve --format jsonl|csv|md` (cmd_solve.c; batch uses
+ * them too): paths into one element of the solve JSON's
+ * recommended_configs, '/' paths into the scenario's document. */
+extern const rl_column rl_solve_columns[];
+extern const int rl_solve_ncolumns;
 
 #endif

@@ -20,6 +20,9 @@
  * JSON}} -- or, when the scenario cannot be loaded or solved,
  * {"index": k, "scenario": PATH, "exit": S, "error": {"file", "line",
  * "message", "exit"}}.  A failing scenario never aborts the batch.
+ * --format json writes the same records as one JSON array; csv and md
+ * one row per scenario (its best configuration, batch_columns), with a
+ * header; text the `solve` table of each.
  * A progress line goes to stderr once a run takes longer than a second.
  *
  * Exit status: 0 when every scenario was solved (feasible or not), the
@@ -40,7 +43,7 @@
 
 static const char usage_text[] =
     "usage: ridgeline batch FILES... [--jobs N] [--shard I/N] [--out results.jsonl]\n"
-    "                       [--objective O] [--top N] [--catalog DIR]\n\n"
+    "                       [--objective O] [--top N] [--catalog DIR] [--format F]\n\n"
     "Solve every scenario file; print one JSON line per scenario, in order.\n"
     "  --jobs N     scenarios solved at a time (threads, default 1)\n"
     "  --shard I/N  only files at positions k with k % N == I (0 <= I < N),\n"
@@ -48,15 +51,36 @@ static const char usage_text[] =
     "  --out FILE   write the JSON lines to FILE atomically (default stdout,\n"
     "               also '-'); a device, FIFO or directory is refused\n"
     "  --objective  overrides every scenario's objective\n"
-    "  --top N      configurations per scenario\n\n"
+    "  --top N      configurations per scenario\n"
+    "  --format F   jsonl (default: one record per line) | json (one array) |\n"
+    "               csv | md (one row per scenario: its best configuration) |\n"
+    "               text (the solve table of each)\n\n"
     "exit status: 0 all solved, 2 a scenario had bad input or --out is refused,\n"
     "3 solver failure, 4 cannot write the output\n";
 
 typedef struct bopts {
     const char *out, *objective, *catalog;
     long jobs, top, shard_i, shard_n;
-    int help;
+    int help, fmt;              /* fmt: enum rl_format, default jsonl */
 } bopts;
+
+/* --format csv|md: one row per scenario, its best configuration: the
+ * record's own keys, then solve's columns.  Fills cols/head, returns n. */
+#define NBCOLS 24
+static int batch_columns(rl_column *cols, const char **head)
+{
+    static const rl_column pre[] = {
+        {"index", "/index"}, {"scenario", "/scenario"}, {"exit", "/exit"},
+        {"feasible", "/result.search.feasible"},
+    };
+    int n = 0;
+    for (int i = 0; i < 4; i++) cols[n++] = pre[i];
+    for (int i = 1; i < rl_solve_ncolumns && n < NBCOLS - 1; i++)   /* not "scenario" */
+        cols[n++] = rl_solve_columns[i];
+    cols[n++] = (rl_column){"error", "/error.message"};
+    for (int i = 0; i < n; i++) head[i] = cols[i].name;
+    return n;
+}
 
 typedef struct job {                /* shared by the workers */
     const bopts *o;
@@ -106,7 +130,8 @@ static int parse(int argc, char **argv, bopts *o, const char **files, int *nf, r
         if (a[0] != '-') { files[(*nf)++] = a; continue; }
         if (strcmp(a, "--help") == 0) { o->help = 1; continue; }
         int known = !strcmp(a, "--jobs") || !strcmp(a, "--shard") || !strcmp(a, "--out") ||
-                    !strcmp(a, "--objective") || !strcmp(a, "--top") || !strcmp(a, "--catalog");
+                    !strcmp(a, "--objective") || !strcmp(a, "--top") || !strcmp(a, "--catalog") ||
+                    !strcmp(a, "--format");
         if (!known) return rl_err_set(err, RL_EINPUT, NULL, 0, "unknown flag '%s'", a);
         if (i + 1 >= argc) return rl_err_set(err, RL_EINPUT, NULL, 0, "%s needs a value", a);
         const char *v = argv[++i];
@@ -116,6 +141,7 @@ static int parse(int argc, char **argv, bopts *o, const char **files, int *nf, r
         else if (!strcmp(a, "--shard")) rc = parse_shard(v, &o->shard_i, &o->shard_n, err);
         else if (!strcmp(a, "--out")) o->out = v;
         else if (!strcmp(a, "--objective")) o->objective = v;
+        else if (!strcmp(a, "--format")) rc = rl_parse_format(v, &o->fmt, err);
         else o->catalog = v;
         if (rc) return RL_EINPUT;
     }
@@ -132,7 +158,56 @@ static cJSON *error_json(const rl_err *e)
     return o;
 }
 
-/* Solve file k; returns its record as an owned JSON line. */
+/* The text of a memstream, without its last newline (write_out adds one). */
+static char *stream_text(FILE *f, char **buf)
+{
+    if (fclose(f) != 0) {
+        free(*buf);
+        return NULL;
+    }
+    size_t l = strlen(*buf);
+    if (l && (*buf)[l - 1] == '\n') (*buf)[l - 1] = 0;
+    return *buf;
+}
+
+/* Record k in the chosen --format (the shard's first record carries the
+ * csv/md header or json's '[', its last json's ']').  Owned; NULL on OOM. */
+static char *format_record(const job *J, int k, const cJSON *rec, const rl_scenario *s,
+                           const rl_solve_result *r)
+{
+    char *buf = NULL, *j;
+    size_t len = 0;
+    int fmt = J->o->fmt;
+    if (fmt == RL_FMT_JSONL) return cJSON_PrintUnformatted(rec);
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) return NULL;
+    if (fmt == RL_FMT_JSON) {
+        if (!(j = cJSON_Print(rec))) { fclose(f); free(buf); return NULL; }
+        fprintf(f, "%s%s%s", k == 0 ? "[\n" : "", j, k == J->n - 1 ? "\n]" : ",");
+        free(j);
+    } else if (fmt == RL_FMT_TEXT) {
+        fprintf(f, "%s== %s\n", k ? "\n" : "", J->files[k]);
+        if (s && r) rl_solve_print(f, s, r);
+        else {
+            const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetObjectItemCaseSensitive(rec, "error"), "message"));
+            fprintf(f, "error: %s\n", msg ? msg : "unknown error");
+        }
+    } else {
+        const char *head[NBCOLS];
+        rl_column cols[NBCOLS];
+        int n = batch_columns(cols, head);
+        const cJSON *best = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(rec, "result"), "recommended_configs"), 0);
+        rl_table t;
+        rl_table_init(&t, head, n);
+        if (rl_table_add_json(&t, cols, best, rec) == RL_OK) rl_table_print(f, &t, fmt, k == 0);
+        rl_table_free(&t);
+    }
+    return stream_text(f, &buf);
+}
+
+/* Solve file k; returns its record as an owned line (--format). */
 static char *solve_record(job *J, int k, int *status)
 {
     rl_err err;
@@ -162,7 +237,7 @@ static char *solve_record(job *J, int k, int *status)
     }
     *status = rc;
     rl_json_utf8(rec);              /* a path or message need not be UTF-8 */
-    line = cJSON_PrintUnformatted(rec);
+    line = format_record(J, k, rec, rc == RL_OK ? s : NULL, rc == RL_OK ? &r : NULL);
     cJSON_Delete(rec);
     rl_solve_result_free(&r);
     rl_scenario_free(s);
@@ -276,7 +351,7 @@ static int batch(bopts *o, const char **files, int nf, rl_err *err)
 
 int rl_cmd_batch(int argc, char **argv)
 {
-    bopts o = {NULL, NULL, NULL, 1, 0, 0, 1, 0};
+    bopts o = {NULL, NULL, NULL, 1, 0, 0, 1, 0, RL_FMT_JSONL};
     rl_err err;
     int nf = 0;
     const char **files = calloc((size_t)(argc > 0 ? argc : 1), sizeof *files);

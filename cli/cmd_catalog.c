@@ -1,5 +1,6 @@
 /*
- * cmd_catalog.c -- `ridgeline catalog models|hardware|runtimes|quant [--json]`.
+ * cmd_catalog.c -- `ridgeline catalog models|hardware|runtimes|quant
+ * [--format text|json|jsonl|csv|md]`: tables with a header row, or JSON.
  */
 #include "cli.h"
 
@@ -14,6 +15,7 @@ static cJSON *model_json(const rl_arch *a)
     rl_arch_params(a, &p);
     cJSON_AddStringToObject(o, "id", a->id);
     cJSON_AddStringToObject(o, "name", a->name);
+    cJSON_AddStringToObject(o, "hf_repo", a->hf_repo);
     cJSON_AddStringToObject(o, "kind", a->kind == RL_ENCODER ? "encoder" : "decoder");
     cJSON_AddNumberToObject(o, "params_b", round(p.total / 1e7) / 100);
     cJSON_AddNumberToObject(o, "active_params_b", round(p.active / 1e7) / 100);
@@ -71,27 +73,47 @@ static cJSON *quant_json(const rl_quant *q)
     return o;
 }
 
-static void print_row(int kind, const void *e)
+/* The text/csv/md columns of each kind: paths into its JSON object. */
+static const rl_column model_cols[] = {
+    {"id", "id"}, {"kind", "kind"}, {"params_b", "params_b"},
+    {"active_b", "active_params_b"}, {"layers", "layers"},
+    {"max_context", "max_context"}, {"hf_repo", "hf_repo"}, {"name", "name"},
+};
+static const rl_column hw_cols[] = {
+    {"id", "id"}, {"class", "class"}, {"memory_gib", "memory_gib"},
+    {"bandwidth_gbps", "bandwidth_gbps"}, {"fp16_tflops", "fp16_tflops"},
+    {"int8_tops", "int8_tops"}, {"tdp_w", "tdp_w"}, {"name", "name"},
+};
+static const rl_column rt_cols[] = {
+    {"id", "id"}, {"tensor_parallel", "tensor_parallel"}, {"layer_split", "layer_split"},
+    {"offload", "offload"}, {"paged_kv", "paged_kv"}, {"name", "name"}, {"quants", "quants"},
+};
+static const rl_column quant_cols[] = {
+    {"id", "id"}, {"bits_per_weight", "bits_per_weight"}, {"compute", "compute"},
+    {"name", "name"},
+};
+
+/* Print the array of entry objects as a table in fmt. */
+static int print_table(const cJSON *arr, int kind, int fmt)
 {
-    if (kind == RL_CAT_MODEL) {
-        const rl_arch *a = e;
-        rl_params p;
-        rl_arch_params(a, &p);
-        printf("%-18s %8.2fB %8.2fB active  %s\n", a->id, p.total / 1e9, p.active / 1e9, a->name);
-    } else if (kind == RL_CAT_HW) {
-        const rl_hw *h = e;
-        const rl_mem_tier *t = rl_hw_main_tier(h);
-        printf("%-22s %-5s %7.1f GiB %7.0f GB/s %8.1f TFLOP/s  %s\n", h->id, h->klass,
-               t->capacity_gib, t->bandwidth_gbps, rl_hw_peak(h, RL_C_FP16), h->name);
-    } else if (kind == RL_CAT_RUNTIME) {
-        const rl_runtime *r = e;
-        printf("%-14s %2d quants%s%s%s  %s\n", r->id, r->n_quants, r->tensor_parallel ? ", TP" : "",
-               r->layer_split ? ", layer split" : "", r->offload ? ", offload" : "", r->name);
-    } else {
-        const rl_quant *q = e;
-        printf("%-10s %6.3f bits/weight  compute %-5s %s\n", q->id, q->bits_per_weight,
-               rl_compute_kind_name(q->compute), q->name);
-    }
+    const rl_column *cols = kind == RL_CAT_MODEL ? model_cols : kind == RL_CAT_HW ? hw_cols
+                          : kind == RL_CAT_RUNTIME ? rt_cols : quant_cols;
+    int n = kind == RL_CAT_MODEL ? (int)(sizeof model_cols / sizeof *model_cols)
+          : kind == RL_CAT_HW ? (int)(sizeof hw_cols / sizeof *hw_cols)
+          : kind == RL_CAT_RUNTIME ? (int)(sizeof rt_cols / sizeof *rt_cols)
+          : (int)(sizeof quant_cols / sizeof *quant_cols);
+    const char *head[RL_TABLE_MAX_COLS];
+    const cJSON *o;
+    rl_table t;
+    int rc = RL_OK;
+
+    for (int i = 0; i < n; i++) head[i] = cols[i].name;
+    rl_table_init(&t, head, n);
+    cJSON_ArrayForEach(o, arr)
+        if (rc == RL_OK) rc = rl_table_add_json(&t, cols, o, o);
+    if (rc == RL_OK) rl_table_print(stdout, &t, fmt, 1);
+    rl_table_free(&t);
+    return rc;
 }
 
 int rl_cmd_catalog(int argc, char **argv)
@@ -101,21 +123,29 @@ int rl_cmd_catalog(int argc, char **argv)
         { "runtimes", RL_CAT_RUNTIME }, { "quant", RL_CAT_QUANT },
     };
     const char *what = NULL, *dir = NULL;
-    int json = 0, kind = -1, rc = RL_OK;
+    int fmt = RL_FMT_TEXT, kind = -1, rc = RL_OK;
     rl_err err;
     rl_catalog *cat;
+    cJSON *arr;
 
     rl_err_clear(&err);
     for (int i = 1; i < argc; i++) {
         const char *v;
         int r;
         if (strcmp(argv[i], "--help") == 0) {
-            printf("usage: ridgeline catalog models|hardware|runtimes|quant [--json] [--catalog DIR]\n");
+            printf("usage: ridgeline catalog models|hardware|runtimes|quant [--json]\n"
+                   "                         [--format text|json|jsonl|csv|md] [--catalog DIR]\n"
+                   "text, csv and md print a table with a header row; json an array of\n"
+                   "objects (every field), jsonl one object per line.\n");
             return RL_OK;
         }
-        if (strcmp(argv[i], "--json") == 0) { json = 1; continue; }
+        if (strcmp(argv[i], "--json") == 0) { fmt = RL_FMT_JSON; continue; }
         if ((r = rl_arg_value(argc, argv, &i, "--catalog", &v, &err)) < 0) return rl_fail(&err);
         if (r) { dir = v; continue; }
+        if ((r = rl_arg_value(argc, argv, &i, "--format", &v, &err)) < 0 ||
+            (r && rl_parse_format(v, &fmt, &err)))
+            return rl_fail(&err);
+        if (r) continue;
         if (argv[i][0] == '-' || what) {
             rl_err_set(&err, RL_EINPUT, NULL, 0, "unexpected argument '%s' "
                        "(ridgeline catalog --help)", argv[i]);
@@ -132,24 +162,22 @@ int rl_cmd_catalog(int argc, char **argv)
         return rl_fail(&err);
     }
     if (!(cat = rl_catalog_open(dir, &err))) return rl_fail(&err);
-    if (json) {
-        cJSON *arr = cJSON_CreateArray();
-        for (int i = 0; i < rl_catalog_count(cat, kind); i++) {
-            cJSON *o = kind == RL_CAT_MODEL ? model_json(rl_catalog_model_at(cat, i))
-                     : kind == RL_CAT_HW ? hw_json(rl_catalog_hw_at(cat, i))
-                     : kind == RL_CAT_RUNTIME ? rt_json(rl_catalog_runtime_at(cat, i))
-                     : quant_json(rl_catalog_quant_at(cat, i));
-            cJSON_AddItemToArray(arr, o);
-        }
-        rc = rl_json_print(stdout, arr, 1);
-        cJSON_Delete(arr);
-    } else {
-        for (int i = 0; i < rl_catalog_count(cat, kind); i++)
-            print_row(kind, kind == RL_CAT_MODEL ? (const void *)rl_catalog_model_at(cat, i)
-                          : kind == RL_CAT_HW ? (const void *)rl_catalog_hw_at(cat, i)
-                          : kind == RL_CAT_RUNTIME ? (const void *)rl_catalog_runtime_at(cat, i)
-                          : (const void *)rl_catalog_quant_at(cat, i));
+    arr = cJSON_CreateArray();
+    for (int i = 0; arr && i < rl_catalog_count(cat, kind); i++) {
+        cJSON *o = kind == RL_CAT_MODEL ? model_json(rl_catalog_model_at(cat, i))
+                 : kind == RL_CAT_HW ? hw_json(rl_catalog_hw_at(cat, i))
+                 : kind == RL_CAT_RUNTIME ? rt_json(rl_catalog_runtime_at(cat, i))
+                 : quant_json(rl_catalog_quant_at(cat, i));
+        cJSON_AddItemToArray(arr, o);
     }
+    if (!arr) rc = RL_EIO;
+    else if (fmt == RL_FMT_JSON) rc = rl_json_print(stdout, arr, 1);
+    else if (fmt == RL_FMT_JSONL) {
+        cJSON *o;
+        cJSON_ArrayForEach(o, arr)
+            if (rc == RL_OK) rc = rl_json_print(stdout, o, 0);
+    } else rc = print_table(arr, kind, fmt);
+    cJSON_Delete(arr);
     rl_catalog_free(cat);
     return rc;
 }

@@ -1,9 +1,11 @@
 /*
  * cmd_estimate.c -- `ridgeline estimate`: one configuration in, the
- * estimate out (table, or --json per the DESIGN.md contract).
+ * estimate out (readable text, or --format json|jsonl|csv|md), with the
+ * command that launches it.  Accepts vLLM/SGLang flag spellings.
  */
 #include "cli.h"
 #include "import.h"
+#include "launch.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +17,8 @@ static const char usage_text[] =
 "                          [--prompt N] [--output N] [--concurrency N]\n"
 "                          [--offload-layers N] [--context N] [--sliding-window N]\n"
 "                          [--replicas N] [--gpu-memory-utilization F]\n"
-"                          [--ambient C] [--calibration FILE] [--catalog DIR] [--json]\n"
+"                          [--ambient C] [--calibration FILE] [--catalog DIR]\n"
+"                          [--format text|json|jsonl|csv|md] [--json] [--strict]\n"
 "\n"
 "  --prompt 0   decode-only run from an empty context (llama-bench tg)\n"
 "  --output 0   prefill-only run (llama-bench pp)\n"
@@ -25,18 +28,47 @@ static const char usage_text[] =
 "               the runtime may claim, in its own rule (vLLM: of all memory)\n"
 "  --runtime    default llama.cpp; --quant default fp16 where the runtime has it\n"
 "               (a GGUF file's own type otherwise); --kv-dtype default fp16\n"
+"  vLLM/SGLang spellings: --tensor-parallel-size / -tp (= --tp),\n"
+"               --pipeline-parallel-size / -pp (= --pp), --max-model-len (= --context),\n"
+"               --kv-cache-dtype auto|fp8|fp8_e4m3|fp8_e5m2 (= --kv-dtype fp16|fp8)\n"
+"  --format     text (default), json (= --json, pretty), jsonl (one line),\n"
+"               csv (header + one row), md (Markdown table)\n"
+"  --strict     exit 1 when the configuration does not fit (insufficient_memory)\n"
 "TTFT is a warm process's: the prompt's prefill, plus (at --concurrency > 1)\n"
 "queueing behind other prompts and the rest of the decode step in flight.\n"
+"A configuration that does not fit is marked NOT RUNNABLE (\"runnable\": false\n"
+"in JSON); its speeds are what it would do if it fit.  The output ends with\n"
+"the command that launches it on its runtime (\"launch\" in JSON).\n"
 "Defaults: 1 device, prompt 512, output 128, concurrency 1.  Exit status 0 even\n"
-"when the configuration does not fit (feasibility says so), 2 on bad input.\n";
+"when the configuration does not fit (1 with --strict), 2 on bad input.\n";
 
 typedef struct opts {
     const char *model, *model_file, *hw, *hw_file, *runtime, *quant, *kv;
-    const char *calibration, *catalog;
+    const char *calibration, *catalog, *format;
     long devices, tp, pp, prompt, output, conc, offload, context, window, replicas;
     double ambient, mem_util;
-    int json, devices_set;
+    int fmt, strict, devices_set;
 } opts;
+
+/* The columns of --format csv and md: paths into the --json object. */
+static const rl_column columns[] = {
+    {"model", "config.model"}, {"hardware", "config.hardware"},
+    {"runtime", "config.runtime"}, {"quant", "config.quant"},
+    {"kv_dtype", "config.kv_dtype"}, {"devices", "config.devices"},
+    {"tp", "config.tp"}, {"pp", "config.pp"}, {"prompt", "config.prompt"},
+    {"output", "config.output"}, {"concurrency", "config.concurrency"},
+    {"feasibility", "feasibility"}, {"runnable", "runnable"},
+    {"decode_tok_s_p50", "decode_tok_s.p50"},
+    {"decode_tok_s_total_p50", "decode_tok_s_total.p50"},
+    {"prefill_tok_s_p50", "prefill_tok_s.p50"},
+    {"ttft_ms_p50", "ttft_ms.p50"}, {"ttft_ms_p95", "ttft_ms.p95"},
+    {"tpot_ms_p50", "tpot_ms.p50"}, {"tpot_ms_p95", "tpot_ms.p95"},
+    {"e2e_latency_ms_p50", "e2e_latency_ms.p50"},
+    {"memory_gib_peak", "memory_gib.device_peak"},
+    {"memory_gib_capacity", "memory_gib.device_capacity"},
+    {"power_w", "power_w"}, {"launch", "launch"},
+};
+#define NCOLS ((int)(sizeof columns / sizeof *columns))
 
 static int parse(int argc, char **argv, opts *o, rl_err *err)
 {
@@ -44,12 +76,18 @@ static int parse(int argc, char **argv, opts *o, rl_err *err)
         { "--model-file", offsetof(opts, model_file) }, { "--model", offsetof(opts, model) },
         { "--hardware-file", offsetof(opts, hw_file) }, { "--hardware", offsetof(opts, hw) },
         { "--runtime", offsetof(opts, runtime) }, { "--quant", offsetof(opts, quant) },
-        { "--kv-dtype", offsetof(opts, kv) }, { "--calibration", offsetof(opts, calibration) },
-        { "--catalog", offsetof(opts, catalog) },
+        { "--kv-dtype", offsetof(opts, kv) }, { "--kv-cache-dtype", offsetof(opts, kv) },
+        { "--calibration", offsetof(opts, calibration) },
+        { "--catalog", offsetof(opts, catalog) }, { "--format", offsetof(opts, format) },
     };
     static const struct { const char *flag; size_t off; long min, max; } nums[] = {
         { "--devices", offsetof(opts, devices), 1, 4096 },
         { "--tp", offsetof(opts, tp), 1, 4096 }, { "--pp", offsetof(opts, pp), 1, 4096 },
+        { "--tensor-parallel-size", offsetof(opts, tp), 1, 4096 },
+        { "-tp", offsetof(opts, tp), 1, 4096 },
+        { "--pipeline-parallel-size", offsetof(opts, pp), 1, 4096 },
+        { "-pp", offsetof(opts, pp), 1, 4096 },
+        { "--max-model-len", offsetof(opts, context), 0, 1000000000 },
         { "--prompt", offsetof(opts, prompt), 0, 100000000 },
         { "--output", offsetof(opts, output), 0, 100000000 },
         { "--concurrency", offsetof(opts, conc), 1, 1000000 },
@@ -62,7 +100,8 @@ static int parse(int argc, char **argv, opts *o, rl_err *err)
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
         int hit = 0, r;
-        if (strcmp(argv[i], "--json") == 0) { o->json = 1; continue; }
+        if (strcmp(argv[i], "--json") == 0) { o->format = "json"; continue; }
+        if (strcmp(argv[i], "--strict") == 0) { o->strict = 1; continue; }
         for (size_t k = 0; !hit && k < sizeof strs / sizeof *strs; k++) {
             if ((r = rl_arg_value(argc, argv, &i, strs[k].flag, &v, err)) < 0) return RL_EINPUT;
             if (r) { *(const char **)((char *)o + strs[k].off) = v; hit = 1; }
@@ -92,6 +131,7 @@ static int parse(int argc, char **argv, opts *o, rl_err *err)
             return rl_err_set(err, RL_EINPUT, NULL, 0, "unknown option '%s' "
                               "(ridgeline estimate --help)", argv[i]);
     }
+    if (o->format && rl_parse_format(o->format, &o->fmt, err)) return RL_EINPUT;
     if (!o->model == !o->model_file)
         return rl_err_set(err, RL_EINPUT, NULL, 0, "give exactly one of --model or --model-file");
     if (!o->hw == !o->hw_file)
@@ -106,7 +146,7 @@ static int resolve(const opts *o, rl_catalog *cat, rl_arch *arch, rl_hw *hw,
                    rl_config *c, rl_err *err)
 {
     rl_gguf_info info;
-    const char *qid = o->quant, *kvid = o->kv ? o->kv : NULL;
+    const char *qid = o->quant, *kvid = rl_launch_kv_alias(o->kv);
     int rc;
 
     memset(&info, 0, sizeof info);
@@ -157,6 +197,38 @@ static int resolve(const opts *o, rl_catalog *cat, rl_arch *arch, rl_hw *hw,
     return RL_OK;
 }
 
+/* Print the estimate in o->fmt; RL_OK or RL_EIO. */
+static int show(const opts *o, const rl_config *c, const rl_estimate *e)
+{
+    rl_config shown;                    /* print the split actually used */
+    char launch[RL_LAUNCH_MAX];
+    cJSON *j;
+    int rc = RL_OK;
+
+    rl_config_normalise(c, &shown, NULL, 0, NULL);
+    rl_launch_command(&shown, o->model_file, launch, sizeof launch);
+    if (o->fmt == RL_FMT_TEXT) {
+        rl_estimate_print(stdout, &shown, e, launch);
+        return RL_OK;
+    }
+    if (!(j = rl_estimate_json(&shown, e))) return RL_EIO;
+    cJSON_AddItemToObject(j, "launch", launch[0] ? cJSON_CreateString(launch)
+                                                 : cJSON_CreateNull());
+    if (o->fmt == RL_FMT_JSON || o->fmt == RL_FMT_JSONL) {
+        rc = rl_json_print(stdout, j, o->fmt == RL_FMT_JSON);
+    } else {
+        const char *head[NCOLS];
+        rl_table t;
+        for (int i = 0; i < NCOLS; i++) head[i] = columns[i].name;
+        rl_table_init(&t, head, NCOLS);
+        rc = rl_table_add_json(&t, columns, j, j);
+        if (rc == RL_OK) rl_table_print(stdout, &t, o->fmt, 1);
+        rl_table_free(&t);
+    }
+    cJSON_Delete(j);
+    return rc;
+}
+
 int rl_cmd_estimate(int argc, char **argv)
 {
     opts o = { .devices = 1, .tp = 1, .pp = 1, .prompt = 512, .output = 128, .conc = 1 };
@@ -180,19 +252,12 @@ int rl_cmd_estimate(int argc, char **argv)
         goto out;
     if ((rc = resolve(&o, cat, &arch, &hw, &c, &err))) goto out;
     if ((rc = rl_estimate_run(&c, &e, &err))) goto out;
-    {
-        rl_config shown;                  /* print the split actually used */
-        rl_config_normalise(&c, &shown, NULL, 0, NULL);
-        if (o.json) {
-            cJSON *j = rl_estimate_json(&shown, &e);
-            rc = j ? rl_json_print(stdout, j, 1) : RL_EIO;
-            cJSON_Delete(j);
-        } else {
-            rl_estimate_print(stdout, &shown, &e);
-        }
-    }
+    if ((rc = show(&o, &c, &e)))
+        rl_err_set(&err, RL_EIO, NULL, 0, "cannot write output");
+    else if (o.strict && e.feasibility == RL_INSUFFICIENT_MEMORY)
+        rc = RL_EINFEASIBLE;
 out:
-    if (rc) rl_fail(&err);
+    if (rc > RL_EINFEASIBLE) rl_fail(&err);
     rl_catalog_free(cat);
     return rc;
 }

@@ -1,13 +1,16 @@
 /*
  * cmd_solve.c -- `ridgeline solve SCENARIO.cfg... [--objective O] [--top N]
- * [--pareto] [--json]`: search each scenario's deployment options and
- * print the ranked survivors with the reasons the others were rejected.
+ * [--pareto] [--format F]`, or `ridgeline solve --model ID --hardware ID
+ * [scenario flags]`: search each scenario's deployment options and print
+ * the ranked survivors, each with its launch command, and the reasons the
+ * others were rejected.
  *
  * Exit status: 0 when every scenario has a feasible configuration, 1 when
  * one has none (the output still says why), 2 usage or input error, 3
  * solver failure, 4 I/O error; with several scenarios the worst wins.
- * With --json one scenario prints one object (DESIGN.md "Scenario
- * file"), several print an array of them.
+ * With --format json one scenario prints one object (README "solve
+ * --json"), several print an array of them; jsonl, csv and md print one
+ * row per recommended configuration (rl_solve_columns).
  *
  * rl_solve_json() is also used by cmd_batch.c.  Printers never compute:
  * everything printed here comes from the rl_solve_result.
@@ -16,6 +19,7 @@
 #include "catalog.h"
 #include "scenario.h"
 #include "solver.h"
+#include "launch.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,9 +31,9 @@
 enum ftype { F_BOOL, F_STR, F_LONG };
 
 typedef struct sopts {
-    const char *objective, *catalog;
+    const char *objective, *catalog, *format;
     long top;
-    int json, pareto, exhaustive, no_milp, help;
+    int json, pareto, exhaustive, no_milp, help, fmt;
 } sopts;
 
 static const struct flag {
@@ -45,7 +49,10 @@ static const struct flag {
      "                    (overrides the scenario's objective)"},
     {"--top", "N", F_LONG, offsetof(sopts, top), 1, 1000,
      "configurations to recommend, 1..1000 (default: the scenario's top, 5)"},
-    {"--json", "", F_BOOL, offsetof(sopts, json), 0, 0, "print JSON (DESIGN.md shape)"},
+    {"--format", "F", F_STR, offsetof(sopts, format), 0, 0,
+     "text (default) | json (pretty) | jsonl | csv | md: jsonl, csv\n"
+     "                    and md print one row per recommended configuration"},
+    {"--json", "", F_BOOL, offsetof(sopts, json), 0, 0, "= --format json"},
     {"--pareto", "", F_BOOL, offsetof(sopts, pareto), 0, 0,
      "also list the throughput-latency front"},
     {"--exhaustive", "", F_BOOL, offsetof(sopts, exhaustive), 0, 0,
@@ -60,23 +67,28 @@ static const struct flag {
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: ridgeline solve SCENARIO.cfg... [flags]\n\n"
+    fprintf(out, "usage: ridgeline solve SCENARIO.cfg... [flags]\n"
+                 "       ridgeline solve --model ID --hardware ID [scenario flags] [flags]\n\n"
                  "Enumerate a scenario's deployment options, reject the infeasible ones\n"
-                 "(with reasons) and rank the rest.  Scenario keys: docs/solve.md.\n\n");
+                 "(with reasons) and rank the rest; each recommendation comes with the\n"
+                 "command that launches it.  Scenario keys: README \"Scenario file\".\n\n");
     for (size_t i = 0; i < NFLAGS; i++) {
         char lhs[32];
         snprintf(lhs, sizeof lhs, "%s %s", flags[i].name, flags[i].meta);
         fprintf(out, "  %-16s  %s\n", lhs, flags[i].help);
     }
+    fprintf(out, "\nscenario flags (instead of a file; lists as a,b,c; the scenario key set):\n");
+    rl_scenario_flags_help(out);
     fprintf(out, "\nexit status: 0 feasible, 1 nothing feasible, 2 usage or input error,\n"
                  "3 solver failure, 4 I/O error\n");
 }
 
-/* Parse flags; positional arguments are moved to files[]. */
+/* Parse flags; positional arguments are moved to files[], scenario flags
+ * (and their values) to sargv[]. */
 static int parse(int argc, char **argv, sopts *o, const char **files, int *nfiles,
-                 rl_err *err)
+                 char **sargv, int *nsargs, rl_err *err)
 {
-    *nfiles = 0;
+    *nfiles = *nsargs = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (a[0] != '-' || strcmp(a, "-") == 0) {
@@ -85,6 +97,11 @@ static int parse(int argc, char **argv, sopts *o, const char **files, int *nfile
         }
         size_t k;
         for (k = 0; k < NFLAGS && strcmp(a, flags[k].name) != 0; k++) {}
+        if (k == NFLAGS && rl_scenario_is_flag(a)) {
+            sargv[(*nsargs)++] = argv[i];
+            if (!strchr(a, '=') && i + 1 < argc) sargv[(*nsargs)++] = argv[++i];
+            continue;
+        }
         if (k == NFLAGS) {
             const char *names[NFLAGS];
             for (size_t j = 0; j < NFLAGS; j++) names[j] = flags[j].name;
@@ -103,6 +120,8 @@ static int parse(int argc, char **argv, sopts *o, const char **files, int *nfile
         if (flags[k].type == F_STR) *(const char **)p = v;
         else if (rl_parse_long(a, v, flags[k].min, flags[k].max, (long *)p, err)) return RL_EINPUT;
     }
+    if (o->json) o->fmt = RL_FMT_JSON;
+    if (o->format && rl_parse_format(o->format, &o->fmt, err)) return RL_EINPUT;
     return RL_OK;
 }
 
@@ -137,6 +156,12 @@ static cJSON *ranked_json(const rl_ranked *k, const rl_solve_result *r)
         cJSON_AddNullToObject(o, "quality_loss_pct");
     cJSON_AddNumberToObject(o, "latency_ms", k->latency_ms);
     cJSON_AddItemToObject(o, "estimates", rl_estimate_json(&k->cfg, &k->est));
+    {
+        char launch[RL_LAUNCH_MAX];
+        cJSON_AddItemToObject(o, "launch",
+                              rl_launch_command(&k->cfg, NULL, launch, sizeof launch)
+                                  ? cJSON_CreateString(launch) : cJSON_CreateNull());
+    }
     ex = cJSON_AddArrayToObject(o, "explanations");
     for (int i = 0; ex && i < k->n_expl; i++)
         cJSON_AddItemToArray(ex, cJSON_CreateString(k->expl[i]));
@@ -243,7 +268,7 @@ static void header(FILE *out)
             "ttft95ms", "tpot95ms", "GiB/device", "feasibility");
 }
 
-static void print_table(FILE *out, const rl_scenario *s, const rl_solve_result *r)
+void rl_solve_print(FILE *out, const rl_scenario *s, const rl_solve_result *r)
 {
     fprintf(out, "%s: %s on %d x %s, objective %s (%s, %s is better)\n", s->name,
             s->model_id, s->devices, s->hw_id, r->objective, r->unit,
@@ -254,7 +279,12 @@ static void print_table(FILE *out, const rl_scenario *s, const rl_solve_result *
             r->candidates, r->elapsed_ms, r->estimates, r->milp_solves, r->feasible);
     if (r->n_ranked) {
         header(out);
-        for (int i = 0; i < r->n_ranked; i++) row(out, &r->ranked[i]);
+        for (int i = 0; i < r->n_ranked; i++) {
+            char launch[RL_LAUNCH_MAX];
+            row(out, &r->ranked[i]);
+            if (rl_launch_command(&r->ranked[i].cfg, NULL, launch, sizeof launch))
+                fprintf(out, "     launch: %s\n", launch);
+        }
         fprintf(out, "\nwhy #1:\n");
         for (int i = 0; i < r->ranked[0].n_expl; i++)
             fprintf(out, "  - %s\n", r->ranked[0].expl[i]);
@@ -292,85 +322,162 @@ static void print_table(FILE *out, const rl_scenario *s, const rl_solve_result *
                      "offload_not_needed)\n", dup);
 }
 
+/* ---- rows (--format jsonl|csv|md) -------------------------------------- */
+
+/* Paths into one recommended_configs element; '/' into the scenario. */
+const rl_column rl_solve_columns[] = {
+    {"scenario", "/scenario"}, {"rank", "rank"}, {"runtime", "runtime"},
+    {"quant", "quant"}, {"kv_dtype", "kv_dtype"}, {"tp", "tp"}, {"pp", "pp"},
+    {"concurrency", "concurrency"},
+    {"decode_tok_s_p50", "estimates.decode_tok_s.p50"},
+    {"total_tok_s", "estimates.decode_tok_s_total.p50"},
+    {"ttft_ms_p95", "estimates.ttft_ms.p95"}, {"tpot_ms_p95", "estimates.tpot_ms.p95"},
+    {"memory_gib_peak", "estimates.memory_gib.device_peak"},
+    {"feasibility", "feasibility"}, {"score", "score"}, {"launch", "launch"},
+};
+const int rl_solve_ncolumns = (int)(sizeof rl_solve_columns / sizeof *rl_solve_columns);
+
+/* One row per recommended configuration of doc: into t (csv, md) or
+ * printed as a JSON line (jsonl). */
+static int rows_out(const cJSON *doc, int fmt, rl_table *t)
+{
+    const cJSON *k;
+    int rc = RL_OK;
+    cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(doc, "recommended_configs")) {
+        if (fmt != RL_FMT_JSONL) {
+            rc = rl_table_add_json(t, rl_solve_columns, k, doc);
+        } else {
+            cJSON *line = rl_json_row(rl_solve_columns, rl_solve_ncolumns, k, doc);
+            rc = line ? rl_json_print(stdout, line, 0) : RL_EIO;
+            cJSON_Delete(line);
+        }
+        if (rc) return RL_EIO;
+    }
+    return RL_OK;
+}
+
 /* ---- command ---------------------------------------------------------- */
 
-static int solve_one(const char *path, const rl_catalog *cat, const sopts *so,
-                     cJSON *all, int many, int idx, rl_err *err)
+/* Where the output of several scenarios goes until the end. */
+typedef struct sink {
+    cJSON *all;                 /* --format json with several scenarios */
+    rl_table table;             /* csv, md */
+} sink;
+
+static int print_result(const rl_scenario *s, const rl_solve_result *r, const sopts *so,
+                        sink *out, int many, int idx, rl_err *err)
 {
-    rl_scenario *s = NULL;
+    int rc = RL_OK;
+    if (so->fmt == RL_FMT_TEXT) {
+        if (many) printf("%s== %s\n", idx ? "\n" : "", s->path);
+        rl_solve_print(stdout, s, r);
+        return RL_OK;
+    }
+    cJSON *j = rl_solve_json(s, r);
+    if (!j) return rl_err_set(err, RL_EIO, NULL, 0, "out of memory");
+    if (so->fmt == RL_FMT_JSON && many) {
+        cJSON_AddItemToArray(out->all, j);
+        return RL_OK;
+    }
+    rc = so->fmt == RL_FMT_JSON ? rl_json_print(stdout, j, 1) : rows_out(j, so->fmt, &out->table);
+    cJSON_Delete(j);
+    if (rc) rl_err_set(err, RL_EIO, NULL, 0, "cannot write output");
+    return rc;
+}
+
+/* Solve s (owned, freed here) and print it. */
+static int solve_one(rl_scenario *s, const rl_catalog *cat, const sopts *so, sink *out,
+                     int many, int idx, rl_err *err)
+{
     rl_solve_result r;
     rl_solve_opts o;
-    int rc = rl_scenario_load(path, cat, &s, err);
-    if (rc != RL_OK) return rc;
     rl_solve_opts_init(&o);
     o.objective = so->objective;
     o.top = (int)so->top;
     o.pareto = so->pareto;
     o.exhaustive = so->exhaustive;
     o.use_milp = !so->no_milp;
-    rc = rl_solve(s, cat, &o, &r, err);
-    if (rc == RL_OK) {
-        if (so->json) {
-            cJSON *j = rl_solve_json(s, &r);
-            if (!j) rc = rl_err_set(err, RL_EIO, NULL, 0, "out of memory");
-            else if (many) cJSON_AddItemToArray(all, j);
-            else {
-                rc = rl_json_print(stdout, j, 1);
-                cJSON_Delete(j);
-                if (rc) rl_err_set(err, RL_EIO, NULL, 0, "cannot write output");
-            }
-        } else {
-            if (many) printf("%s== %s\n", idx ? "\n" : "", path);
-            print_table(stdout, s, &r);
-        }
-        if (rc == RL_OK) rc = rl_solve_exit(&r);
-    }
+    int rc = rl_solve(s, cat, &o, &r, err);
+    if (rc == RL_OK) rc = print_result(s, &r, so, out, many, idx, err);
+    if (rc == RL_OK) rc = rl_solve_exit(&r);
     rl_solve_result_free(&r);
     rl_scenario_free(s);
     return rc;
 }
 
-int rl_cmd_solve(int argc, char **argv)
+/* Solve every file (or the flags' scenario); the worst status. */
+static int run_all(const sopts *so, const char **files, int nfiles, char **sargv,
+                   int nsargs, const rl_catalog *cat, sink *out)
 {
-    sopts so = {0};
+    int worst = RL_OK, n = nsargs ? 1 : nfiles;
     rl_err err;
-    int nfiles, worst = RL_OK;
-    const char **files = calloc((size_t)(argc > 0 ? argc : 1), sizeof *files);
-    rl_err_clear(&err);
-    if (!files) return RL_EIO;
-    int rc = parse(argc, argv, &so, files, &nfiles, &err);
-    if (rc == RL_OK && so.help) {
-        usage(stdout);
-        free(files);
-        return RL_OK;
-    }
-    if (rc == RL_OK && nfiles == 0)
-        rc = rl_err_set(&err, RL_EINPUT, NULL, 0,
-                        "solve needs a scenario file (ridgeline solve --help)");
-    if (rc == RL_OK) rc = rl_solve_check_objective(so.objective, &err);
-    if (rc != RL_OK) {
-        rl_err_print(&err, stderr);
-        free(files);
-        return rc;
-    }
-    rl_catalog *cat = rl_catalog_open(so.catalog, &err);
-    if (!cat) {
-        rl_err_print(&err, stderr);
-        free(files);
-        return err.code ? err.code : RL_EIO;
-    }
-    cJSON *all = (so.json && nfiles > 1) ? cJSON_CreateArray() : NULL;
-    for (int i = 0; i < nfiles; i++) {
+    for (int i = 0; i < n; i++) {
+        rl_scenario *s = NULL;
+        int rc;
         rl_err_clear(&err);
-        rc = solve_one(files[i], cat, &so, all, nfiles > 1, i, &err);
+        rc = nsargs ? rl_scenario_from_flags(nsargs, (const char *const *)sargv, cat, &s, &err)
+                    : rl_scenario_load(files[i], cat, &s, &err);
+        if (rc == RL_OK) rc = solve_one(s, cat, so, out, n > 1, i, &err);
         if (rc > RL_EINFEASIBLE) rl_err_print(&err, stderr);
         if (rc > worst) worst = rc;
     }
-    if (all) {
-        if (rl_json_print(stdout, all, 1) && worst < RL_EIO) worst = RL_EIO;
-        cJSON_Delete(all);
+    return worst;
+}
+
+static int check_args(const sopts *so, int nfiles, int nsargs, rl_err *err)
+{
+    if (nfiles == 0 && nsargs == 0)
+        return rl_err_set(err, RL_EINPUT, NULL, 0,
+                          "solve needs a scenario file or --model and --hardware "
+                          "(ridgeline solve --help)");
+    if (nfiles > 0 && nsargs > 0)
+        return rl_err_set(err, RL_EINPUT, NULL, 0, "give scenario files or scenario flags "
+                          "(%s), not both", "--model, --hardware, ...");
+    return rl_solve_check_objective(so->objective, err);
+}
+
+int rl_cmd_solve(int argc, char **argv)
+{
+    sopts so = {0};
+    sink out;
+    rl_err err;
+    int nfiles, nsargs, worst;
+    const char **files = calloc((size_t)(argc > 0 ? argc : 1), sizeof *files);
+    char **sargv = calloc((size_t)(argc > 0 ? argc : 1), sizeof *sargv);
+    const char *head[RL_TABLE_MAX_COLS];
+    rl_catalog *cat = NULL;
+    rl_err_clear(&err);
+    memset(&out, 0, sizeof out);
+    if (!files || !sargv) {
+        free(files);
+        free(sargv);
+        return RL_EIO;
     }
+    int rc = parse(argc, argv, &so, files, &nfiles, sargv, &nsargs, &err);
+    if (rc == RL_OK && so.help) {
+        usage(stdout);
+        goto done;
+    }
+    if (rc == RL_OK) rc = check_args(&so, nfiles, nsargs, &err);
+    if (rc == RL_OK && !(cat = rl_catalog_open(so.catalog, &err)))
+        rc = err.code ? err.code : RL_EIO;
+    if (rc != RL_OK) {
+        rl_err_print(&err, stderr);
+        goto done;
+    }
+    for (int i = 0; i < rl_solve_ncolumns; i++) head[i] = rl_solve_columns[i].name;
+    rl_table_init(&out.table, head, rl_solve_ncolumns);
+    out.all = (so.fmt == RL_FMT_JSON && nfiles > 1) ? cJSON_CreateArray() : NULL;
+    worst = run_all(&so, files, nfiles, sargv, nsargs, cat, &out);
+    if (out.all && rl_json_print(stdout, out.all, 1) && worst < RL_EIO) worst = RL_EIO;
+    if (so.fmt == RL_FMT_CSV || so.fmt == RL_FMT_MD)
+        rl_table_print(stdout, &out.table, so.fmt, 1);
+    rc = worst;
+done:
+    cJSON_Delete(out.all);
+    rl_table_free(&out.table);
     rl_catalog_free(cat);
     free(files);
-    return worst;
+    free(sargv);
+    return rc;
 }

@@ -294,13 +294,16 @@ int rl_cmd_validate(int argc, char **argv)
         for (int d = 0; d <= ndev; d++)
             for (int i = 0; i < s.n; i++) {
                 const rl_meas *m = &s.m[i];
+                char mv[32], pv[32];
                 if (isnan(errs[i]) || (d < ndev ? strcmp(m->hw_id, devs[d]) != 0 : m->hw_id[0] != 0))
                     continue;
                 fprintf(stdout, "  line %4d %-7s %-16s %-14s %-9s %-18s dev %d b %4d p %5ld n %5ld: "
-                        "measured %10.4g predicted %10.4g (%+.1f%%)\n",
+                        "measured %10s predicted %10s (%+.1f%%)\n",
                         m->line, m->source, m->hw_id[0] ? m->hw_id : "-", m->cfg.model->id,
                         m->cfg.quant->id, m->cfg.rt->id, m->cfg.devices, m->batch,
-                        (long)m->cfg.prompt, (long)m->cfg.output, m->value, pred[i], errs[i]);
+                        (long)m->cfg.prompt, (long)m->cfg.output,
+                        rl_fmt_num(mv, sizeof mv, m->value, 4), rl_fmt_num(pv, sizeof pv, pred[i], 4),
+                        errs[i]);
             }
     {
         cJSON *doc = cJSON_CreateObject(), *mets = cJSON_AddObjectToObject(doc, "metrics");

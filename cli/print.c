@@ -67,6 +67,8 @@ cJSON *rl_estimate_json(const rl_config *c, const rl_estimate *e)
     cJSON_AddNumberToObject(cfg, "gpu_memory_utilization",
                             c->mem_util > 0 ? c->mem_util : c->rt->kv_reserve_frac);
     cJSON_AddStringToObject(o, "feasibility", rl_feasibility_name(e->feasibility));
+    /* false: it does not fit; the figures are what it would do if it did */
+    cJSON_AddBoolToObject(o, "runnable", e->feasibility != RL_INSUFFICIENT_MEMORY);
     cJSON_AddStringToObject(o, "regime", rl_regime_name(e->regime));
     cJSON_AddItemToObject(o, "decode_tok_s", range_json(e->decode_tok_s));
     cJSON_AddItemToObject(o, "decode_tok_s_total", range_json(e->decode_tok_s_total));
@@ -114,22 +116,27 @@ cJSON *rl_estimate_json(const rl_config *c, const rl_estimate *e)
 
 static void row(FILE *out, const char *name, rl_range r, const char *unit)
 {
+    char a[32], b[32], c[32];
     if (r.p50 > 0)
-        fprintf(out, "  %-22s %10.4g %s   (p10 %.4g, p90 %.4g)\n", name, r.p50, unit,
-                r.p10, r.p90);
+        fprintf(out, "  %-22s %10s %s   (p10 %s, p90 %s)\n", name,
+                rl_fmt_num(a, sizeof a, r.p50, 4), unit, rl_fmt_num(b, sizeof b, r.p10, 4),
+                rl_fmt_num(c, sizeof c, r.p90, 4));
     else
         fprintf(out, "  %-22s %10s\n", name, "-");
 }
 
 static void lrow(FILE *out, const char *name, rl_lat l)
 {
+    char a[32], b[32];
     if (l.p50 > 0)
-        fprintf(out, "  %-22s %10.4g ms  (p95 %.4g)\n", name, l.p50, l.p95);
+        fprintf(out, "  %-22s %10s ms  (p95 %s)\n", name, rl_fmt_num(a, sizeof a, l.p50, 4),
+                rl_fmt_num(b, sizeof b, l.p95, 4));
     else
         fprintf(out, "  %-22s %10s\n", name, "-");
 }
 
-void rl_estimate_print(FILE *out, const rl_config *c, const rl_estimate *e)
+void rl_estimate_print(FILE *out, const rl_config *c, const rl_estimate *e,
+                       const char *launch)
 {
     const rl_memory *m = &e->mem;
 
@@ -144,6 +151,10 @@ void rl_estimate_print(FILE *out, const rl_config *c, const rl_estimate *e)
                 c->tp, c->pp, (long)c->prompt, (long)c->output, c->concurrency,
                 c->offload_layers ? ", offloaded layers" : "");
     fprintf(out, "  %-22s %s\n", "feasibility", rl_feasibility_name(e->feasibility));
+    if (e->feasibility == RL_INSUFFICIENT_MEMORY)
+        fprintf(out, "  NOT RUNNABLE: needs %.2f GiB per device, %.2f GiB usable -- the speeds "
+                "and latencies below are what it would do if it fit\n",
+                m->device_peak, m->device_capacity);
     fprintf(out, "  %-22s %s\n", "regime", rl_regime_name(e->regime));
     row(out, "decode per sequence", e->decode_tok_s, "tok/s");
     row(out, "decode total", e->decode_tok_s_total, "tok/s");
@@ -169,6 +180,9 @@ void rl_estimate_print(FILE *out, const rl_config *c, const rl_estimate *e)
                 c->quant->id);
     if (e->power_w > 0)
         fprintf(out, "  power %.0f W, steady temperature %.0f C\n", e->power_w, e->temp_c);
+    if (launch)
+        fprintf(out, "  launch: %s\n", launch[0] ? launch
+                : "none (this runtime has no standard server command line)");
     for (int i = 0; i < e->n_bottlenecks; i++)
         fprintf(out, "  bottleneck: %s\n", e->bottlenecks[i]);
     for (int i = 0; i < e->n_explanations; i++)

@@ -24,6 +24,8 @@ typedef struct rl_arch {
     char name[128];             /* human name */
     char family[32];            /* HF model_type or "resnet", "bert"... */
     char source[256];           /* where the figures come from */
+    char hf_repo[96];           /* official Hugging Face repo id served by
+                                   launch commands ("" unknown) */
     int kind;                   /* enum rl_arch_kind */
 
     /* transformer body (0 for non-transformer encoders such as resnet-50) */

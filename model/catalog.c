@@ -69,6 +69,7 @@ int rl_arch_from_setting(const config_setting_t *s, const char *file,
         (rc = rl_cfg_str(s, "name", a.name, sizeof a.name, file, err)) ||
         (rc = rl_cfg_str(s, "family", a.family, sizeof a.family, file, err)) ||
         (rc = rl_cfg_str(s, "source", a.source, sizeof a.source, file, err)) ||
+        (rc = rl_cfg_str(s, "hf_repo", a.hf_repo, sizeof a.hf_repo, file, err)) ||
         (rc = rl_cfg_str(s, "kind", kind, sizeof kind, file, err)))
         return rc;
     if (strcmp(kind, "decoder") == 0) a.kind = RL_DECODER;

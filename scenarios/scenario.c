@@ -609,6 +609,17 @@ int rl_scenario_load_string(const char *text, const char *name,
     return rc;
 }
 
+int rl_scenario_load_config(config_t *cfg, const char *name, const rl_catalog *cat,
+                            rl_scenario **out, rl_err *err)
+{
+    *out = NULL;
+    if (!cfg || !cat)
+        return rl_err_set(err, RL_EINPUT, NULL, 0, "no scenario settings or catalog");
+    int rc = load_common(cfg, CONFIG_TRUE, name ? name : "", cat, out, err);
+    if (rc == RL_OK) snprintf((*out)->dir, sizeof (*out)->dir, ".");
+    return rc;
+}
+
 void rl_scenario_free(rl_scenario *s)
 {
     free(s);

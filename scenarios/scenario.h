@@ -124,6 +124,28 @@ int rl_scenario_load_string(const char *text, const char *name,
                             const rl_catalog *cat, rl_scenario **out,
                             rl_err *err);
 
+/* Same, from settings built in memory (rl_scenario_from_flags); `name`
+ * ("" or NULL: none) stands in for the file name in errors, relative
+ * paths resolve against the current directory. */
+int rl_scenario_load_config(config_t *cfg, const char *name, const rl_catalog *cat,
+                            rl_scenario **out, rl_err *err);
+
+/* A scenario from command-line flags, as `ridgeline solve --model ...
+ * --hardware ... --isl N --osl N --ttft MS --tpot MS` takes them
+ * (scenario_flags.c).  argv holds only scenario flags ("--flag VALUE" or
+ * "--flag=VALUE"); each sets the scenario key it stands for and the
+ * loader above applies the same defaults and validation as for a file.
+ * Returns RL_OK with an owned *out, or RL_EINPUT naming the flag. */
+int rl_scenario_from_flags(int argc, const char *const *argv, const rl_catalog *cat,
+                           rl_scenario **out, rl_err *err);
+
+/* 1 when `arg` ("--isl", "--isl=4096") is a scenario flag of
+ * rl_scenario_from_flags, else 0. */
+int rl_scenario_is_flag(const char *arg);
+
+/* Print the scenario flags and the keys they set, for --help. */
+void rl_scenario_flags_help(FILE *out);
+
 void rl_scenario_free(rl_scenario *s);      /* NULL is a no-op */
 
 /* Tokens one sequence must hold: req.context_tokens, else prompt+output. */
