@@ -15,10 +15,11 @@
  *     -ctk/-ctv (--cache-type-k/v)
  *   vllm serve: --dtype, --quantization, --tensor-parallel-size,
  *     --pipeline-parallel-size, --max-model-len, --kv-cache-dtype
- *     (auto|fp8|fp8_e4m3|fp8_e5m2), --max-num-seqs
+ *     (auto|fp8|fp8_e4m3|fp8_e5m2), --max-num-seqs, --gpu-memory-utilization,
+ *     --data-parallel-size (replicas in one server)
  *   sglang.launch_server: --model-path, --dtype, --quantization, --tp-size,
  *     --pp-size, --context-length, --kv-cache-dtype (auto|fp8_e5m2|
- *     fp8_e4m3), --max-running-requests
+ *     fp8_e4m3), --max-running-requests, --mem-fraction-static, --dp-size
  *   trtllm-serve: --tp_size, --pp_size, --max_batch_size, --max_seq_len;
  *     the KV dtype is kv_cache_config in --extra_llm_api_options YAML
  *   mlc_llm serve: --mode, --overrides "tensor_parallel_shards=..;
@@ -33,7 +34,7 @@
 
 enum what {
     W_END, W_TEXT, W_MODEL, W_TP, W_PP, W_CTX, W_CTX_TOTAL, W_CONC, W_SLOTS,
-    W_NGL, W_SPLIT, W_KV, W_QUANT
+    W_NGL, W_SPLIT, W_KV, W_QUANT, W_MEMUTIL, W_DP
 };
 
 typedef struct arg {
@@ -66,14 +67,16 @@ static const spec specs[] = {
         {W_QUANT, "--quantization {}", "fp8=fp8 awq-int4=awq gptq-int4=gptq"},
         {W_TP, "--tensor-parallel-size {}", NULL}, {W_PP, "--pipeline-parallel-size {}", NULL},
         {W_CTX, "--max-model-len {}", NULL}, {W_KV, "--kv-cache-dtype {}", "fp8=fp8"},
-        {W_CONC, "--max-num-seqs {}", NULL}, {W_END, NULL, NULL}}},
+        {W_CONC, "--max-num-seqs {}", NULL}, {W_MEMUTIL, "--gpu-memory-utilization {}", NULL},
+        {W_DP, "--data-parallel-size {}", NULL}, {W_END, NULL, NULL}}},
     {"sglang", "python -m sglang.launch_server", "fp16 bf16 fp32 fp8", NULL, "", NULL, {
         {W_MODEL, "--model-path {}", NULL},
         {W_QUANT, "--dtype {}", "fp16=float16 bf16=bfloat16 fp32=float32"},
         {W_QUANT, "--quantization {}", "fp8=fp8 awq-int4=awq gptq-int4=gptq"},
         {W_TP, "--tp-size {}", NULL}, {W_PP, "--pp-size {}", NULL},
         {W_CTX, "--context-length {}", NULL}, {W_KV, "--kv-cache-dtype {}", "fp8=fp8_e4m3"},
-        {W_CONC, "--max-running-requests {}", NULL}, {W_END, NULL, NULL}}},
+        {W_CONC, "--max-running-requests {}", NULL}, {W_MEMUTIL, "--mem-fraction-static {}", NULL},
+        {W_DP, "--dp-size {}", NULL}, {W_END, NULL, NULL}}},
     {"tensorrt-llm", "trtllm-serve", "fp16 bf16 fp32", NULL, "", NULL, {
         {W_MODEL, "{}", NULL}, {W_TP, "--tp_size {}", NULL}, {W_PP, "--pp_size {}", NULL},
         {W_CONC, "--max_batch_size {}", NULL}, {W_CTX, "--max_seq_len {}", NULL},
@@ -218,6 +221,8 @@ static int arg_value(const arg *a, const spec *sp, const rl_config *c, const cha
     case W_SPLIT: snprintf(v, n, "%s", c->tp > 1 ? "row" : "layer"); return c->tp * c->pp > 1;
     case W_KV: return c->kv && map_get(a->map, c->kv->id, v, n);
     case W_QUANT: return map_get(a->map, c->quant->id, v, n);
+    case W_MEMUTIL: snprintf(v, n, "%.2f", c->mem_util); return c->mem_util > 0;
+    case W_DP: snprintf(v, n, "%d", c->replicas); return c->replicas > 1;
     default: return 0;
     }
 }

@@ -59,6 +59,18 @@ START_TEST(vllm_flags)
     launch(cfg("llama-3.1-70b", "vllm", "awq-int4", "fp16", 2, 1, 8, 4096), NULL);
     ck_assert_ptr_nonnull(strstr(cmd, "vllm serve <Llama-3.1-70B-Instruct-awq-int4> "
                                       "--quantization awq --tensor-parallel-size 2"));
+    /* a memory share the user set, and replicas served by one process */
+    {
+        rl_config c = cfg("llama-3.1-8b", "vllm", "bf16", "fp16", 1, 1, 1, 0);
+        c.mem_util = 0.85;
+        c.replicas = 8;
+        ck_assert_str_eq(launch(c, NULL),
+                         "vllm serve meta-llama/Llama-3.1-8B-Instruct --dtype bfloat16 "
+                         "--max-model-len 640 --max-num-seqs 1 --gpu-memory-utilization 0.85 "
+                         "--data-parallel-size 8");
+        c.rt = rl_catalog_runtime(cat, "sglang");
+        ck_assert_ptr_nonnull(strstr(launch(c, NULL), " --mem-fraction-static 0.85 --dp-size 8"));
+    }
 }
 END_TEST
 
