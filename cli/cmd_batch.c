@@ -240,6 +240,7 @@ static int batch(bopts *o, const char **files, int nf, rl_err *err)
     rl_catalog *cat = rc == RL_OK ? rl_catalog_open(o->catalog, err) : NULL;
     if (rc == RL_OK && !cat) rc = err->code ? err->code : RL_EIO;
     if (rc == RL_OK) {
+        rl_catalog_set_notes(cat, stderr);  /* "H100 taken as h100-sxm" */
         J.cat = cat;
         pthread_mutex_init(&J.lock, NULL);
         J.t0 = now_s();

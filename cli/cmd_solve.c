@@ -351,6 +351,7 @@ int rl_cmd_solve(int argc, char **argv)
         free(files);
         return err.code ? err.code : RL_EIO;
     }
+    rl_catalog_set_notes(cat, stderr);      /* "H100 taken as h100-sxm" */
     cJSON *all = (so.json && nfiles > 1) ? cJSON_CreateArray() : NULL;
     for (int i = 0; i < nfiles; i++) {
         rl_err_clear(&err);

@@ -100,7 +100,7 @@ START_TEST(promised_runtimes_and_quants)
     ck_assert(rl_feq(rl_catalog_quant(cat, "q8_0")->bits_per_weight, 8.5));
     ck_assert(rl_feq(rl_catalog_quant(cat, "q4_0")->bits_per_weight, 4.5));
     ck_assert(rl_feq(rl_catalog_kvtype(cat, "q8_0")->bytes_per_elem, 34.0 / 32));
-    ck_assert_ptr_null(rl_catalog_quant(cat, "q4km"));
+    ck_assert_ptr_null(rl_catalog_quant(cat, "q4kx"));
     ck_assert_ptr_null(rl_catalog_model(cat, NULL));
 }
 END_TEST
