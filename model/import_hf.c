@@ -1098,7 +1098,10 @@ static const char *qc_format(const cJSON *qc, char *how, size_t n)
     snprintf(how, n, "quant_method %s", *m ? m : *algo ? algo : "(none)");
     if (strcmp(m, "mxfp4") == 0) return "mxfp4";
     if (strcmp(m, "awq") == 0 || strcmp(m, "gptq") == 0) {
-        if (cJSON_IsNumber(bits) && bits->valuedouble != 4) return NULL;
+        if (cJSON_IsNumber(bits) && bits->valuedouble != 4) {
+            snprintf(how + strlen(how), n - strlen(how), ", bits %g", bits->valuedouble);
+            return NULL;        /* only the 4-bit formats are in the catalog */
+        }
         return m[0] == 'a' ? "awq-int4" : "gptq-int4";
     }
     if (g) {                    /* compressed-tensors, modelopt, mixed fp8 */
