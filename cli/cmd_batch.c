@@ -327,6 +327,7 @@ static int batch(bopts *o, const char **files, int nf, rl_err *err)
     /* rl_cmd_batch checked --out; failing now is failing to create it */
     if (rc == RL_OK && rl_out_open(&J.out, o->out ? o->out : "-", err) != RL_OK) rc = RL_EIO;
     if (rc == RL_OK) {
+        rl_catalog_set_notes(cat, stderr);  /* "H100 taken as h100-sxm" */
         J.cat = cat;
         pthread_mutex_init(&J.lock, NULL);
         J.t0 = now_s();

@@ -26,8 +26,12 @@ static const char usage_text[] =
 "  --replicas N data-parallel copies of the tp x pp group (default: every copy\n"
 "               the devices hold); --gpu-memory-utilization F: the memory share\n"
 "               the runtime may claim, in its own rule (vLLM: of all memory)\n"
-"  --runtime    default llama.cpp; --quant default fp16 where the runtime has it\n"
-"               (a GGUF file's own type otherwise); --kv-dtype default fp16\n"
+"  --runtime    default llama.cpp (or the first runtime that loads the model\n"
+"               file's own format); --quant default: the model file's own format\n"
+"               (GGUF type, HF quantization_config), else fp16; --kv-dtype fp16\n"
+"IDs may be spelled as people write them (Q4_K_M, RTX 4090, 4090, vLLM,\n"
+"meta-llama/Llama-3.1-8B-Instruct); a short name that fits several entries\n"
+"(H100) takes the documented default and says so on stderr.\n"
 "  vLLM/SGLang spellings: --tensor-parallel-size / -tp (= --tp),\n"
 "               --pipeline-parallel-size / -pp (= --pp), --max-model-len (= --context),\n"
 "               --kv-cache-dtype auto|fp8|fp8_e4m3|fp8_e5m2 (= --kv-dtype fp16|fp8)\n"
@@ -140,13 +144,36 @@ static int parse(int argc, char **argv, opts *o, rl_err *err)
     return RL_OK;
 }
 
+/* The runtime: --runtime, else llama.cpp, else (a checkpoint llama.cpp
+ * does not load, e.g. nvfp4) the first catalog runtime that loads it. */
+static const rl_runtime *pick_runtime(const opts *o, rl_catalog *cat, const char *fq,
+                                      char *said, size_t n)
+{
+    const rl_runtime *r;
+
+    if (o->runtime) return rl_catalog_runtime(cat, o->runtime);
+    r = rl_catalog_runtime(cat, "llama.cpp");
+    if (!fq[0] || o->quant || (r && rl_runtime_has_quant(r, fq))) return r;
+    for (int i = 0; i < rl_catalog_count(cat, RL_CAT_RUNTIME); i++)
+        if (rl_runtime_has_quant(rl_catalog_runtime_at(cat, i), fq)) {
+            r = rl_catalog_runtime_at(cat, i);
+            snprintf(said, n, "runtime %s: the first that loads the checkpoint's %s "
+                     "(llama.cpp does not; --runtime to choose)", r->id, fq);
+            return r;
+        }
+    return r;
+}
+
 /* Resolve ids and files into a configuration.  Storage for a file-loaded
- * model or profile is the caller's (arch, hw). */
+ * model or profile, and for a checkpoint's own variant of its quant
+ * format, is the caller's (arch, hw, fq).  said gets the sentences about
+ * choices made here (checkpoint format, runtime), '\n'-separated. */
 static int resolve(const opts *o, rl_catalog *cat, rl_arch *arch, rl_hw *hw,
-                   rl_config *c, rl_err *err)
+                   rl_quant *fq, rl_config *c, char *said, size_t n, rl_err *err)
 {
     rl_gguf_info info;
     const char *qid = o->quant, *kvid = rl_launch_kv_alias(o->kv);
+    char rt_said[160] = "";
     int rc;
 
     memset(&info, 0, sizeof info);
@@ -166,22 +193,31 @@ static int resolve(const opts *o, rl_catalog *cat, rl_arch *arch, rl_hw *hw,
         if ((rc = rl_hw_load_file(o->hw_file, hw, err))) return rc;
         c->hw = hw;
     }
-    if (!(c->rt = rl_catalog_runtime(cat, o->runtime ? o->runtime : "llama.cpp")))
+    if (!(c->rt = pick_runtime(o, cat, info.quant, rt_said, sizeof rt_said)))
         return rl_catalog_unknown(cat, RL_CAT_RUNTIME, o->runtime, err);
     if (!qid) qid = info.quant[0] ? info.quant
                   : rl_runtime_has_quant(c->rt, "fp16") ? "fp16" : c->rt->quants[0];
     if (!(c->quant = rl_catalog_quant(cat, qid)))
         return rl_catalog_unknown(cat, RL_CAT_QUANT, qid, err);
-    if (!rl_runtime_has_quant(c->rt, qid))
+    if (!rl_runtime_has_quant(c->rt, c->quant->id))
         return rl_err_set(err, RL_EINPUT, NULL, 0, "runtime '%s' does not load quant '%s'",
-                          c->rt->id, qid);
+                          c->rt->id, c->quant->id);
+    if (info.quant_src[0] && !o->quant) {       /* the checkpoint's own format */
+        rl_quant_keep16(c->quant, info.keep16, fq);
+        c->quant = fq;
+        snprintf(said, n, "%s\n", info.quant_src);
+    } else if (info.quant_src[0] && info.quant[0]) {
+        snprintf(said, n, "weights %s as --quant says (the checkpoint's own format is "
+                 "%s)\n", c->quant->id, info.quant);
+    }
+    if (rt_said[0]) snprintf(said + strlen(said), n - strlen(said), "%s\n", rt_said);
     if (!kvid) kvid = rl_runtime_has_kv(c->rt, "fp16") || c->rt->n_kv == 0 ? "fp16"
                     : c->rt->kv_dtypes[0];
     if (!(c->kv = rl_catalog_kvtype(cat, kvid)))
         return rl_catalog_unknown(cat, RL_CAT_KV, kvid, err);
-    if (c->rt->n_kv > 0 && !rl_runtime_has_kv(c->rt, kvid))
+    if (c->rt->n_kv > 0 && !rl_runtime_has_kv(c->rt, c->kv->id))
         return rl_err_set(err, RL_EINPUT, NULL, 0, "runtime '%s' does not support KV dtype '%s'",
-                          c->rt->id, kvid);
+                          c->rt->id, c->kv->id);
     c->devices = o->devices_set ? (int)o->devices : c->hw->count;
     c->tp = (int)o->tp;
     c->pp = (int)o->pp;
@@ -229,6 +265,17 @@ static int show(const opts *o, const rl_config *c, const rl_estimate *e)
     return rc;
 }
 
+/* Append the choices made resolving names and the checkpoint's format
+ * to the estimate's assumptions (as many as fit). */
+static void add_assumptions(rl_estimate *e, const rl_catalog *cat, char *said)
+{
+    for (int i = 0; i < rl_catalog_note_count(cat) && e->n_assumptions < RL_MAX_NOTES; i++)
+        snprintf(e->assumptions[e->n_assumptions++], RL_NOTE_LEN, "%s", rl_catalog_note(cat, i));
+    for (char *s = strtok(said, "\n"); s && e->n_assumptions < RL_MAX_NOTES;
+         s = strtok(NULL, "\n"))
+        snprintf(e->assumptions[e->n_assumptions++], RL_NOTE_LEN, "%s", s);
+}
+
 int rl_cmd_estimate(int argc, char **argv)
 {
     opts o = { .devices = 1, .tp = 1, .pp = 1, .prompt = 512, .output = 128, .conc = 1 };
@@ -237,7 +284,9 @@ int rl_cmd_estimate(int argc, char **argv)
     rl_arch arch;
     rl_hw hw;
     rl_config c;
+    rl_quant fq;
     rl_estimate e;
+    char said[512] = "";
     int rc;
 
     rl_err_clear(&err);
@@ -248,10 +297,12 @@ int rl_cmd_estimate(int argc, char **argv)
         }
     if ((rc = parse(argc, argv, &o, &err))) return rl_fail(&err);
     if (!(cat = rl_catalog_open(o.catalog, &err))) return rl_fail(&err);
+    rl_catalog_set_notes(cat, stderr);          /* "H100 taken as h100-sxm" */
     if (o.calibration && (rc = rl_catalog_apply_calibration(cat, o.calibration, &err)))
         goto out;
-    if ((rc = resolve(&o, cat, &arch, &hw, &c, &err))) goto out;
+    if ((rc = resolve(&o, cat, &arch, &hw, &fq, &c, said, sizeof said, &err))) goto out;
     if ((rc = rl_estimate_run(&c, &e, &err))) goto out;
+    add_assumptions(&e, cat, said);
     if ((rc = show(&o, &c, &e)))
         rl_err_set(&err, RL_EIO, NULL, 0, "cannot write output");
     else if (o.strict && e.feasibility == RL_INSUFFICIENT_MEMORY)

@@ -465,6 +465,7 @@ int rl_cmd_solve(int argc, char **argv)
         rl_err_print(&err, stderr);
         goto done;
     }
+    rl_catalog_set_notes(cat, stderr);      /* "H100 taken as h100-sxm" */
     for (int i = 0; i < rl_solve_ncolumns; i++) head[i] = rl_solve_columns[i].name;
     rl_table_init(&out.table, head, rl_solve_ncolumns);
     out.all = (so.fmt == RL_FMT_JSON && nfiles > 1) ? cJSON_CreateArray() : NULL;

@@ -9,13 +9,34 @@
  */
 #include "catalog.h"
 #include "cfg.h"
+#include "import.h"
+#include "names.h"
 #include "paths.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+
+/* An extra name of an entry (the `aliases` list of its .cfg group). */
+typedef struct alias {
+    int kind, idx;              /* enum rl_cat_kind, entry index */
+    char name[48];
+} alias;
+
+#define RL_MAX_CAT_NOTES 16
+
+/* Notes about names resolved by choice (ambiguous short names, prefixes):
+ * kept (deduplicated) for the caller and printed when a stream is set.
+ * Separate allocation so that const lookups can record them. */
+typedef struct notes {
+    pthread_mutex_t lock;       /* batch resolves names from several threads */
+    FILE *out;
+    int n;
+    char text[RL_MAX_CAT_NOTES][200];
+} notes;
 
 struct rl_catalog {
     char dir[PATH_MAX];
@@ -25,6 +46,9 @@ struct rl_catalog {
     rl_runtime *rt;
     rl_quant *quant;
     rl_kvtype *kv;
+    int n_alias;
+    alias *aliases;
+    notes *notes;
 };
 
 /* ---------------------------------------------------------------- models */
@@ -156,13 +180,16 @@ static int quant_from_setting(const config_setting_t *s, const char *file,
         return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
                           "quant '%s': missing required key 'bits_per_weight'", q->id);
     q->embed_bits = q->lm_head_bits = q->bits_per_weight;
+    q->attn_bits = q->dense_bits = q->bits_per_weight;
     if ((rc = rl_cfg_num(s, "embed_bits", 1, 64, &q->embed_bits, file, err)) ||
-        (rc = rl_cfg_num(s, "lm_head_bits", 1, 64, &q->lm_head_bits, file, err)))
+        (rc = rl_cfg_num(s, "lm_head_bits", 1, 64, &q->lm_head_bits, file, err)) ||
+        (rc = rl_cfg_num(s, "attn_bits", 1, 64, &q->attn_bits, file, err)) ||
+        (rc = rl_cfg_num(s, "dense_bits", 1, 64, &q->dense_bits, file, err)))
         return rc;
     q->compute = rl_compute_kind_from_name(compute);
     if (q->compute < 0)
         return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
-                          "quant '%s': compute must be fp32, fp16, bf16, fp8, int8 or int4",
+                          "quant '%s': compute must be fp32, fp16, bf16, fp8, int8, int4 or fp4",
                           q->id);
     if (!q->name[0]) snprintf(q->name, sizeof q->name, "%s", q->id);
     return RL_OK;
@@ -333,10 +360,47 @@ static int parse_quant(const config_setting_t *s, const char *f, void *o, rl_err
 static int parse_kv(const config_setting_t *s, const char *f, void *o, rl_err *e)
 { return kv_from_setting(s, f, o, e); }
 
+/* Record entry idx's `aliases = [ "...", ... ]` (optional). */
+static int read_aliases(rl_catalog *c, const config_setting_t *e, int kind, int idx,
+                        const char *path, rl_err *err)
+{
+    const config_setting_t *a = config_setting_get_member(e, "aliases");
+    int n;
+    alias *grown;
+
+    if (!a) return RL_OK;
+    if (!config_setting_is_array(a) && !config_setting_is_list(a))
+        return rl_err_set(err, RL_EINPUT, path, rl_cfg_line(a),
+                          "aliases must be an array of strings");
+    n = config_setting_length(a);
+    grown = realloc(c->aliases, (size_t)(c->n_alias + n + 1) * sizeof *grown);
+    if (!grown) return rl_err_set(err, RL_EIO, path, 0, "out of memory");
+    c->aliases = grown;
+    for (int i = 0; i < n; i++) {
+        const char *v = config_setting_get_string_elem(a, i);
+        alias *al = &c->aliases[c->n_alias];
+        if (!v || !*v || strlen(v) >= sizeof al->name)
+            return rl_err_set(err, RL_EINPUT, path, rl_cfg_line(a),
+                              "aliases[%d] must be a non-empty string under %zu characters",
+                              i, sizeof al->name);
+        al->kind = kind;
+        al->idx = idx;
+        memcpy(al->name, v, strlen(v) + 1);
+        c->n_alias++;
+    }
+    return RL_OK;
+}
+
+static int name_clashes(const rl_catalog *c, int kind, const char *path, rl_err *err);
+static const char *id_at(const rl_catalog *c, int kind, int i);
+
 /* Parse list `key` of cfg into a fresh array of `size`-byte entries whose
- * first member is the id (char[]); duplicate ids are errors. */
-static int load_list(config_t *cfg, const char *path, const char *key,
-                     size_t size, parse_fn parse, void **arr, int *n, rl_err *err)
+ * first member is the id (char[]); duplicate ids are errors, and so are
+ * two names (ids, aliases) of different entries that read the same once
+ * case and separators are ignored (names.h). */
+static int load_list(rl_catalog *c, int kind, config_t *cfg, const char *path,
+                     const char *key, size_t size, parse_fn parse, void **arr,
+                     int *n, rl_err *err)
 {
     const config_setting_t *l = config_lookup(cfg, key);
     int len, rc;
@@ -350,7 +414,8 @@ static int load_list(config_t *cfg, const char *path, const char *key,
     if (!a) return rl_err_set(err, RL_EIO, path, 0, "out of memory");
     for (int i = 0; i < len; i++) {
         const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
-        if ((rc = parse(e, path, a + (size_t)i * size, err))) { free(a); return rc; }
+        if ((rc = parse(e, path, a + (size_t)i * size, err)) ||
+            (rc = read_aliases(c, e, kind, i, path, err))) { free(a); return rc; }
         for (int j = 0; j < i; j++)
             if (strcmp(a + (size_t)j * size, a + (size_t)i * size) == 0) {
                 rc = rl_err_set(err, RL_EINPUT, path, rl_cfg_line(e),
@@ -361,7 +426,7 @@ static int load_list(config_t *cfg, const char *path, const char *key,
     }
     *arr = a;
     *n = len;
-    return RL_OK;
+    return name_clashes(c, kind, path, err);
 }
 
 static int load_file(rl_catalog *c, const char *name,
@@ -382,17 +447,46 @@ static int load_file(rl_catalog *c, const char *name,
 }
 
 static int fill_models(rl_catalog *c, config_t *cfg, const char *p, rl_err *e)
-{ return load_list(cfg, p, "models", sizeof(rl_arch), parse_model, (void **)&c->models, &c->n_models, e); }
+{ return load_list(c, RL_CAT_MODEL, cfg, p, "models", sizeof(rl_arch), parse_model, (void **)&c->models, &c->n_models, e); }
 static int fill_hw(rl_catalog *c, config_t *cfg, const char *p, rl_err *e)
-{ return load_list(cfg, p, "hardware", sizeof(rl_hw), parse_hw, (void **)&c->hw, &c->n_hw, e); }
+{ return load_list(c, RL_CAT_HW, cfg, p, "hardware", sizeof(rl_hw), parse_hw, (void **)&c->hw, &c->n_hw, e); }
 static int fill_rt(rl_catalog *c, config_t *cfg, const char *p, rl_err *e)
-{ return load_list(cfg, p, "runtimes", sizeof(rl_runtime), parse_rt, (void **)&c->rt, &c->n_rt, e); }
+{ return load_list(c, RL_CAT_RUNTIME, cfg, p, "runtimes", sizeof(rl_runtime), parse_rt, (void **)&c->rt, &c->n_rt, e); }
+/* Optional `key = ( { id = "..."; aliases = [ ... ]; }, ... );`: aliases of
+ * entries listed elsewhere in the file (quant.cfg keeps them apart from its
+ * format table). */
+static int alias_list(rl_catalog *c, config_t *cfg, const char *p, const char *key,
+                      int kind, rl_err *e)
+{
+    const config_setting_t *l = config_lookup(cfg, key);
+    int rc;
+
+    if (!l) return RL_OK;
+    if (!config_setting_is_list(l))
+        return rl_err_set(e, RL_EINPUT, p, rl_cfg_line(l),
+                          "expected a list '%s = ( { id = ...; aliases = [...]; }, ... );'", key);
+    for (int i = 0; i < config_setting_length(l); i++) {
+        const config_setting_t *s = config_setting_get_elem(l, (unsigned)i);
+        char id[64] = "";
+        int idx = -1;
+        if ((rc = rl_cfg_str_req(s, "id", id, sizeof id, p, e))) return rc;
+        for (int j = 0; j < rl_catalog_count(c, kind); j++)
+            if (strcmp(id_at(c, kind, j), id) == 0) idx = j;
+        if (idx < 0)
+            return rl_err_set(e, RL_EINPUT, p, rl_cfg_line(s), "%s: unknown id '%s'", key, id);
+        if ((rc = read_aliases(c, s, kind, idx, p, e))) return rc;
+    }
+    return name_clashes(c, kind, p, e);
+}
+
 static int fill_quant(rl_catalog *c, config_t *cfg, const char *p, rl_err *e)
 {
-    int rc = load_list(cfg, p, "quant", sizeof(rl_quant), parse_quant,
+    int rc = load_list(c, RL_CAT_QUANT, cfg, p, "quant", sizeof(rl_quant), parse_quant,
                        (void **)&c->quant, &c->n_quant, e);
-    return rc ? rc : load_list(cfg, p, "kv_dtypes", sizeof(rl_kvtype), parse_kv,
-                               (void **)&c->kv, &c->n_kv, e);
+    if (!rc) rc = load_list(c, RL_CAT_KV, cfg, p, "kv_dtypes", sizeof(rl_kvtype), parse_kv,
+                            (void **)&c->kv, &c->n_kv, e);
+    if (!rc) rc = alias_list(c, cfg, p, "quant_aliases", RL_CAT_QUANT, e);
+    return rc ? rc : alias_list(c, cfg, p, "kv_aliases", RL_CAT_KV, e);
 }
 
 /* calibration.cfg: calibration = ( { runtime = "llama.cpp"; backends = (...); } ); */
@@ -423,7 +517,13 @@ static rl_catalog *open_catalog(const char *dir, int with_calibration, rl_err *e
     rl_catalog *c = calloc(1, sizeof *c);
     int rc;
 
-    if (!c) { rl_err_set(err, RL_EIO, NULL, 0, "out of memory"); return NULL; }
+    if (c) c->notes = calloc(1, sizeof *c->notes);
+    if (!c || !c->notes) {
+        if (c) free(c);
+        rl_err_set(err, RL_EIO, NULL, 0, "out of memory");
+        return NULL;
+    }
+    pthread_mutex_init(&c->notes->lock, NULL);
     if (dir) snprintf(c->dir, sizeof c->dir, "%s", dir);
     else rl_share_dir(RL_SHARE_CATALOG, c->dir, sizeof c->dir);
     if ((rc = load_file(c, "models.cfg", fill_models, 0, err)) ||
@@ -456,6 +556,9 @@ void rl_catalog_free(rl_catalog *c)
     free(c->rt);
     free(c->quant);
     free(c->kv);
+    free(c->aliases);
+    if (c->notes) pthread_mutex_destroy(&c->notes->lock);
+    free(c->notes);
     free(c);
 }
 
@@ -482,16 +585,200 @@ rl_runtime *rl_catalog_runtime_mut(rl_catalog *c, const char *id)
 
 /* ----------------------------------------------------------------- lookups */
 
-#define FIND(arr, n, id) \
-    do { for (int i_ = 0; id && i_ < (n); i_++) \
-             if (strcmp((arr)[i_].id, id) == 0) return &(arr)[i_]; \
-         return NULL; } while (0)
+/* id of the i-th entry of a kind (all entry structs start with their id). */
+static const char *id_at(const rl_catalog *c, int kind, int i)
+{
+    switch (kind) {
+    case RL_CAT_MODEL: return c->models[i].id;
+    case RL_CAT_HW: return c->hw[i].id;
+    case RL_CAT_RUNTIME: return c->rt[i].id;
+    case RL_CAT_QUANT: return c->quant[i].id;
+    default: return c->kv[i].id;
+    }
+}
 
-const rl_arch *rl_catalog_model(const rl_catalog *c, const char *id) { FIND(c->models, c->n_models, id); }
-const rl_hw *rl_catalog_hw(const rl_catalog *c, const char *id) { FIND(c->hw, c->n_hw, id); }
-const rl_runtime *rl_catalog_runtime(const rl_catalog *c, const char *id) { FIND(c->rt, c->n_rt, id); }
-const rl_quant *rl_catalog_quant(const rl_catalog *c, const char *id) { FIND(c->quant, c->n_quant, id); }
-const rl_kvtype *rl_catalog_kvtype(const rl_catalog *c, const char *id) { FIND(c->kv, c->n_kv, id); }
+/* The comparison key a kind uses (names.h): model names lose their HF
+ * organisation and Instruct/Chat/... tokens, hardware its brand words. */
+static void kind_key(int kind, const char *name, int drop_version, char *out, size_t n)
+{
+    if (kind == RL_CAT_MODEL) rl_model_key(name, drop_version, out, n);
+    else if (kind == RL_CAT_HW) rl_hw_key(name, out, n);
+    else rl_name_key(name, out, n);
+}
+
+/* Hardware ids named after a brand and a number ("rtx-4090", "rx-7900-xtx")
+ * are also known by the number alone: the key without that first token;
+ * "" otherwise. */
+static void short_key(int kind, const char *id, char *out, size_t n)
+{
+    const char *dash = strchr(id, '-');
+    int letters = dash != NULL && dash > id;
+
+    for (const char *p = id; letters && p < dash; p++)
+        letters = (*p >= 'a' && *p <= 'z');
+    out[0] = '\0';
+    if (kind == RL_CAT_HW && letters && dash[1] >= '0' && dash[1] <= '9')
+        rl_name_key(dash + 1, out, n);
+}
+
+/* Every key of every entry of a kind: (key, entry) pairs in catalog
+ * order, ids first.  Returns the count (at most max). */
+static int all_keys(const rl_catalog *c, int kind, char (*keys)[64], int *owner, int max)
+{
+    int n = 0, count = rl_catalog_count(c, kind);
+
+    for (int i = 0; i < count && n < max; i++) {
+        kind_key(kind, id_at(c, kind, i), 0, keys[n], sizeof keys[n]);
+        owner[n++] = i;
+        if (n < max) {
+            short_key(kind, id_at(c, kind, i), keys[n], sizeof keys[n]);
+            if (keys[n][0]) owner[n++] = i;
+        }
+    }
+    for (int a = 0; a < c->n_alias && n < max; a++)
+        if (c->aliases[a].kind == kind) {
+            kind_key(kind, c->aliases[a].name, 0, keys[n], sizeof keys[n]);
+            owner[n++] = c->aliases[a].idx;
+        }
+    return n;
+}
+
+#define MAX_KEYS 512
+
+static int name_clashes(const rl_catalog *c, int kind, const char *path, rl_err *err)
+{
+    char keys[MAX_KEYS][64];
+    int owner[MAX_KEYS];
+    int n = all_keys(c, kind, keys, owner, MAX_KEYS);
+
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < i; j++)
+            if (owner[i] != owner[j] && keys[i][0] && strcmp(keys[i], keys[j]) == 0)
+                return rl_err_set(err, RL_EINPUT, path, 0,
+                                  "'%s' and '%s' are the same name once case and "
+                                  "separators are ignored ('%s'): give one of them "
+                                  "another id or alias", id_at(c, kind, owner[j]),
+                                  id_at(c, kind, owner[i]), keys[i]);
+    return RL_OK;
+}
+
+static const char *const kind_word[] = { "model", "hardware", "runtime", "quant", "kv dtype" };
+
+/* Entries whose names match `k` exactly (prefix = 0) or start with it
+ * (prefix = 1); distinct entries into hit[], returns how many (<= 8). */
+static int match_keys(char (*keys)[64], const int *owner, int n, const char *k,
+                      int prefix, int *hit)
+{
+    int m = 0;
+    size_t kl = strlen(k);
+
+    for (int i = 0; i < n && kl; i++) {
+        int dup = 0;
+        if (prefix ? strncmp(keys[i], k, kl) != 0 : strcmp(keys[i], k) != 0) continue;
+        for (int j = 0; j < m; j++) dup |= hit[j] == owner[i];
+        if (!dup && m < 8) hit[m++] = owner[i];
+    }
+    return m;
+}
+
+/* "'a', 'b'" of the entries in hit[] other than `chosen`. */
+static void others(const rl_catalog *c, int kind, const int *hit, int m, int chosen,
+                   char *buf, size_t n)
+{
+    size_t used = 0;
+
+    buf[0] = '\0';
+    for (int i = 0; i < m && used < n; i++)
+        if (hit[i] != chosen)
+            used += (size_t)snprintf(buf + used, n - used, "%s'%s'", used ? ", " : "",
+                                     id_at(c, kind, hit[i]));
+}
+
+int rl_catalog_find(const rl_catalog *c, int kind, const char *name, char *note, size_t nn)
+{
+    char keys[MAX_KEYS][64];
+    int owner[MAX_KEYS];
+    char k[64], idk[64], also[160];
+    int n, hit[8], m, count;
+
+    if (note && nn) note[0] = '\0';
+    if (!c || !name || kind < 0 || kind > RL_CAT_KV) return -1;
+    count = rl_catalog_count(c, kind);
+    for (int i = 0; i < count; i++)             /* the id itself */
+        if (strcmp(id_at(c, kind, i), name) == 0) return i;
+    n = all_keys(c, kind, keys, owner, MAX_KEYS);
+    for (int pass = 0; pass < 2; pass++) {      /* models: then without "-v0.1" */
+        kind_key(kind, name, pass, k, sizeof k);
+        if ((m = match_keys(keys, owner, n, k, 0, hit)) == 1) {
+            /* a short name (alias) that other ids also start with: say so */
+            int pm, phit[8];
+            pm = match_keys(keys, owner, n, k, 1, phit);
+            kind_key(kind, id_at(c, kind, hit[0]), 0, idk, sizeof idk);
+            if (pm > 1 && note && strcmp(idk, k) != 0) {
+                others(c, kind, phit, pm, hit[0], also, sizeof also);
+                snprintf(note, nn, "%s '%s' taken as '%s' (also %s; give the full id "
+                         "to choose)", kind_word[kind], name, id_at(c, kind, hit[0]), also);
+            }
+            return hit[0];
+        }
+        if (m > 1 || kind != RL_CAT_MODEL) break;
+    }
+    kind_key(kind, name, 0, k, sizeof k);
+    if (m == 0 && strlen(k) >= 3 && match_keys(keys, owner, n, k, 1, hit) == 1) {
+        if (note)                               /* the only id it starts */
+            snprintf(note, nn, "%s '%s' taken as '%s'", kind_word[kind], name,
+                     id_at(c, kind, hit[0]));
+        return hit[0];
+    }
+    return -1;
+}
+
+/* Resolve for a lookup: record (and print, once) any note. */
+static int find_noted(const rl_catalog *c, int kind, const char *name)
+{
+    char note[200];
+    int i = rl_catalog_find(c, kind, name, note, sizeof note);
+    notes *ns = c ? c->notes : NULL;
+    int seen = 0;
+
+    if (i < 0 || !note[0] || !ns) return i;
+    pthread_mutex_lock(&ns->lock);
+    for (int j = 0; j < ns->n; j++) seen |= strcmp(ns->text[j], note) == 0;
+    if (!seen && ns->n < RL_MAX_CAT_NOTES)
+        snprintf(ns->text[ns->n++], sizeof ns->text[0], "%s", note);
+    if (!seen && ns->out) fprintf(ns->out, "ridgeline: note: %s\n", note);
+    pthread_mutex_unlock(&ns->lock);
+    return i;
+}
+
+void rl_catalog_set_notes(rl_catalog *c, FILE *out)
+{
+    if (c) c->notes->out = out;
+}
+
+int rl_catalog_note_count(const rl_catalog *c)
+{
+    int n;
+    if (!c) return 0;
+    pthread_mutex_lock(&c->notes->lock);
+    n = c->notes->n;
+    pthread_mutex_unlock(&c->notes->lock);
+    return n;
+}
+
+const char *rl_catalog_note(const rl_catalog *c, int i)
+{
+    return c && i >= 0 && i < c->notes->n ? c->notes->text[i] : NULL;
+}
+
+#define FIND(arr, kind, id) \
+    do { int i_ = find_noted(c, kind, id); return i_ >= 0 ? &(arr)[i_] : NULL; } while (0)
+
+const rl_arch *rl_catalog_model(const rl_catalog *c, const char *id) { FIND(c->models, RL_CAT_MODEL, id); }
+const rl_hw *rl_catalog_hw(const rl_catalog *c, const char *id) { FIND(c->hw, RL_CAT_HW, id); }
+const rl_runtime *rl_catalog_runtime(const rl_catalog *c, const char *id) { FIND(c->rt, RL_CAT_RUNTIME, id); }
+const rl_quant *rl_catalog_quant(const rl_catalog *c, const char *id) { FIND(c->quant, RL_CAT_QUANT, id); }
+const rl_kvtype *rl_catalog_kvtype(const rl_catalog *c, const char *id) { FIND(c->kv, RL_CAT_KV, id); }
 
 int rl_catalog_count(const rl_catalog *c, int kind)
 {
@@ -512,47 +799,58 @@ const rl_runtime *rl_catalog_runtime_at(const rl_catalog *c, int i) { AT(c->rt, 
 const rl_quant *rl_catalog_quant_at(const rl_catalog *c, int i) { AT(c->quant, c->n_quant, i); }
 const rl_kvtype *rl_catalog_kvtype_at(const rl_catalog *c, int i) { AT(c->kv, c->n_kv, i); }
 
-/* id of the i-th entry of a kind (all entry structs start with their id). */
-static const char *id_at(const rl_catalog *c, int kind, int i)
+int rl_catalog_aliases(const rl_catalog *c, int kind, int idx, const char **out, int max)
 {
-    switch (kind) {
-    case RL_CAT_MODEL: return c->models[i].id;
-    case RL_CAT_HW: return c->hw[i].id;
-    case RL_CAT_RUNTIME: return c->rt[i].id;
-    case RL_CAT_QUANT: return c->quant[i].id;
-    default: return c->kv[i].id;
-    }
+    int n = 0;
+    for (int a = 0; c && a < c->n_alias && n < max; a++)
+        if (c->aliases[a].kind == kind && c->aliases[a].idx == idx)
+            out[n++] = c->aliases[a].name;
+    return n;
 }
 
 int rl_catalog_unknown(const rl_catalog *c, int kind, const char *id, rl_err *err)
 {
-    static const char *const what[] = { "model", "hardware", "runtime", "quant", "kv dtype" };
-    int n;
-    const char **ids;
-    const char *best;
+    char keys[MAX_KEYS][64];
+    int owner[MAX_KEYS];
+    const char *cands[MAX_KEYS];
+    char k[64], list[200] = "";
+    int n, best[3], m;
+    size_t used = 0;
 
     if (kind < 0 || kind > RL_CAT_KV) kind = RL_CAT_MODEL;
-    n = rl_catalog_count(c, kind);
-    ids = calloc(n > 0 ? (size_t)n : 1, sizeof *ids);
-    if (!ids) n = 0;
-    for (int i = 0; ids && i < n; i++) ids[i] = id_at(c, kind, i);
-    best = ids ? rl_suggest(id, ids, n) : NULL;
-    if (best)
-        rl_err_set(err, RL_EINPUT, NULL, 0, "unknown %s '%s' (did you mean '%s'?)",
-                   what[kind], id, best);
-    else if (kind == RL_CAT_KV) {
+    n = all_keys(c, kind, keys, owner, MAX_KEYS);
+    for (int i = 0; i < n; i++) cands[i] = keys[i];
+    kind_key(kind, id ? id : "", 0, k, sizeof k);
+    m = rl_suggest_ranked(k, cands, owner, n, 3, best);
+    for (int i = 0; i < m; i++)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s'%s'", i ? ", " : "",
+                                 id_at(c, kind, best[i]));
+    if (m > 0)
+        return rl_err_set(err, RL_EINPUT, NULL, 0, "unknown %s '%s' (did you mean %s?)",
+                          kind_word[kind], id, list);
+    if (kind == RL_CAT_KV) {
         char known[160] = "";
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < rl_catalog_count(c, kind); i++)
             snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s",
-                     i ? ", " : "", ids[i]);
-        rl_err_set(err, RL_EINPUT, NULL, 0, "unknown kv dtype '%s' (known: %s)", id, known);
-    } else
-        rl_err_set(err, RL_EINPUT, NULL, 0, "unknown %s '%s' (see `ridgeline catalog %s`)",
-                   what[kind], id,
-                   kind == RL_CAT_MODEL ? "models" : kind == RL_CAT_HW ? "hardware"
-                   : kind == RL_CAT_RUNTIME ? "runtimes" : "quant");
-    free(ids);
-    return RL_EINPUT;
+                     i ? ", " : "", id_at(c, kind, i));
+        return rl_err_set(err, RL_EINPUT, NULL, 0, "unknown kv dtype '%s' (known: %s)", id, known);
+    }
+    return rl_err_set(err, RL_EINPUT, NULL, 0, "unknown %s '%s' (see `ridgeline catalog %s`)",
+                      kind_word[kind], id,
+                      kind == RL_CAT_MODEL ? "models" : kind == RL_CAT_HW ? "hardware"
+                      : kind == RL_CAT_RUNTIME ? "runtimes" : "quant");
+}
+
+void rl_quant_keep16(const rl_quant *q, int keep16, rl_quant *out)
+{
+    char kept[64] = "";
+
+    *out = *q;
+    if (keep16 & RL_KEEP_ATTN) out->attn_bits = 16, strcat(kept, ", attention");
+    if (keep16 & RL_KEEP_DENSE) out->dense_bits = 16, strcat(kept, ", dense FFN");
+    if (keep16 & RL_KEEP_EMBED) out->embed_bits = 16;
+    if (keep16 & RL_KEEP_LM_HEAD) out->lm_head_bits = 16;
+    if (kept[0]) snprintf(out->name, sizeof out->name, "%.30s (%.24s bf16)", q->name, kept + 2);
 }
 
 int rl_runtime_has_quant(const rl_runtime *r, const char *q)

@@ -18,6 +18,7 @@
 #define RL_CATALOG_H
 
 #include <libconfig.h>
+#include <stdio.h>
 #include "rl_err.h"
 #include "arch.h"
 #include "hardware.h"
@@ -28,6 +29,10 @@ typedef struct rl_quant {
     char name[64];
     char source[256];
     double bits_per_weight;     /* body linear weights incl. scales/zeros */
+    double attn_bits;           /* attention projections (default bits_per_weight) */
+    double dense_bits;          /* dense FFN layers, shared experts and MoE
+                                   routers (default bits_per_weight); routed
+                                   experts always bits_per_weight */
     double embed_bits;          /* token embedding storage */
     double lm_head_bits;        /* output projection storage */
     double norm_bits;           /* norms/biases (32 in GGUF, 16 elsewhere) */
@@ -165,8 +170,17 @@ int rl_catalog_apply_calibration(rl_catalog *c, const char *path, rl_err *err);
 rl_runtime *rl_catalog_runtime_mut(rl_catalog *c, const char *id);
 const char *rl_catalog_dir(const rl_catalog *c);
 
-/* Lookups by id; NULL when unknown.  rl_catalog_lookup_err fills err with
- * "unknown KIND 'x' (did you mean 'y'?)" for the CLI. */
+/* Lookups by name; NULL when unknown.  A name is the id, or any spelling
+ * of it or of one of the entry's `aliases` that gives the same key once
+ * case and separators are ignored (names.h: "Q4_K_M", "RTX 4090",
+ * "vLLM"; models also as HF repo ids, "meta-llama/Llama-3.1-8B-Instruct"
+ * -> llama-3.1-8b; hardware also by its number, "4090"), or the start of
+ * exactly one entry's name (3+ characters).  When a short name could mean
+ * several entries (an alias such as "h100" that other ids also start
+ * with) or only a start was given, the entry is chosen and a note says so
+ * (rl_catalog_note; printed when rl_catalog_set_notes gave a stream).
+ * rl_catalog_unknown fills err with "unknown KIND 'x' (did you mean 'y',
+ * 'z'?)" -- up to three near names, best first -- for the CLI. */
 const rl_arch    *rl_catalog_model(const rl_catalog *c, const char *id);
 const rl_hw      *rl_catalog_hw(const rl_catalog *c, const char *id);
 const rl_runtime *rl_catalog_runtime(const rl_catalog *c, const char *id);
@@ -176,6 +190,24 @@ const rl_kvtype  *rl_catalog_kvtype(const rl_catalog *c, const char *id);
 enum rl_cat_kind { RL_CAT_MODEL, RL_CAT_HW, RL_CAT_RUNTIME, RL_CAT_QUANT, RL_CAT_KV };
 int rl_catalog_unknown(const rl_catalog *c, int kind, const char *id, rl_err *err);
 
+/* The resolution itself: index of the entry `name` names (as above), or
+ * -1.  note (may be NULL) gets the sentence about a choice made, "" when
+ * none was.  Records nothing, prints nothing. */
+int rl_catalog_find(const rl_catalog *c, int kind, const char *name, char *note,
+                    size_t note_len);
+
+/* Notes of the lookups so far (deduplicated, at most 16): count and i-th
+ * sentence (borrowed; NULL out of range).  With a stream set (the CLI
+ * passes stderr) each new note is also printed there as one line
+ * "ridgeline: note: ...". */
+void rl_catalog_set_notes(rl_catalog *c, FILE *out);
+int rl_catalog_note_count(const rl_catalog *c);
+const char *rl_catalog_note(const rl_catalog *c, int i);
+
+/* The aliases of entry idx of a kind, as written in the catalog: up to max
+ * borrowed strings into out; returns how many. */
+int rl_catalog_aliases(const rl_catalog *c, int kind, int idx, const char **out, int max);
+
 /* Iteration: count and i-th entry (0-based, catalog file order). */
 int rl_catalog_count(const rl_catalog *c, int kind);
 const rl_arch    *rl_catalog_model_at(const rl_catalog *c, int i);
@@ -183,6 +215,12 @@ const rl_hw      *rl_catalog_hw_at(const rl_catalog *c, int i);
 const rl_runtime *rl_catalog_runtime_at(const rl_catalog *c, int i);
 const rl_quant   *rl_catalog_quant_at(const rl_catalog *c, int i);
 const rl_kvtype  *rl_catalog_kvtype_at(const rl_catalog *c, int i);
+
+/* A checkpoint's variant of a catalog format: copy of q with the roles
+ * in `keep16` (import.h enum rl_keep_role bits) at 16 bits -- the layers
+ * its quantization_config leaves in bf16.  Same id (runtimes load it as
+ * the format); name says "(…, attention bf16)". */
+void rl_quant_keep16(const rl_quant *q, int keep16, rl_quant *out);
 
 /* Runtime helpers. */
 int rl_runtime_has_quant(const rl_runtime *r, const char *quant_id);

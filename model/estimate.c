@@ -149,8 +149,8 @@ double rl_weight_bytes(const rl_arch *a, const rl_quant *q)
     rl_params p;
     rl_arch_params(a, &p);
     return p.embed * q->embed_bits / 8 + p.lm_head * q->lm_head_bits / 8 +
-           (p.attn + p.ffn_dense + p.router + p.ffn_experts) * q->bits_per_weight / 8 +
-           p.norms * q->norm_bits / 8;
+           p.attn * q->attn_bits / 8 + (p.ffn_dense + p.router) * q->dense_bits / 8 +
+           p.ffn_experts * q->bits_per_weight / 8 + p.norms * q->norm_bits / 8;
 }
 
 static void weight_bytes(const rl_config *c, wbytes *w)
@@ -163,7 +163,7 @@ static void weight_bytes(const rl_config *c, wbytes *w)
     w->lm_head = p.lm_head * q->lm_head_bits / 8;
     w->experts = p.ffn_experts * q->bits_per_weight / 8;
     w->experts_active = p.ffn_experts_active * q->bits_per_weight / 8;
-    w->body = (p.attn + p.ffn_dense + p.router) * q->bits_per_weight / 8 +
+    w->body = p.attn * q->attn_bits / 8 + (p.ffn_dense + p.router) * q->dense_bits / 8 +
               p.norms * q->norm_bits / 8;
     w->total = w->embed + w->lm_head + w->body + w->experts;
     if (c->weight_bytes > 0) {          /* exact (GGUF): scale roles to match */
@@ -370,6 +370,7 @@ static double op_energy(const rl_config *c)
     case RL_C_FP8: return c->hw->fp8_native ? 0.5 : 1.0;
     case RL_C_INT8: return 0.5;
     case RL_C_INT4: return 0.25;
+    case RL_C_FP4: return c->hw->peak[RL_C_FP4] > 0 ? 0.25 : 1.0;
     default: return 1.0;
     }
 }
@@ -474,8 +475,9 @@ static void features_scaled(const rl_config *c, double thermal, rl_features *f)
         f->pre_energy_ms = c->hw->tdp_w > 0
                          ? op_energy(c) * (lin + attn) / c->tp / (c->hw->tdp_w * 1e12) * 1e3 : 0;
     }
-    f->dequant_ops = c->quant->weight_only && c->quant->bits_per_weight < 16
-                   ? c->quant->dequant_ops : 0;
+    f->dequant_ops = (c->quant->weight_only ||     /* fp4 without fp4 units */
+                      (c->quant->compute == RL_C_FP4 && !(c->hw->peak[RL_C_FP4] > 0))) &&
+                     c->quant->bits_per_weight < 16 ? c->quant->dequant_ops : 0;
     micro = c->rt->act_tokens > 0 ? c->rt->act_tokens : 512;
     ubatches = ceil(fmax(P, 1) / micro);
     {
@@ -696,7 +698,8 @@ static void explain(const rl_config *c, const rl_backend *b, const rl_backend *b
              "prefill of %ld tokens %.1f ms, achieving %.0f%% of the %.0f TFLOP/s %s peak",
              (long)(c->model->kind == RL_ENCODER ? c->model->input_tokens : c->prompt),
              t->prefill, 100 * (f->pre_lin_ms + f->pre_attn_ms) / t->prefill, matmul_peak(c),
-             rl_compute_kind_name(c->quant->compute));
+             c->quant->compute == RL_C_FP4 && !(c->hw->peak[RL_C_FP4] > 0)
+             ? "bf16 (fp4 weights dequantised)" : rl_compute_kind_name(c->quant->compute));
     if (split_note && split_note[0])
         note(e->assumptions, &e->n_assumptions, "%s", split_note);
     note(e->assumptions, &e->n_assumptions,

@@ -9,7 +9,7 @@
 #include <string.h>
 
 static const char *const compute_names[RL_C_N] = {
-    "fp32", "fp16", "bf16", "fp8", "int8", "int4"
+    "fp32", "fp16", "bf16", "fp8", "int8", "int4", "fp4"
 };
 
 int rl_compute_kind_from_name(const char *name)
@@ -73,7 +73,8 @@ static int parse_compute(const config_setting_t *s, const char *file,
 {
     const config_setting_t *c = config_setting_get_member(s, "compute");
     static const char *const keys[RL_C_N] = {
-        "fp32_tflops", "fp16_tflops", "bf16_tflops", "fp8_tflops", "int8_tops", "int4_tops"
+        "fp32_tflops", "fp16_tflops", "bf16_tflops", "fp8_tflops", "int8_tops", "int4_tops",
+        "fp4_tflops"
     };
     int any = 0, rc;
 
@@ -222,6 +223,9 @@ double rl_hw_peak(const rl_hw *h, int kind)
         [RL_C_FP8]  = { RL_C_FP8, RL_C_FP16, RL_C_BF16, RL_C_INT8 },
         [RL_C_INT8] = { RL_C_INT8, RL_C_FP16, RL_C_BF16, RL_C_FP32 },
         [RL_C_INT4] = { RL_C_INT4, RL_C_INT8, RL_C_FP16, RL_C_BF16 },
+        /* no fp4 tensor cores (Hopper and older): the weights are
+         * dequantised and the math runs at bf16 (vLLM Marlin / Triton) */
+        [RL_C_FP4]  = { RL_C_FP4, RL_C_BF16, RL_C_FP16, RL_C_FP32 },
     };
     if (kind < 0 || kind >= RL_C_N) kind = RL_C_FP16;
     for (int i = 0; i < 4; i++)

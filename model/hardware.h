@@ -21,7 +21,9 @@ typedef struct rl_mem_tier {
 } rl_mem_tier;
 
 enum rl_compute_kind {          /* which tensor peak a matmul runs at */
-    RL_C_FP32, RL_C_FP16, RL_C_BF16, RL_C_FP8, RL_C_INT8, RL_C_INT4, RL_C_N
+    RL_C_FP32, RL_C_FP16, RL_C_BF16, RL_C_FP8, RL_C_INT8, RL_C_INT4,
+    RL_C_FP4,                   /* e2m1 block-scaled (MXFP4/NVFP4), Blackwell */
+    RL_C_N
 };
 
 typedef struct rl_hw {
@@ -63,7 +65,8 @@ const rl_mem_tier *rl_hw_main_tier(const rl_hw *h);
 const rl_mem_tier *rl_hw_sram_tier(const rl_hw *h);
 
 /* Peak for a compute kind, falling back sensibly (bf16 -> fp16, fp8 ->
- * int8 -> fp16 ...) when the device lacks that unit.  TFLOP/s. */
+ * int8 -> fp16, fp4 -> bf16: weight-only dequantisation ...) when the
+ * device lacks that unit.  TFLOP/s. */
 double rl_hw_peak(const rl_hw *h, int kind);
 
 /* Parse "fp16" etc. into enum rl_compute_kind; -1 when unknown. */

@@ -36,8 +36,8 @@ int rl_import_file(const char *path, rl_arch *out, rl_gguf_info *info,
         return rl_import_gguf(path, out, info, err);
     i = n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF ? 3 : 0;
     while (i < n && isspace(head[i])) i++;          /* after a UTF-8 BOM */
-    int rc = i < n && head[i] == '{' ? rl_import_hf(path, out, err)
-                                     : rl_arch_load_file(path, out, err);
+    if (i < n && head[i] == '{') return rl_import_hf_info(path, out, info, err);
+    int rc = rl_arch_load_file(path, out, err);
     if (rc == RL_OK && info) {      /* no tensor table: no exact bytes */
         memset(info, 0, sizeof *info);
         info->file_type = -1;

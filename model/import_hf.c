@@ -37,6 +37,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #define HF_MAX_BYTES (16L << 20)    /* larger config.json files are refused */
 #define HF_MAX_LONG  1e15           /* cap for long fields (arch.c checks the real bounds) */
@@ -1018,6 +1020,224 @@ static char *python_literals(const char *in, size_t len, size_t *outlen)
     return out;
 }
 
+/* ------------------------------------------------------------------ */
+/* The checkpoint's own weight format (quantization_config)            */
+/* ------------------------------------------------------------------ */
+
+/* Case-insensitive substring. */
+static int has_ci(const char *s, const char *sub)
+{
+    size_t n = strlen(sub);
+    for (; *s; s++)
+        if (strncasecmp(s, sub, n) == 0) return 1;
+    return 0;
+}
+
+/* Format of one config_groups weights object: "fp8", "int8", "gptq-int4"
+ * (int4 weight-only), "mxfp4" (fp4, group 32), "nvfp4" (fp4, group 16),
+ * NULL when not one of those.  *bits gets num_bits. */
+static const char *group_format(const cJSON *w, int *bits)
+{
+    const cJSON *nb = cJSON_GetObjectItemCaseSensitive(w, "num_bits");
+    const cJSON *ty = cJSON_GetObjectItemCaseSensitive(w, "type");
+    const cJSON *gs = cJSON_GetObjectItemCaseSensitive(w, "group_size");
+    int is_float = cJSON_IsString(ty) && strcmp(ty->valuestring, "float") == 0;
+
+    *bits = cJSON_IsNumber(nb) ? (int)nb->valuedouble : 0;
+    if (*bits == 8) return is_float ? "fp8" : "int8";
+    if (*bits == 4 && !is_float) return "gptq-int4";
+    if (*bits == 4) return cJSON_IsNumber(gs) && gs->valuedouble == 32 ? "mxfp4" : "nvfp4";
+    return NULL;
+}
+
+/* The lowest-bit format among config_groups (mixed checkpoints quantize
+ * the experts lowest; that is the bulk of the weights). */
+static const char *groups_format(const cJSON *qc)
+{
+    const cJSON *g, *groups = cJSON_GetObjectItemCaseSensitive(qc, "config_groups");
+    const char *best = NULL;
+    int best_bits = 99, bits;
+
+    if (!cJSON_IsObject(groups)) return NULL;
+    cJSON_ArrayForEach(g, groups) {
+        const char *f = group_format(cJSON_GetObjectItemCaseSensitive(g, "weights"), &bits);
+        if (f && bits < best_bits) best = f, best_bits = bits;
+    }
+    return best;
+}
+
+/* MiniMax-M3 style: quantized_layers { name: { quant_algo } } only. */
+static const char *layers_format(const cJSON *qc)
+{
+    const cJSON *l, *ql = cJSON_GetObjectItemCaseSensitive(qc, "quantized_layers");
+    int fp4 = 0, fp8 = 0;
+
+    if (!cJSON_IsObject(ql)) return NULL;
+    cJSON_ArrayForEach(l, ql) {
+        const cJSON *a = cJSON_GetObjectItemCaseSensitive(l, "quant_algo");
+        if (cJSON_IsString(a)) {
+            fp4 |= strcasecmp(a->valuestring, "NVFP4") == 0;
+            fp8 |= strcasecmp(a->valuestring, "FP8") == 0;
+        }
+    }
+    return fp4 ? "nvfp4" : fp8 ? "fp8" : NULL;
+}
+
+static const char *str_of(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* Catalog id of the format quantization_config describes, NULL unknown. */
+static const char *qc_format(const cJSON *qc, char *how, size_t n)
+{
+    const char *m = str_of(qc, "quant_method"), *algo = str_of(qc, "quant_algo");
+    const char *g = groups_format(qc);
+    const cJSON *bits = cJSON_GetObjectItemCaseSensitive(qc, "bits");
+
+    snprintf(how, n, "quant_method %s", *m ? m : *algo ? algo : "(none)");
+    if (strcmp(m, "mxfp4") == 0) return "mxfp4";
+    if (strcmp(m, "awq") == 0 || strcmp(m, "gptq") == 0) {
+        if (cJSON_IsNumber(bits) && bits->valuedouble != 4) {
+            snprintf(how + strlen(how), n - strlen(how), ", bits %g", bits->valuedouble);
+            return NULL;        /* only the 4-bit formats are in the catalog */
+        }
+        return m[0] == 'a' ? "awq-int4" : "gptq-int4";
+    }
+    if (g) {                    /* compressed-tensors, modelopt, mixed fp8 */
+        snprintf(how + strlen(how), n - strlen(how), ", config_groups weights");
+        return g;
+    }
+    if (strcasecmp(algo, "NVFP4") == 0) return "nvfp4";
+    if (strcasecmp(algo, "FP8") == 0 || strcmp(m, "fp8") == 0) return "fp8";
+    return layers_format(qc);
+}
+
+/* Does pattern p name a whole module `word` (the word followed only by
+ * wildcards, dots or a plural s: "self_attn", "attn.*", "shared_experts*")
+ * rather than something inside it ("self_attn.indexers_proj",
+ * "post_attention_layernorm")? */
+static int names_module(const char *p, const char *word)
+{
+    size_t n = strlen(word);
+
+    for (const char *q = p; (q = strstr(q, word)) != NULL; q += n) {
+        const char *r = q + n;
+        if (*r == 's') r++;
+        while (*r == '*' || *r == '.' || *r == '\\') r++;
+        if (*r == '\0') return 1;
+    }
+    return 0;
+}
+
+/* Roles an exclusion pattern keeps unquantized (enum rl_keep_role).
+ * Norms, biases, gates and the multi-token-prediction layers are small
+ * or not served, and count for nothing. */
+static int keep_role(const char *p)
+{
+    int r = 0;
+    const char *l = strstr(p, "layers.");
+
+    if (has_ci(p, "norm") || has_ci(p, "bias") || strncmp(p, "mtp", 3) == 0) return 0;
+    if (names_module(p, "attn") || names_module(p, "attention")) r |= RL_KEEP_ATTN;
+    if (names_module(p, "shared_expert") || has_ci(p, "mlp\\.(gate"))
+        r |= RL_KEEP_DENSE;
+    if (names_module(p, "embed_tokens") || strcmp(p, "embed") == 0) r |= RL_KEEP_EMBED;
+    if (names_module(p, "lm_head") || strcmp(p, "head") == 0) r |= RL_KEEP_LM_HEAD;
+    /* a whole layer ("model.layers.0*", "model.layers.1.*"): the first-k
+     * dense layers of DeepSeek-style MoE */
+    if (l && isdigit((unsigned char)l[7])) {
+        l += 7;
+        while (isdigit((unsigned char)*l)) l++;
+        if (strcmp(l, "*") == 0 || strcmp(l, ".*") == 0) r |= RL_KEEP_DENSE;
+    }
+    return r;
+}
+
+static int exclusions(const cJSON *qc)
+{
+    static const char *const keys[] = { "ignore", "modules_to_not_convert",
+                                        "exclude_modules" };
+    int keep = 0;
+
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+        const cJSON *e, *l = cJSON_GetObjectItemCaseSensitive(qc, keys[k]);
+        if (!cJSON_IsArray(l)) continue;
+        cJSON_ArrayForEach(e, l)
+            if (cJSON_IsString(e)) keep |= keep_role(e->valuestring);
+    }
+    return keep;
+}
+
+/* "-FP8" / "-NVFP4" / ... as a token of the file name. */
+static const char *name_format(const char *path)
+{
+    static const struct { const char *tok, *id; } t[] = {
+        { "nvfp4", "nvfp4" }, { "mxfp4", "mxfp4" }, { "fp8", "fp8" },
+        { "awq", "awq-int4" }, { "gptq", "gptq-int4" },
+    };
+    const char *b = strrchr(path, '/');
+
+    b = b ? b + 1 : path;
+    for (const char *p = b; *p; p++) {
+        if (p != b && p[-1] != '-' && p[-1] != '_') continue;
+        for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+            size_t n = strlen(t[i].tok);
+            if (strncasecmp(p, t[i].tok, n) == 0 &&
+                (p[n] == '\0' || p[n] == '-' || p[n] == '_' || p[n] == '.'))
+                return t[i].id;
+        }
+    }
+    return NULL;
+}
+
+/* The roles list of a keep mask, for the sentence. */
+static void roles_text(int keep, char *buf, size_t n)
+{
+    static const struct { int bit; const char *what; } r[] = {
+        { RL_KEEP_ATTN, "attention" }, { RL_KEEP_DENSE, "dense FFN/shared experts" },
+        { RL_KEEP_EMBED, "embeddings" }, { RL_KEEP_LM_HEAD, "lm_head" },
+    };
+    size_t used = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof r / sizeof *r && used < n; i++)
+        if (keep & r[i].bit)
+            used += (size_t)snprintf(buf + used, n - used, "%s%s", used ? ", " : "", r[i].what);
+}
+
+static void read_quant(const cJSON *root, const cJSON *tc, const char *name,
+                       rl_gguf_info *info)
+{
+    const cJSON *qc = cJSON_GetObjectItemCaseSensitive(root, "quantization_config");
+    const char *f;
+    char how[96], roles[96];
+
+    if (!cJSON_IsObject(qc) && cJSON_IsObject(tc))
+        qc = cJSON_GetObjectItemCaseSensitive(tc, "quantization_config");
+    if (!cJSON_IsObject(qc)) {
+        if ((f = name_format(name))) {
+            snprintf(info->quant, sizeof info->quant, "%s", f);
+            snprintf(info->quant_src, sizeof info->quant_src, "weights %s, from the "
+                     "file name (no quantization_config; which layers stay bf16 unknown)", f);
+        }
+        return;
+    }
+    f = qc_format(qc, how, sizeof how);
+    if (!f) {
+        snprintf(info->quant_src, sizeof info->quant_src, "quantization_config (%s) not "
+                 "recognised: weights taken as unquantized", how);
+        return;
+    }
+    snprintf(info->quant, sizeof info->quant, "%s", f);
+    info->keep16 = exclusions(qc);
+    roles_text(info->keep16, roles, sizeof roles);
+    snprintf(info->quant_src, sizeof info->quant_src, "weights %s, the checkpoint's own "
+             "format (quantization_config: %s)%s%s", f, how, roles[0] ? "; kept bf16: " : "",
+             roles);
+}
+
 /* Base name of a path, for `source`. */
 static const char *base_name(const char *path)
 {
@@ -1026,7 +1246,7 @@ static const char *base_name(const char *path)
 }
 
 static int import_tree(const cJSON *root, const char *name, rl_arch *out,
-                       rl_err *err)
+                       rl_gguf_info *info, rl_err *err)
 {
     const cJSON *mt = cJSON_GetObjectItemCaseSensitive(root, "model_type");
     const cJSON *tc = cJSON_GetObjectItemCaseSensitive(root, "text_config");
@@ -1082,12 +1302,23 @@ static int import_tree(const cJSON *root, const char *name, rl_arch *out,
         return rc;
     fix_moe(&a);
     if ((rc = rl_arch_finish(&a, name, err)) != RL_OK) return rc;
+    if (info) {
+        memset(info, 0, sizeof *info);
+        info->file_type = -1;
+        read_quant(root, c.outer ? tc : NULL, name, info);
+    }
     *out = a;
     return RL_OK;
 }
 
 int rl_import_hf_buf(const char *buf, size_t len, const char *name,
                      rl_arch *out, rl_err *err)
+{
+    return rl_import_hf_buf_info(buf, len, name, out, NULL, err);
+}
+
+int rl_import_hf_buf_info(const char *buf, size_t len, const char *name,
+                          rl_arch *out, rl_gguf_info *info, rl_err *err)
 {
     const char *end = NULL;
     cJSON *root;
@@ -1126,13 +1357,18 @@ int rl_import_hf_buf(const char *buf, size_t len, const char *name,
             return rc;
         }
     }
-    rc = import_tree(root, name, out, err);
+    rc = import_tree(root, name, out, info, err);
     cJSON_Delete(root);
     free(copy);
     return rc;
 }
 
 int rl_import_hf(const char *path, rl_arch *out, rl_err *err)
+{
+    return rl_import_hf_info(path, out, NULL, err);
+}
+
+int rl_import_hf_info(const char *path, rl_arch *out, rl_gguf_info *info, rl_err *err)
 {
     long long size;
     FILE *f;
@@ -1159,7 +1395,7 @@ int rl_import_hf(const char *path, rl_arch *out, rl_err *err)
     }
     fclose(f);
     if (n > (size_t)size) n = (size_t)size;    /* grew meanwhile */
-    rc = rl_import_hf_buf(buf, n, path, out, err);
+    rc = rl_import_hf_buf_info(buf, n, path, out, info, err);
     free(buf);
     return rc;
 }

@@ -256,6 +256,8 @@ static int load_model(ld *L, const config_setting_t *root)
         if (rc != RL_OK) return rc;
         L->s->weight_bytes = info.weight_bytes;
         snprintf(L->s->file_quant, sizeof L->s->file_quant, "%s", info.quant);
+        const rl_quant *fq = info.quant_src[0] ? rl_catalog_quant(L->cat, info.quant) : NULL;
+        if (fq) rl_quant_keep16(fq, info.keep16, &L->s->file_q);   /* HF checkpoint */
     }
     snprintf(L->s->model_id, sizeof L->s->model_id, "%s", L->s->model.id);
     return RL_OK;

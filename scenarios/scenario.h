@@ -75,7 +75,10 @@ typedef struct rl_scenario {
     char model_id[64];          /* catalog id or the model file's id */
     rl_arch model;              /* copy: catalog entry or imported file */
     double weight_bytes;        /* exact weight bytes (GGUF file), else 0 */
-    char file_quant[24];        /* the GGUF file's own format ("" unknown) */
+    char file_quant[24];        /* the file's own format: GGUF file_type or HF
+                                   quantization_config ("" unknown) */
+    rl_quant file_q;            /* HF: that format with the layers the
+                                   checkpoint keeps bf16 (id "" when none) */
     char hw_id[64];
     rl_hw hw;                   /* copy: catalog entry or hardware file */
     int devices;                /* devices available (default hw.count) */

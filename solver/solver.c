@@ -184,6 +184,8 @@ static void quant_kv_axes(const rl_scenario *s, const rl_catalog *cat,
     int n = 0;
     if (s->n_quant) {
         for (int i = 0; i < s->n_quant; i++) a->quant[n++] = s->quant[i];
+    } else if (s->file_q.id[0]) {
+        a->quant[n++] = &s->file_q;     /* an HF checkpoint's own format */
     } else if (s->file_quant[0] && rl_catalog_quant(cat, s->file_quant)) {
         a->quant[n++] = rl_catalog_quant(cat, s->file_quant);  /* a GGUF is one format */
     } else {

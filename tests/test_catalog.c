@@ -4,6 +4,10 @@
  * match the published ones, runtimes name only known quant/KV formats,
  * every entry says where its figures come from), applies calibration.cfg,
  * suggests close ids, and rejects broken catalogs with file:line.
+ * Names: the spellings users type resolve (names.h keys, aliases, HF repo
+ * ids, unique prefixes), ambiguous short names say which entry they took,
+ * suggestions rank near names; the FP4 formats and a checkpoint's bf16
+ * layers (gpt-oss) give the published weight size.
  */
 #include <check.h>
 #include "testutil.h"
@@ -14,6 +18,9 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "estimate.h"
+#include "import.h"
+#include "names.h"
 
 #define CATDIR RL_SOURCE_DIR "/model/catalog"
 
@@ -100,7 +107,7 @@ START_TEST(promised_runtimes_and_quants)
     ck_assert(rl_feq(rl_catalog_quant(cat, "q8_0")->bits_per_weight, 8.5));
     ck_assert(rl_feq(rl_catalog_quant(cat, "q4_0")->bits_per_weight, 4.5));
     ck_assert(rl_feq(rl_catalog_kvtype(cat, "q8_0")->bytes_per_elem, 34.0 / 32));
-    ck_assert_ptr_null(rl_catalog_quant(cat, "q4km"));
+    ck_assert_ptr_null(rl_catalog_quant(cat, "q4kx"));
     ck_assert_ptr_null(rl_catalog_model(cat, NULL));
 }
 END_TEST
@@ -211,19 +218,191 @@ END_TEST
 START_TEST(unknown_suggests)
 {
     rl_err e;
-    ck_assert_int_eq(rl_catalog_unknown(cat, RL_CAT_HW, "rtx4090", &e), RL_EINPUT);
-    ck_assert_str_eq(e.msg, "unknown hardware 'rtx4090' (did you mean 'rtx-4090'?)");
+    ck_assert_int_eq(rl_catalog_unknown(cat, RL_CAT_HW, "rtx-4900", &e), RL_EINPUT);
+    /* a swapped pair of digits is one slip: rtx-4090 alone, not rtx-4080 */
+    ck_assert_str_eq(e.msg, "unknown hardware 'rtx-4900' (did you mean 'rtx-4090'?)");
     ck_assert_str_eq(e.file, "");
-    rl_catalog_unknown(cat, RL_CAT_MODEL, "llama3.1-8b", &e);
-    ck_assert_str_eq(e.msg, "unknown model 'llama3.1-8b' (did you mean 'llama-3.1-8b'?)");
+    /* the H100s, not h200 or a10 (both are 2 edits away) */
+    rl_catalog_unknown(cat, RL_CAT_HW, "h1000", &e);
+    ck_assert_str_eq(e.msg, "unknown hardware 'h1000' (did you mean 'h100-sxm', 'h100-pcie'?)");
+    rl_catalog_unknown(cat, RL_CAT_MODEL, "llama-3.1-9b", &e);
+    ck_assert_str_eq(e.msg, "unknown model 'llama-3.1-9b' (did you mean 'llama-3.1-8b'?)");
+    /* several entries start with it: up to three, catalog order */
+    rl_catalog_unknown(cat, RL_CAT_MODEL, "Qwen2.5", &e);
+    ck_assert_str_eq(e.msg, "unknown model 'Qwen2.5' (did you mean 'qwen2.5-0.5b', "
+                     "'qwen2.5-7b', 'qwen2.5-14b'?)");
     rl_catalog_unknown(cat, RL_CAT_RUNTIME, "vlm", &e);
     ck_assert_str_eq(e.msg, "unknown runtime 'vlm' (did you mean 'vllm'?)");
     rl_catalog_unknown(cat, RL_CAT_MODEL, "zzzzzzzz", &e);
     ck_assert_str_eq(e.msg, "unknown model 'zzzzzzzz' (see `ridgeline catalog models`)");
-    rl_catalog_unknown(cat, RL_CAT_QUANT, "q4km", &e);
-    ck_assert_str_eq(e.msg, "unknown quant 'q4km' (did you mean 'q4_k_m'?)");
+    rl_catalog_unknown(cat, RL_CAT_QUANT, "q4kx", &e);
+    ck_assert_str_eq(e.msg, "unknown quant 'q4kx' (did you mean 'q4_k_m', 'q4_k_s'?)");
 }
 END_TEST
+
+START_TEST(name_keys)
+{
+    static const struct { const char *in, *key; } plain[] = {
+        { "Q4_K_M", "q4km" }, { "RTX 4090", "rtx4090" }, { "h200_sxm", "h200sxm" },
+        { "TensorRT-LLM", "tensorrtllm" }, { "llama.cpp", "llamacpp" }, { "", "" },
+    }, model[] = {
+        { "meta-llama/Llama-3.1-8B-Instruct", "llama318b" },
+        { "meta-llama/Meta-Llama-3-70B", "llama370b" },
+        { "google/gemma-2-9b-it", "gemma29b" }, { "Qwen/Qwen2.5-7B-Chat", "qwen257b" },
+        { "llama-2-7b-hf", "llama27b" }, { "Mistral-7B-v0.1", "mistral7bv01" },
+        { "Meta", "meta" },                     /* a lone word is kept */
+    }, hw[] = {
+        { "NVIDIA GeForce RTX 4090", "rtx4090" }, { "nvidia h100", "h100" },
+        { "AMD Instinct MI300X", "mi300x" }, { "nvidia", "nvidia" },
+    };
+    char k[64];
+    for (size_t i = 0; i < sizeof plain / sizeof *plain; i++) {
+        rl_name_key(plain[i].in, k, sizeof k);
+        ck_assert_str_eq(k, plain[i].key);
+    }
+    for (size_t i = 0; i < sizeof model / sizeof *model; i++) {
+        rl_model_key(model[i].in, 0, k, sizeof k);
+        ck_assert_str_eq(k, model[i].key);
+    }
+    rl_model_key("mistralai/Mixtral-8x7B-Instruct-v0.1", 1, k, sizeof k);
+    ck_assert_str_eq(k, "mixtral8x7b");
+    for (size_t i = 0; i < sizeof hw / sizeof *hw; i++) {
+        rl_hw_key(hw[i].in, k, sizeof k);
+        ck_assert_str_eq(k, hw[i].key);
+    }
+    rl_name_key("abcdefgh", k, 4);              /* truncated, terminated */
+    ck_assert_str_eq(k, "abc");
+    ck_assert(rl_name_distance("h100", "h100sxm") < rl_name_distance("h100", "h200"));
+    ck_assert(rl_name_distance("4900", "4090") <= 1);
+}
+END_TEST
+
+/* What users type -> the entry it resolves to, for every kind. */
+START_TEST(spellings_resolve)
+{
+    static const struct { int kind; const char *typed, *id; } t[] = {
+        { RL_CAT_QUANT, "Q4_K_M", "q4_k_m" }, { RL_CAT_QUANT, "FP8", "fp8" },
+        { RL_CAT_QUANT, "f16", "fp16" }, { RL_CAT_QUANT, "AWQ", "awq-int4" },
+        { RL_CAT_QUANT, "MXFP4", "mxfp4" },
+        { RL_CAT_HW, "4090", "rtx-4090" }, { RL_CAT_HW, "RTX-4090", "rtx-4090" },
+        { RL_CAT_HW, "rtx4090", "rtx-4090" }, { RL_CAT_HW, "RTX 4090", "rtx-4090" },
+        { RL_CAT_HW, "NVIDIA GeForce RTX 4090", "rtx-4090" },
+        { RL_CAT_HW, "h200_sxm", "h200" }, { RL_CAT_HW, "H100", "h100-sxm" },
+        { RL_CAT_HW, "H100 SXM", "h100-sxm" }, { RL_CAT_HW, "MI300", "mi300x" },
+        { RL_CAT_HW, "L4", "l4" }, { RL_CAT_HW, "M2 Ultra", "m2-ultra" },
+        { RL_CAT_RUNTIME, "vLLM", "vllm" }, { RL_CAT_RUNTIME, "TensorRT-LLM", "tensorrt-llm" },
+        { RL_CAT_RUNTIME, "trtllm", "tensorrt-llm" }, { RL_CAT_RUNTIME, "llama-cpp", "llama.cpp" },
+        { RL_CAT_RUNTIME, "SGLang", "sglang" },
+        { RL_CAT_MODEL, "meta-llama/Llama-3.1-8B-Instruct", "llama-3.1-8b" },
+        { RL_CAT_MODEL, "meta-llama/Meta-Llama-3-70B", "llama-3-70b" },
+        { RL_CAT_MODEL, "Llama 3.1 405B", "llama-3.1-405b" },
+        { RL_CAT_MODEL, "mistralai/Mixtral-8x7B-Instruct-v0.1", "mixtral-8x7b" },
+        { RL_CAT_MODEL, "mistralai/Mistral-7B-Instruct-v0.3", "mistral-7b-v0.3" },
+        { RL_CAT_MODEL, "google-bert/bert-base-uncased", "bert-base" },
+        { RL_CAT_MODEL, "deepseek-ai/DeepSeek-V3", "deepseek-v3" },
+        { RL_CAT_KV, "F16", "fp16" }, { RL_CAT_KV, "fp8_e5m2", "fp8" }, { RL_CAT_KV, "Q8_0", "q8_0" },
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        int k = rl_catalog_find(cat, t[i].kind, t[i].typed, NULL, 0);
+        ck_assert_msg(k >= 0, "'%s' did not resolve", t[i].typed);
+        const char *got = t[i].kind == RL_CAT_MODEL ? rl_catalog_model_at(cat, k)->id
+                        : t[i].kind == RL_CAT_HW ? rl_catalog_hw_at(cat, k)->id
+                        : t[i].kind == RL_CAT_RUNTIME ? rl_catalog_runtime_at(cat, k)->id
+                        : t[i].kind == RL_CAT_QUANT ? rl_catalog_quant_at(cat, k)->id
+                        : rl_catalog_kvtype_at(cat, k)->id;
+        ck_assert_msg(strcmp(got, t[i].id) == 0, "'%s' -> %s, want %s", t[i].typed, got, t[i].id);
+    }
+    /* names that must not resolve: ambiguous starts, near misses */
+    ck_assert_int_lt(rl_catalog_find(cat, RL_CAT_MODEL, "qwen2.5", NULL, 0), 0);
+    ck_assert_int_lt(rl_catalog_find(cat, RL_CAT_HW, "h10", NULL, 0), 0);
+    ck_assert_int_lt(rl_catalog_find(cat, RL_CAT_HW, "h1000", NULL, 0), 0);
+    ck_assert_int_lt(rl_catalog_find(cat, RL_CAT_QUANT, NULL, NULL, 0), 0);
+}
+END_TEST
+
+/* An ambiguous short name takes the documented default and says so; the
+ * exact id or a full spelling says nothing. */
+START_TEST(ambiguity_note)
+{
+    char note[200];
+    const rl_hw *h;
+    rl_catalog_find(cat, RL_CAT_HW, "H100", note, sizeof note);
+    ck_assert_str_eq(note, "hardware 'H100' taken as 'h100-sxm' (also 'h100-pcie'; "
+                     "give the full id to choose)");
+    rl_catalog_find(cat, RL_CAT_HW, "a100", note, sizeof note);
+    ck_assert_str_eq(note, "hardware 'a100' taken as 'a100-80g-sxm' (also "
+                     "'a100-40g-pcie', 'a100-80g-pcie'; give the full id to choose)");
+    rl_catalog_find(cat, RL_CAT_HW, "H100-SXM", note, sizeof note);
+    ck_assert_str_eq(note, "");
+    rl_catalog_find(cat, RL_CAT_HW, "L4", note, sizeof note);     /* l40s starts so too */
+    ck_assert_str_eq(note, "");
+    rl_catalog_find(cat, RL_CAT_HW, "mi300", note, sizeof note);  /* a unique start */
+    ck_assert_str_eq(note, "hardware 'mi300' taken as 'mi300x'");
+    /* lookups record each note once */
+    ck_assert_int_eq(rl_catalog_note_count(cat), 0);
+    h = rl_catalog_hw(cat, "H100");
+    ck_assert_str_eq(h->id, "h100-sxm");
+    rl_catalog_hw(cat, "h100");
+    rl_catalog_hw(cat, "h100-sxm");
+    ck_assert_int_eq(rl_catalog_note_count(cat), 2);       /* 'H100' and 'h100' */
+    ck_assert_ptr_nonnull(strstr(rl_catalog_note(cat, 0), "'H100' taken as 'h100-sxm'"));
+    ck_assert_ptr_null(rl_catalog_note(cat, 2));
+}
+END_TEST
+
+START_TEST(aliases_listed)
+{
+    const char *al[8];
+    int k = rl_catalog_find(cat, RL_CAT_HW, "h100-sxm", NULL, 0);
+    int n = rl_catalog_aliases(cat, RL_CAT_HW, k, al, 8);
+    ck_assert_int_ge(n, 1);
+    ck_assert_str_eq(al[0], "h100");
+    k = rl_catalog_find(cat, RL_CAT_QUANT, "fp16", NULL, 0);
+    ck_assert_int_ge(rl_catalog_aliases(cat, RL_CAT_QUANT, k, al, 8), 1);   /* quant_aliases */
+    ck_assert_str_eq(al[0], "f16");
+}
+END_TEST
+
+/* The FP4 formats: block arithmetic, Blackwell peaks, bf16 fallback. */
+START_TEST(fp4_formats)
+{
+    const rl_quant *mx = rl_catalog_quant(cat, "mxfp4"), *nv = rl_catalog_quant(cat, "nvfp4");
+    const rl_hw *b200 = rl_catalog_hw(cat, "b200"), *h100 = rl_catalog_hw(cat, "h100-sxm");
+    ck_assert(rl_feq(mx->bits_per_weight, 4 + 8.0 / 32));  /* e2m1 + e8m0 per 32 */
+    ck_assert(rl_feq(nv->bits_per_weight, 4 + 8.0 / 16));  /* e2m1 + e4m3 per 16 */
+    ck_assert_int_eq(mx->compute, RL_C_FP4);
+    ck_assert(rl_feq(rl_hw_peak(b200, RL_C_FP4), 2 * rl_hw_peak(b200, RL_C_FP8)));
+    ck_assert(rl_feq(rl_hw_peak(h100, RL_C_FP4), rl_hw_peak(h100, RL_C_BF16)));
+    ck_assert(rl_catalog_hw(cat, "gb200")->peak[RL_C_FP4] > 0);
+    ck_assert(rl_catalog_hw(cat, "rtx-5090")->peak[RL_C_FP4] > 0);
+    ck_assert(rl_runtime_has_quant(rl_catalog_runtime(cat, "vllm"), "nvfp4"));
+    ck_assert(rl_runtime_has_quant(rl_catalog_runtime(cat, "llama.cpp"), "mxfp4"));
+}
+END_TEST
+
+/* gpt-oss-120b as published: mxfp4 experts, attention/router/embeddings/
+ * lm_head bf16 -- about 65 GB (the checkpoint's safetensors), not the
+ * 218 GiB of an fp16 reading, and fits one 80 GB H100. */
+START_TEST(gpt_oss_checkpoint_size)
+{
+    rl_arch a;
+    rl_gguf_info info;
+    rl_err e;
+    rl_quant q;
+    ck_assert_int_eq(rl_import_file(RL_REPO_DATA "/hf-configs/openai--gpt-oss-120b_config.json",
+                                    &a, &info, &e), RL_OK);
+    ck_assert_str_eq(info.quant, "mxfp4");
+    ck_assert_int_eq(info.keep16, RL_KEEP_ATTN | RL_KEEP_EMBED | RL_KEEP_LM_HEAD);
+    rl_quant_keep16(rl_catalog_quant(cat, info.quant), info.keep16, &q);
+    ck_assert(rl_feq(q.attn_bits, 16) && rl_feq(q.bits_per_weight, 4.25));
+    double gb = rl_weight_bytes(&a, &q) / 1e9;
+    ck_assert_msg(gb > 62 && gb < 67, "gpt-oss-120b weights %.1f GB", gb);
+    /* all-mxfp4 would be smaller: the bf16 attention is counted */
+    ck_assert(rl_weight_bytes(&a, rl_catalog_quant(cat, "mxfp4")) < gb * 1e9 - 1e9);
+    ck_assert(gb * 1e9 / 1073741824.0 < rl_catalog_hw(cat, "h100-sxm")->tiers[0].capacity_gib);
+}
+END_TEST
+
 
 /* ------------------------------------------------ broken catalog copies */
 
@@ -290,6 +469,18 @@ static int patch(const char *name, const char *from, const char *to)
     free(out);
     return line;
 }
+
+START_TEST(alias_clash_rejected)
+{
+    rl_err e;
+    copy_catalog();
+    patch("hardware.cfg", "aliases = [ \"h100-80g-pcie\" ];", "aliases = [ \"H100_SXM\" ];");
+    ck_assert_ptr_null(rl_catalog_open(tmpcat, &e));
+    ck_assert_int_eq(e.code, RL_EINPUT);
+    ck_assert_msg(strstr(e.msg, "are the same name") && strstr(e.msg, "h100-pcie"), "%s", e.msg);
+    remove_catalog();
+}
+END_TEST
 
 START_TEST(broken_value_has_file_line)
 {
@@ -411,6 +602,13 @@ int main(void)
     tcase_add_test(tc, runtime_formats_exist);
     tcase_add_test(tc, calibration_applies);
     tcase_add_test(tc, unknown_suggests);
+    tcase_add_test(tc, name_keys);
+    tcase_add_test(tc, spellings_resolve);
+    tcase_add_test(tc, ambiguity_note);
+    tcase_add_test(tc, aliases_listed);
+    tcase_add_test(tc, fp4_formats);
+    tcase_add_test(tc, gpt_oss_checkpoint_size);
+    tcase_add_test(tc, alias_clash_rejected);
     tcase_add_test(tc, broken_value_has_file_line);
     tcase_add_test(tc, broken_syntax_has_file_line);
     tcase_add_test(tc, broken_model_has_line);

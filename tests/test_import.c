@@ -30,6 +30,7 @@
 static rl_arch A;
 static rl_err E;
 static rl_params P;
+static char PATHBUF[512];
 
 static int near_rel(double got, double want, double tol)
 {
@@ -1172,6 +1173,82 @@ START_TEST(t_gguf_files)
 }
 END_TEST
 
+/* ---------------------------------------------- the checkpoint's format */
+
+/* quantization_config of every kind, from small fixtures: format, the
+ * roles kept bf16, and the sentence for the assumptions. */
+START_TEST(hf_quant_kinds)
+{
+    static const struct { const char *file, *quant; int keep; const char *says; } t[] = {
+        { "quant_fp8.json", "fp8", 0, "quant_method fp8" },
+        { "quant_ct_int8.json", "int8", RL_KEEP_LM_HEAD, "compressed-tensors" },
+        { "quant_ct_w4a16.json", "gptq-int4", RL_KEEP_LM_HEAD, "config_groups" },
+        { "quant_ct_fp8.json", "fp8", RL_KEEP_LM_HEAD, "compressed-tensors" },
+        { "quant_ct_mxfp4.json", "mxfp4", RL_KEEP_ATTN | RL_KEEP_DENSE, "kept bf16: attention, dense" },
+        { "quant_awq.json", "awq-int4", 0, "quant_method awq" },
+        { "quant_gptq.json", "gptq-int4", 0, "quant_method gptq" },
+        { "quant_mxfp4.json", "mxfp4", RL_KEEP_ATTN | RL_KEEP_EMBED | RL_KEEP_LM_HEAD,
+          "kept bf16: attention, embeddings, lm_head" },
+        /* norms inside attention are not the attention module */
+        { "quant_nvfp4.json", "nvfp4", RL_KEEP_ATTN | RL_KEEP_LM_HEAD, "quant_method modelopt" },
+        { "quant_modelopt_fp8.json", "fp8", RL_KEEP_LM_HEAD, "modelopt" },
+        /* not in the catalog: unquantized, and said */
+        { "quant_gptq8.json", "", 0, "gptq, bits 8) not recognised" },
+        { "quant_bnb.json", "", 0, "bitsandbytes) not recognised" },
+        /* no quantization_config: the -FP8 of the name */
+        { "NVIDIA--tiny-llama-FP8_config.json", "fp8", 0, "from the file name" },
+        { "phi3.json", "", 0, "" },
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        rl_gguf_info in;
+        snprintf(PATHBUF, sizeof PATHBUF, "%s%s", FIX, t[i].file);
+        ck_assert_msg(rl_import_file(PATHBUF, &A, &in, &E) == RL_OK, "%s: %s", t[i].file, E.msg);
+        ck_assert_msg(strcmp(in.quant, t[i].quant) == 0, "%s: quant '%s'", t[i].file, in.quant);
+        ck_assert_msg(in.keep16 == t[i].keep, "%s: keep %d", t[i].file, in.keep16);
+        ck_assert_msg(t[i].says[0] ? strstr(in.quant_src, t[i].says) != NULL : !in.quant_src[0],
+                      "%s: '%s'", t[i].file, in.quant_src);
+        ck_assert_int_eq(in.weight_bytes, 0);               /* no tensor table */
+    }
+}
+END_TEST
+
+/* The shipped configs that carry quantization_config (or a -FP8/-NVFP4
+ * name) import with the format the checkpoint is published in. */
+START_TEST(hf_quant_shipped)
+{
+    static const struct { const char *file, *quant; int keep; } t[] = {
+        { "openai--gpt-oss-120b_config.json", "mxfp4",
+          RL_KEEP_ATTN | RL_KEEP_EMBED | RL_KEEP_LM_HEAD },
+        { "openai--gpt-oss-20b_config.json", "mxfp4",
+          RL_KEEP_ATTN | RL_KEEP_EMBED | RL_KEEP_LM_HEAD },
+        { "deepseek-ai--DeepSeek-V3_config.json", "fp8", 0 },
+        { "deepseek-ai--DeepSeek-R1_config.json", "fp8", 0 },
+        { "Qwen--Qwen3-235B-A22B-FP8_config.json", "fp8", RL_KEEP_LM_HEAD },
+        { "Qwen--Qwen3-32B-FP8-Static-PerTensor_config.json", "fp8", RL_KEEP_LM_HEAD },
+        { "zai-org--GLM-5-FP8_config.json", "fp8", RL_KEEP_EMBED | RL_KEEP_LM_HEAD },
+        { "MiniMaxAI--MiniMax-M2.5_config.json", "fp8", RL_KEEP_LM_HEAD },
+        { "moonshotai--Kimi-K2.5_config.json", "gptq-int4",
+          RL_KEEP_ATTN | RL_KEEP_DENSE | RL_KEEP_LM_HEAD },
+        { "nvidia--GLM-5.1-NVFP4_config.json", "nvfp4",
+          RL_KEEP_ATTN | RL_KEEP_DENSE | RL_KEEP_LM_HEAD },
+        { "nvidia--Qwen3.5-122B-A10B-NVFP4_config.json", "nvfp4",
+          RL_KEEP_ATTN | RL_KEEP_DENSE | RL_KEEP_LM_HEAD },
+        { "nvidia--Gemma-4-31B-IT-NVFP4_config.json", "nvfp4", RL_KEEP_ATTN | RL_KEEP_LM_HEAD },
+        { "nvidia--Qwen3.6-35B-A3B-NVFP4_config.json", "nvfp4", 0 },
+        { "nvidia--NVIDIA-Nemotron-3-Super-120B-A12B-FP8_config.json", "fp8", 0 },
+        { "nvidia--NVIDIA-Nemotron-3-Super-120B-A12B-NVFP4_config.json", "nvfp4", 0 },
+        { "meta-llama--Meta-Llama-3.1-8B_config.json", "", 0 },
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        rl_gguf_info in;
+        snprintf(PATHBUF, sizeof PATHBUF, "%s/%s", HF_DIR, t[i].file);
+        ck_assert_msg(rl_import_file(PATHBUF, &A, &in, &E) == RL_OK, "%s: %s", t[i].file, E.msg);
+        ck_assert_msg(strcmp(in.quant, t[i].quant) == 0, "%s: quant '%s'", t[i].file, in.quant);
+        ck_assert_msg(in.keep16 == t[i].keep, "%s: keep %d", t[i].file, in.keep16);
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("import");
@@ -1199,6 +1276,8 @@ static Suite *suite(void)
     tcase_add_test(hf, t_hf_nested_text_config);
     tcase_add_test(hf, t_hf_small_families);
     tcase_add_test(hf, t_hf_buffers);
+    tcase_add_test(hf, hf_quant_kinds);
+    tcase_add_test(hf, hf_quant_shipped);
     tcase_add_test(gg, t_gguf_basic);
     tcase_add_test(gg, t_gguf_variants);
     tcase_add_test(gg, t_gguf_every_prefix);

@@ -149,8 +149,8 @@ START_TEST(error_texts)
                      "3: unknown key 'serch' (did you mean 'search'?)");
     ck_assert_str_eq(load_err(BASE "search = { quant = [\"fp17\"]; };\n"),
                      "3: unknown quant 'fp17' (did you mean 'fp16'?)");
-    ck_assert_str_eq(load_err("model = \"llama-3.1-8\";\nhardware = \"rtx-4090\";\n"),
-                     "1: unknown model 'llama-3.1-8' (did you mean 'llama-3.1-8b'?)");
+    ck_assert_str_eq(load_err("model = \"llama-3.1-9b\";\nhardware = \"rtx-4090\";\n"),
+                     "1: unknown model 'llama-3.1-9b' (did you mean 'llama-3.1-8b'?)");
     ck_assert_str_eq(load_err(BASE "search = { tp = [0]; };\n"),
                      "3: search.tp values must be between 1 and 1024, got 0");
     ck_assert_str_eq(load_err(BASE "search = { tp = [1.5]; };\n"),
