@@ -74,7 +74,11 @@ static int measure(const rl_cons_ctx *ctx, const rl_estimate *est, rl_measure *m
     m->unit = "GiB";
     m->upper = 1;
     m->pass = check(ctx, est, &why);
-    if (!m->pass) snprintf(m->note, sizeof m->note, "%s", why.detail);
+    if (!m->pass && !rl_hw_has_dram(ctx->cfg->hw))
+        snprintf(m->note, sizeof m->note, "%s has no DRAM: the weights (%.3g GiB) must fit "
+                 "its %.0f MiB of on-chip memory", ctx->cfg->hw->id,
+                 rl_cons_weights_gib(ctx->cfg), rl_hw_main_tier(ctx->cfg->hw)->capacity_gib * 1024);
+    else if (!m->pass) snprintf(m->note, sizeof m->note, "%s", why.detail);
     else if (ctx->lim->memory_margin_pct > 0)
         snprintf(m->note, sizeof m->note, "%.1f GiB usable less the %.0f%% margin",
                  est->mem.device_capacity, ctx->lim->memory_margin_pct);

@@ -37,7 +37,7 @@ static int measure(const rl_cons_ctx *ctx, const rl_estimate *est, rl_measure *m
     m->unit = "W";
     m->upper = 1;
     m->pass = check(ctx, est, &why);
-    if (est->clock_limit == RL_CLOCK_POWER)
+    if (est->clock_limit == RL_CLOCK_POWER && est->clock_frac < 1)
         snprintf(m->note, sizeof m->note, "held by lowering the compute clock to %.0f%%",
                  est->clock_frac * 100);
     return 1;

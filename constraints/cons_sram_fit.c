@@ -55,7 +55,7 @@ static int measure(const rl_cons_ctx *ctx, const rl_estimate *est, rl_measure *m
 {
     rl_reason why;
     const rl_mem_tier *s = rl_hw_sram_tier(ctx->cfg->hw);
-    if (!s) return 0;
+    if (!s || !rl_hw_has_dram(ctx->cfg->hw)) return 0;   /* device memory's case */
     m->value = (est->mem.weights + est->mem.kv_cache) * 1024.0;
     m->limit = s->capacity_gib * 1024.0;
     m->unit = "MiB";

@@ -938,6 +938,7 @@ static void set_limits(search *S)
     l->deterministic = s->req.deterministic;
     l->sram_resident = s->req.sram_resident;
     l->context_tokens = rl_scenario_context(s);
+    l->memory_margin_pct = s->req.memory_margin_pct;
     l->prefill_only = s->mode == RL_MODE_PREFILL || s->mode == RL_MODE_ENCODER;
     S->octx.prefill_only = l->prefill_only;
     rl_config_init(&S->cfg);
@@ -948,6 +949,7 @@ static void set_limits(search *S)
     S->cfg.weight_bytes = s->weight_bytes;
     S->cfg.ambient_c = s->req.ambient_c;
     S->cfg.power_cap_w = s->req.power_w_max;   /* clocks drop to meet it */
+    S->cfg.power_mode = s->power_mode[0] ? s->power_mode : NULL;
     S->cfg.quiet = 1;       /* the search needs numbers; only the top N need text */
     S->cctx.cfg = &S->cfg;
     S->cctx.lim = &S->lim;
