@@ -14,8 +14,17 @@
 #include "scenario.h"
 #include "signoff.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* 4 significant digits: more than the model knows. */
+static double r4(double v)
+{
+    if (!isfinite(v) || v == 0) return 0;
+    double m = pow(10, 3 - (int)floor(log10(fabs(v))));
+    return round(v * m) / m;
+}
 
 static const char usage_text[] =
 "usage: ridgeline signoff SCENARIO.cfg [--json] [--report FILE.md] [--catalog DIR]\n"
@@ -78,10 +87,10 @@ static cJSON *checks_json(const rl_signoff *so)
         cJSON_AddStringToObject(o, "name", k->name);
         cJSON_AddStringToObject(o, "status", k->pass ? "PASS" : "FAIL");
         if (k->has_value) {
-            cJSON_AddNumberToObject(o, "value", k->value);
-            cJSON_AddNumberToObject(o, "limit", k->limit);
-            cJSON_AddNumberToObject(o, "margin", k->margin);
-            cJSON_AddNumberToObject(o, "margin_pct", k->margin_pct);
+            cJSON_AddNumberToObject(o, "value", r4(k->value));
+            cJSON_AddNumberToObject(o, "limit", r4(k->limit));
+            cJSON_AddNumberToObject(o, "margin", r4(k->margin));
+            cJSON_AddNumberToObject(o, "margin_pct", r4(k->margin_pct));
         } else {
             cJSON_AddNullToObject(o, "value");
             cJSON_AddNullToObject(o, "limit");

@@ -80,7 +80,7 @@ static int measure(const rl_cons_ctx *ctx, const rl_estimate *est, rl_measure *m
                  rl_cons_weights_gib(ctx->cfg), rl_hw_main_tier(ctx->cfg->hw)->capacity_gib * 1024);
     else if (!m->pass) snprintf(m->note, sizeof m->note, "%s", why.detail);
     else if (ctx->lim->memory_margin_pct > 0)
-        snprintf(m->note, sizeof m->note, "%.1f GiB usable less the %.0f%% margin",
+        snprintf(m->note, sizeof m->note, "%.3g GiB usable less the %.0f%% margin",
                  est->mem.device_capacity, ctx->lim->memory_margin_pct);
     return 1;
 }

@@ -294,11 +294,12 @@ static void fill_check(const rl_scenario *s, const struct rl_constraint_ops *r,
     k->pass = ok;
     k->has_value = m->unit != NULL && m->unit[0];
     if (k->has_value) {
-        double scale = enc && strcmp(r->name, "min_total_tok_s") == 0 ? 1 / toks : 1;
+        int per_input = enc && strcmp(r->name, "min_total_tok_s") == 0;
+        double scale = per_input ? 1 / toks : 1;
         k->value = m->value * scale;
         k->limit = m->limit * scale;
         k->upper = m->upper;
-        snprintf(k->unit, sizeof k->unit, "%s", scale != 1 ? "inputs/s" : m->unit);
+        snprintf(k->unit, sizeof k->unit, "%s", per_input ? "inputs/s" : m->unit);
         k->margin = m->upper ? k->limit - k->value : k->value - k->limit;
         k->margin_pct = k->limit != 0 ? 100 * k->margin / fabs(k->limit) : 0;
     }
@@ -320,7 +321,7 @@ static void reason_for(const rl_signoff *so, rl_signoff_check *k)
     else if (strcmp(k->rule, "min_total_tok_s") == 0 || strcmp(k->rule, "min_decode_tok_s") == 0)
         snprintf(k->reason, sizeof k->reason, "p50 sustained rate at %.0f%% of the nominal "
                  "clock", so->est.clock_frac * 100);
-    else if (strcmp(k->rule, "thermal") == 0 && k->pass)
+    else if (strcmp(k->rule, "thermal") == 0)
         snprintf(k->reason, sizeof k->reason, "steady state at %.0f C ambient, no throttling",
                  so->ambient_c);
 }
@@ -348,7 +349,7 @@ int rl_signoff_run(const rl_scenario *s, const rl_catalog *cat, rl_signoff *out,
         rl_signoff_check *k = &out->checks[out->n];
         if (ok < 0) continue;
         fill_check(s, r, &m, &why, ok, k);
-        if (!m.note[0] && !(why.detail[0] && !ok)) reason_for(out, k);
+        if (!m.note[0]) reason_for(out, k);
         if (!ok) fixes(&S, cat, r, k);
         out->pass &= ok;
         out->n++;
