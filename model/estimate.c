@@ -288,15 +288,6 @@ static int compute_kind(const rl_config *c)
     return c->quant->compute;
 }
 
-/* Host-path bandwidth for offloaded layers (GB/s).  On a unified-memory
- * part the "host" is the same DRAM the device streams from, so moving
- * layers there can never read them faster than the main tier does. */
-static double host_gbps(const rl_hw *h)
-{
-    double t = rl_hw_main_tier(h)->bandwidth_gbps;
-    return h->unified ? fmin(h->host_bandwidth_gbps, t) : h->host_bandwidth_gbps;
-}
-
 /* Energy of one matmul operation relative to fp16: it scales with the
  * operand width (multiplier area and data moved), so the power limit on
  * compute is twice as loose for fp8/int8 as for fp16. */
@@ -326,7 +317,9 @@ static void step_features(const rl_config *c, const wbytes *w, double ctx,
     const rl_arch *a = c->model;
     rl_arch aw = windowed(c);
     double L = a->layers > 0 ? a->layers : 1;
-    double on_frac = 1.0 - c->offload_layers / L;
+    /* unified memory: "offloaded" layers stream from the same DRAM at the
+     * same efficiency, so no share of the step moves to a host path */
+    double on_frac = c->hw->unified ? 1.0 : 1.0 - c->offload_layers / L;
     double peak = matmul_peak(c) * thermal;
     double experts_read = 0, wread, kvread, ws;
 
@@ -343,7 +336,7 @@ static void step_features(const rl_config *c, const wbytes *w, double ctx,
          kvread / c->pp;                                    /* per-device working set */
     s->mem_w_ms = stream_ms(c->hw, wread * on_frac, ws, spill);
     s->mem_kv_ms = stream_ms(c->hw, kvread * on_frac, ws, spill);
-    s->off_ms = (wread + kvread) * (1 - on_frac) / (host_gbps(c->hw) * 1e9) * 1e3;
+    s->off_ms = (wread + kvread) * (1 - on_frac) / (c->hw->host_bandwidth_gbps * 1e9) * 1e3;
     s->comp_ms = batch * rl_arch_flops_token(&aw, ctx) / c->tp / (peak * 1e12) * 1e3;
     s->energy_ms = c->hw->tdp_w > 0
                  ? op_energy(c) * batch * rl_arch_flops_token(&aw, ctx) / c->tp / (c->hw->tdp_w * 1e12) * 1e3 : 0;
