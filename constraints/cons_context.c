@@ -38,6 +38,21 @@ static void explain(const rl_cons_ctx *ctx, const rl_estimate *est, char *buf,
              ctx->cfg->context_cap, ctx->lim->context_tokens);
 }
 
+static int measure(const rl_cons_ctx *ctx, const rl_estimate *est, rl_measure *m)
+{
+    rl_reason why;
+    long held = ctx->cfg->context_cap > 0 ? ctx->cfg->context_cap
+                                          : ctx->cfg->prompt + ctx->cfg->output;
+    if (ctx->cfg->model && ctx->cfg->model->kind == RL_ENCODER) return 0;
+    m->value = (double)held;
+    m->limit = (double)ctx->lim->context_tokens;
+    m->unit = "tokens";
+    m->upper = 0;
+    m->pass = check(ctx, est, &why);
+    if (!m->pass) snprintf(m->note, sizeof m->note, "%s", why.detail);
+    return 1;
+}
+
 const struct rl_constraint_ops rl_cons_context = {
     .name = "context",
     .describe = "the context cap holds the required tokens per sequence",
@@ -45,4 +60,5 @@ const struct rl_constraint_ops rl_cons_context = {
     .axes = RL_AX_CAP,
     .check = check,
     .explain = explain,
+    .measure = measure,
 };

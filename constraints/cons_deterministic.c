@@ -38,6 +38,21 @@ static void explain(const rl_cons_ctx *ctx, const rl_estimate *est, char *buf,
     else if (n) buf[0] = 0;
 }
 
+/* Sign-off: 1 when the deployment runs fixed-shape, against 1 required. */
+static int measure(const rl_cons_ctx *ctx, const rl_estimate *est, rl_measure *m)
+{
+    rl_reason why;
+    if (!ctx->lim->deterministic) return 0;
+    m->pass = check(ctx, est, &why);
+    m->value = m->pass;
+    m->limit = 1;
+    m->unit = "";
+    m->upper = 0;
+    snprintf(m->note, sizeof m->note, "%s", m->pass ? "fixed shapes, KV preallocated, "
+             "no paging, no host link" : why.detail);
+    return 1;
+}
+
 const struct rl_constraint_ops rl_cons_deterministic = {
     .name = "deterministic",
     .describe = "fixed shapes, no paging, KV preallocated, no offload",
@@ -45,4 +60,5 @@ const struct rl_constraint_ops rl_cons_deterministic = {
     .axes = RL_AX_RUNTIME | RL_AX_OFFLOAD,
     .check = check,
     .explain = explain,
+    .measure = measure,
 };

@@ -8,6 +8,12 @@
 
 #include <stdio.h>
 
+/* Usable capacity less the requirement's margin (memory_margin_pct). */
+static double limit_gib(const rl_cons_ctx *ctx, const rl_memory *m)
+{
+    return m->device_capacity * (1.0 - ctx->lim->memory_margin_pct / 100.0);
+}
+
 static int check(const rl_cons_ctx *ctx, const rl_estimate *est, rl_reason *why)
 {
     const rl_config *c = ctx->cfg;
@@ -16,7 +22,7 @@ static int check(const rl_cons_ctx *ctx, const rl_estimate *est, rl_reason *why)
     char held[40];
     double ram = c->hw->host_ram_gib;
     int host_short = ram > 0 && !rl_fle(m->host_peak, ram);   /* host_memory's case */
-    if (rl_fle(m->device_peak, m->device_capacity) &&
+    if (rl_fle(m->device_peak, limit_gib(ctx, m)) &&
         (est->feasibility != RL_INSUFFICIENT_MEMORY || host_short))
         return 1;
     why->code = "device_memory";
@@ -30,9 +36,10 @@ static int check(const rl_cons_ctx *ctx, const rl_estimate *est, rl_reason *why)
     else
         snprintf(why->detail, sizeof why->detail,
                  "needs %.1f GiB per device (weights %.1f, KV %.1f, activations "
-                 "%.1f, overhead %.1f); a device holds %.1f GiB",
+                 "%.1f, overhead %.1f); a device holds %.1f GiB%s",
                  m->device_peak, m->weights, m->kv_cache, m->activations,
-                 m->runtime_overhead, m->device_capacity);
+                 m->runtime_overhead, limit_gib(ctx, m),
+                 ctx->lim->memory_margin_pct > 0 ? " after the margin" : "");
     return 0;
 }
 
@@ -59,6 +66,25 @@ static void explain(const rl_cons_ctx *ctx, const rl_estimate *est, char *buf,
              m->device_capacity > 0 ? 100.0 * m->device_peak / m->device_capacity : 0);
 }
 
+static int measure(const rl_cons_ctx *ctx, const rl_estimate *est, rl_measure *m)
+{
+    rl_reason why;
+    m->value = est->mem.device_peak;
+    m->limit = limit_gib(ctx, &est->mem);
+    m->unit = "GiB";
+    m->upper = 1;
+    m->pass = check(ctx, est, &why);
+    if (!m->pass && !rl_hw_has_dram(ctx->cfg->hw))
+        snprintf(m->note, sizeof m->note, "%s has no DRAM: the weights (%.3g GiB) must fit "
+                 "its %.0f MiB of on-chip memory", ctx->cfg->hw->id,
+                 rl_cons_weights_gib(ctx->cfg), rl_hw_main_tier(ctx->cfg->hw)->capacity_gib * 1024);
+    else if (!m->pass) snprintf(m->note, sizeof m->note, "%s", why.detail);
+    else if (ctx->lim->memory_margin_pct > 0)
+        snprintf(m->note, sizeof m->note, "%.3g GiB usable less the %.0f%% margin",
+                 est->mem.device_capacity, ctx->lim->memory_margin_pct);
+    return 1;
+}
+
 const struct rl_constraint_ops rl_cons_device_memory = {
     .name = "device_memory",
     .describe = "weights + KV + activations + overhead fit each device",
@@ -69,4 +95,5 @@ const struct rl_constraint_ops rl_cons_device_memory = {
     .check = check,
     .add_rows = add_rows,
     .explain = explain,
+    .measure = measure,
 };

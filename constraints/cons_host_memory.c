@@ -43,6 +43,18 @@ static void explain(const rl_cons_ctx *ctx, const rl_estimate *est, char *buf,
     else if (n) buf[0] = 0;
 }
 
+static int measure(const rl_cons_ctx *ctx, const rl_estimate *est, rl_measure *m)
+{
+    rl_reason why;
+    if (ctx->cfg->offload_layers <= 0 || ctx->cfg->hw->host_ram_gib <= 0) return 0;
+    m->value = est->mem.host_peak;
+    m->limit = ctx->cfg->hw->host_ram_gib;
+    m->unit = "GiB";
+    m->upper = 1;
+    m->pass = check(ctx, est, &why);
+    return 1;
+}
+
 const struct rl_constraint_ops rl_cons_host_memory = {
     .name = "host_memory",
     .describe = "offloaded layers and staging buffers fit host RAM",
@@ -52,4 +64,5 @@ const struct rl_constraint_ops rl_cons_host_memory = {
     .check = check,
     .add_rows = add_rows,
     .explain = explain,
+    .measure = measure,
 };

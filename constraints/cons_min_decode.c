@@ -19,6 +19,18 @@ static int check(const rl_cons_ctx *ctx, const rl_estimate *est, rl_reason *why)
     return 0;
 }
 
+static int measure(const rl_cons_ctx *ctx, const rl_estimate *est, rl_measure *m)
+{
+    rl_reason why;
+    if (ctx->lim->min_decode_tok_s <= 0 || ctx->lim->prefill_only) return 0;
+    m->value = est->decode_tok_s.p50;
+    m->limit = ctx->lim->min_decode_tok_s;
+    m->unit = "tok/s";
+    m->upper = 0;
+    m->pass = check(ctx, est, &why);
+    return 1;
+}
+
 const struct rl_constraint_ops rl_cons_min_decode = {
     .name = "min_decode_tok_s",
     .describe = "per-sequence decode speed at least the floor",
@@ -26,4 +38,5 @@ const struct rl_constraint_ops rl_cons_min_decode = {
     .axes = ~(unsigned)RL_AX_CAP,    /* performance does not depend on the KV allocation */
     .monotone = RL_AX_CONC,
     .check = check,
+    .measure = measure,
 };

@@ -21,10 +21,23 @@ static int check(const rl_cons_ctx *ctx, const rl_estimate *est, rl_reason *why)
     return 0;
 }
 
+static int measure(const rl_cons_ctx *ctx, const rl_estimate *est, rl_measure *m)
+{
+    rl_reason why;
+    if (ctx->lim->min_total_tok_s <= 0) return 0;
+    m->value = ctx->lim->prefill_only ? est->prefill_tok_s.p50 : est->decode_tok_s_total.p50;
+    m->limit = ctx->lim->min_total_tok_s;
+    m->unit = "tok/s";
+    m->upper = 0;
+    m->pass = check(ctx, est, &why);
+    return 1;
+}
+
 const struct rl_constraint_ops rl_cons_min_total = {
     .name = "min_total_tok_s",
     .describe = "aggregate throughput at least the floor",
     .stage = RL_CONS_ESTIMATE,
     .axes = ~(unsigned)RL_AX_CAP,    /* performance does not depend on the KV allocation */
     .check = check,
+    .measure = measure,
 };

@@ -49,6 +49,24 @@ static void explain(const rl_cons_ctx *ctx, const rl_estimate *est, char *buf,
     else if (n) buf[0] = 0;
 }
 
+/* Sign-off: on any part with SRAM, the per-device working set against it
+ * (MiB).  A spill fails only with requirements.sram_resident. */
+static int measure(const rl_cons_ctx *ctx, const rl_estimate *est, rl_measure *m)
+{
+    rl_reason why;
+    const rl_mem_tier *s = rl_hw_sram_tier(ctx->cfg->hw);
+    if (!s || !rl_hw_has_dram(ctx->cfg->hw)) return 0;   /* device memory's case */
+    m->value = (est->mem.weights + est->mem.kv_cache) * 1024.0;
+    m->limit = s->capacity_gib * 1024.0;
+    m->unit = "MiB";
+    m->upper = 1;
+    m->pass = check(ctx, est, &why);
+    if (m->pass && m->value > m->limit)
+        snprintf(m->note, sizeof m->note, "spills to DRAM, allowed (sram_resident not "
+                 "required); the latency lines include the DRAM traffic");
+    return 1;
+}
+
 const struct rl_constraint_ops rl_cons_sram_fit = {
     .name = "sram_fit",
     .describe = "with requirements.sram_resident, the working set stays in SRAM",
@@ -58,4 +76,5 @@ const struct rl_constraint_ops rl_cons_sram_fit = {
     .check = check,
     .add_rows = add_rows,
     .explain = explain,
+    .measure = measure,
 };

@@ -27,6 +27,26 @@ static void explain(const rl_cons_ctx *ctx, const rl_estimate *est, char *buf,
     else if (n) buf[0] = 0;
 }
 
+/* Sign-off is stricter than the search: a signed-off part must sustain
+ * the workload at the stated ambient WITHOUT thermal throttling, so the
+ * quantity is the steady temperature at the clock the power settings
+ * allow (before the thermal cap); solve accepts a throttled candidate
+ * and prices the slowdown into its latency. */
+static int measure(const rl_cons_ctx *ctx, const rl_estimate *est, rl_measure *m)
+{
+    double tmax = rl_cons_max_temp(ctx);
+    if (tmax <= 0 || est->temp_demand_c <= 0) return 0;
+    m->value = est->temp_demand_c;
+    m->limit = tmax;
+    m->unit = "C";
+    m->upper = 1;
+    m->pass = rl_fle(est->temp_demand_c, tmax);
+    if (!m->pass)
+        snprintf(m->note, sizeof m->note, "the part throttles: compute clock capped at "
+                 "%.0f%% to hold %.0f C", est->clock_frac * 100, tmax);
+    return 1;
+}
+
 const struct rl_constraint_ops rl_cons_thermal = {
     .name = "thermal",
     .describe = "steady-state die temperature within the limit",
@@ -34,4 +54,5 @@ const struct rl_constraint_ops rl_cons_thermal = {
     .axes = ~(unsigned)RL_AX_CAP,    /* performance does not depend on the KV allocation */
     .check = check,
     .explain = explain,
+    .measure = measure,
 };

@@ -28,6 +28,20 @@ static void explain(const rl_cons_ctx *ctx, const rl_estimate *est, char *buf,
     else if (n) buf[0] = 0;
 }
 
+/* Sign-off: the p95 step of the estimate it is given (signoff passes the
+ * estimate of the last token at the full guaranteed context). */
+static int measure(const rl_cons_ctx *ctx, const rl_estimate *est, rl_measure *m)
+{
+    rl_reason why;
+    if (ctx->lim->tpot_ms_p95 <= 0 || ctx->lim->prefill_only) return 0;
+    m->value = est->tpot_ms.p95;
+    m->limit = ctx->lim->tpot_ms_p95;
+    m->unit = "ms";
+    m->upper = 1;
+    m->pass = check(ctx, est, &why);
+    return 1;
+}
+
 const struct rl_constraint_ops rl_cons_tpot = {
     .name = "tpot_slo",
     .describe = "p95 time per output token within the SLO",
@@ -36,4 +50,5 @@ const struct rl_constraint_ops rl_cons_tpot = {
     .monotone = RL_AX_CONC,
     .check = check,
     .explain = explain,
+    .measure = measure,
 };

@@ -28,6 +28,18 @@ static void explain(const rl_cons_ctx *ctx, const rl_estimate *est, char *buf,
     else if (n) buf[0] = 0;
 }
 
+static int measure(const rl_cons_ctx *ctx, const rl_estimate *est, rl_measure *m)
+{
+    rl_reason why;
+    if (ctx->lim->ttft_ms_p95 <= 0) return 0;
+    m->value = est->ttft_ms.p95;
+    m->limit = ctx->lim->ttft_ms_p95;
+    m->unit = "ms";
+    m->upper = 1;
+    m->pass = check(ctx, est, &why);
+    return 1;
+}
+
 const struct rl_constraint_ops rl_cons_ttft = {
     .name = "ttft_slo",
     .describe = "p95 time to first token within the SLO",
@@ -36,4 +48,5 @@ const struct rl_constraint_ops rl_cons_ttft = {
     .monotone = RL_AX_CONC,
     .check = check,
     .explain = explain,
+    .measure = measure,
 };

@@ -65,6 +65,8 @@ typedef struct rl_limits {
     long context_tokens;        /* tokens each sequence must hold (> 0) */
     double max_quality_loss;    /* quant quality cost bound, % (< 0: none) */
     int prefill_only;           /* workload has no decode (no TPOT) */
+    double memory_margin_pct;   /* device memory must leave this share of
+                                   the usable capacity free (0 = none) */
 } rl_limits;
 
 /* One candidate as the rules see it. */
@@ -84,6 +86,16 @@ typedef struct rl_reason {
     const char *code;           /* static reason code, e.g. "device_memory" */
     char detail[RL_NOTE_LEN];   /* one sentence with the numbers */
 } rl_reason;
+
+/* A rule's quantity for a sign-off line (measure op): the figure the
+ * rule compares and the bound it compares it against. */
+typedef struct rl_measure {
+    double value, limit;        /* in `unit` */
+    const char *unit;           /* static: "ms", "GiB", "W", "C", "tok/s" ... */
+    int upper;                  /* 1: value must be <= limit; 0: >= limit */
+    int pass;                   /* the sign-off verdict on this quantity */
+    char note[RL_NOTE_LEN];     /* why, in one sentence (may be empty) */
+} rl_measure;
 
 /* Placement MILP view (built by the solver, read by add_rows). */
 enum rl_tier { RL_TIER_SRAM = 0, RL_TIER_DEVICE = 1, RL_TIER_HOST = 2, RL_TIER_N = 3 };
@@ -119,6 +131,12 @@ struct rl_constraint_ops {
     /* Optional: one sentence on a passing candidate's margin. */
     void (*explain)(const rl_cons_ctx *ctx, const rl_estimate *est, char *buf,
                     size_t n);
+    /* Optional (`ridgeline signoff`): fill *m with the quantity the rule
+     * bounds and return 1, or return 0 when the rule does not apply
+     * (no limit set, or nothing to measure on this part).  m->pass is
+     * check()'s verdict except where the header of the rule says that
+     * sign-off is stricter (thermal: no throttling). */
+    int (*measure)(const rl_cons_ctx *ctx, const rl_estimate *est, rl_measure *m);
 };
 
 /* The registry (constraints/registry.c), in evaluation order, NULL-ended. */

@@ -156,7 +156,7 @@ int rl_arch_load_file(const char *path, rl_arch *out, rl_err *err)
 static int quant_from_setting(const config_setting_t *s, const char *file,
                               rl_quant *q, rl_err *err)
 {
-    char compute[16] = "fp16";
+    char compute[16] = "fp16", cpu_compute[16] = "";
     int rc;
 
     memset(q, 0, sizeof *q);
@@ -168,6 +168,7 @@ static int quant_from_setting(const config_setting_t *s, const char *file,
         (rc = rl_cfg_str(s, "source", q->source, sizeof q->source, file, err)) ||
         (rc = rl_cfg_str(s, "family", q->family, sizeof q->family, file, err)) ||
         (rc = rl_cfg_str(s, "compute", compute, sizeof compute, file, err)) ||
+        (rc = rl_cfg_str(s, "cpu_compute", cpu_compute, sizeof cpu_compute, file, err)) ||
         (rc = rl_cfg_num(s, "bits_per_weight", 1, 64, &q->bits_per_weight, file, err)) ||
         (rc = rl_cfg_num(s, "norm_bits", 1, 64, &q->norm_bits, file, err)) ||
         (rc = rl_cfg_bool(s, "weight_only", &q->weight_only, file, err)) ||
@@ -190,6 +191,11 @@ static int quant_from_setting(const config_setting_t *s, const char *file,
     if (q->compute < 0)
         return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
                           "quant '%s': compute must be fp32, fp16, bf16, fp8, int8, int4 or fp4",
+                          q->id);
+    q->cpu_compute = cpu_compute[0] ? rl_compute_kind_from_name(cpu_compute) + 1 : 0;
+    if (cpu_compute[0] && q->cpu_compute < 1)
+        return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
+                          "quant '%s': cpu_compute must be fp32, fp16, bf16, fp8, int8 or int4",
                           q->id);
     if (!q->name[0]) snprintf(q->name, sizeof q->name, "%s", q->id);
     return RL_OK;

@@ -37,6 +37,10 @@ typedef struct rl_quant {
     double lm_head_bits;        /* output projection storage */
     double norm_bits;           /* norms/biases (32 in GGUF, 16 elsewhere) */
     int compute;                /* enum rl_compute_kind prefill matmuls use */
+    int cpu_compute;            /* on a CPU (class cpu): 1 + the enum
+                                   rl_compute_kind its matmul kernels run at
+                                   (llama.cpp: quantized blocks x int8
+                                   activations = int8); 0 = as compute */
     int weight_only;            /* 1: dequantised to fp16 for the math */
     double dequant_ops;         /* ALU operations per weight to unpack it
                                    (block structure; 0 = none) */

@@ -283,7 +283,6 @@ static void memory(const rl_config *c, rl_memory *m, wbytes *w)
     double L = a->layers > 0 ? a->layers : 1;
     double on_frac = 1.0 - c->offload_layers / L;       /* layers on devices */
     double host_embed = c->rt->embed_on_host ? 0 : 1;   /* 1: embed on device */
-    const rl_mem_tier *t = rl_hw_main_tier(c->hw);
     double ends, kv, fixed;
 
     weight_bytes(c, w);
@@ -304,7 +303,7 @@ static void memory(const rl_config *c, rl_memory *m, wbytes *w)
     {
         rl_memory fx = *m;                      /* the pool rule sees the fixed parts */
         fx.runtime_overhead = fixed;
-        m->device_capacity = usable_capacity(c, &fx, t->capacity_gib * c->hw->usable_fraction);
+        m->device_capacity = usable_capacity(c, &fx, rl_hw_usable_gib(c->hw));
     }
     m->kv_pool = m->device_capacity - m->weights - m->activations - fixed;
     m->host_peak = ((w->body + w->experts) * (1 - on_frac) + kv * (1 - on_frac) +
@@ -360,12 +359,24 @@ static double allreduce_ms(const rl_config *c, double bytes)
            2.0 * (c->tp - 1) / c->tp * bytes / (link_gbps(c->hw) * 1e9) * 1e3;
 }
 
+/* The precision the matmuls run at: the format's own, except on a CPU,
+ * where llama.cpp's kernels multiply quantized weight blocks against
+ * activations quantized to 8 bits with integer dot products (AVX-512
+ * VNNI, AVX-VNNI, ARM dotprod/i8mm): the format's cpu_compute
+ * (quant.cfg), at the part's int8 peak. */
+static int compute_kind(const rl_config *c)
+{
+    if (c->quant->cpu_compute > 0 && strcmp(c->hw->klass, "cpu") == 0)
+        return c->quant->cpu_compute - 1;
+    return c->quant->compute;
+}
+
 /* Energy of one matmul operation relative to fp16: it scales with the
  * operand width (multiplier area and data moved), so the power limit on
  * compute is twice as loose for fp8/int8 as for fp16. */
 static double op_energy(const rl_config *c)
 {
-    switch (c->quant->compute) {
+    switch (compute_kind(c)) {
     case RL_C_FP32: return 2.0;
     case RL_C_FP8: return c->hw->fp8_native ? 0.5 : 1.0;
     case RL_C_INT8: return 0.5;
@@ -378,7 +389,7 @@ static double op_energy(const rl_config *c)
 /* Peak (TFLOP/s) that the matmuls of this quant run at on this device. */
 static double matmul_peak(const rl_config *c)
 {
-    int kind = c->quant->compute;
+    int kind = compute_kind(c);
     if (kind == RL_C_FP8 && !c->hw->fp8_native) kind = RL_C_FP16;
     return rl_hw_peak(c->hw, kind);
 }
@@ -390,7 +401,9 @@ static void step_features(const rl_config *c, const wbytes *w, double ctx,
     const rl_arch *a = c->model;
     rl_arch aw = windowed(c);
     double L = a->layers > 0 ? a->layers : 1;
-    double on_frac = 1.0 - c->offload_layers / L;
+    /* unified memory: "offloaded" layers stream from the same DRAM at the
+     * same efficiency, so no share of the step moves to a host path */
+    double on_frac = c->hw->unified ? 1.0 : 1.0 - c->offload_layers / L;
     double peak = matmul_peak(c) * thermal;
     double experts_read = 0, wread, kvread, ws;
 
@@ -699,7 +712,7 @@ static void explain(const rl_config *c, const rl_backend *b, const rl_backend *b
              (long)(c->model->kind == RL_ENCODER ? c->model->input_tokens : c->prompt),
              t->prefill, 100 * (f->pre_lin_ms + f->pre_attn_ms) / t->prefill, matmul_peak(c),
              c->quant->compute == RL_C_FP4 && !(c->hw->peak[RL_C_FP4] > 0)
-             ? "bf16 (fp4 weights dequantised)" : rl_compute_kind_name(c->quant->compute));
+             ? "bf16 (fp4 weights dequantised)" : rl_compute_kind_name(compute_kind(c)));
     if (split_note && split_note[0])
         note(e->assumptions, &e->n_assumptions, "%s", split_note);
     note(e->assumptions, &e->n_assumptions,
@@ -743,6 +756,79 @@ static double inflight_tok_s(const rl_features *f, const rl_backend *b,
 static double static_tok_s(const rl_config *n, const rl_features *f, const rl_backend *bp,
                            int batch, double step_ms);
 
+/* ------------------------------------------------------- edge physics */
+
+/* Unified memory (Apple, Jetson and other SoCs, CPUs): what memory() put
+ * in "host RAM" lives in the same DRAM as the device's working set.  On a
+ * CPU there is no device apart from the host at all, so the token
+ * embedding a runtime keeps "on the host" (llama.cpp's token_embd) is in
+ * the model buffer like every other tensor. */
+static void unified_memory(const rl_config *c, const wbytes *w, rl_memory *m)
+{
+    double embed;
+    if (!c->hw->unified || !c->rt->embed_on_host || strcmp(c->hw->klass, "cpu") != 0)
+        return;
+    embed = w->embed / (c->tp * c->pp) / GIB;
+    m->weights += embed;
+    m->device_peak += embed;
+    m->host_peak = fmax(0, m->host_peak - w->embed / GIB);
+}
+
+/* Where the configuration fits.  A discrete device holds device_peak and
+ * the host holds host_peak, separately.  A unified part holds both in one
+ * DRAM: the device side within its own limit (Apple's GPU working set)
+ * and the two together within what the OS leaves, so offloading layers
+ * "to the host" can move them but never adds capacity.  A part without
+ * DRAM (Hailo-8) cannot stream a decoder's weights per token: it runs an
+ * LLM only if every weight fits on chip. */
+static int placement(const rl_config *c, const rl_memory *m)
+{
+    const rl_hw *h = c->hw;
+    if (!rl_fle(m->device_peak, m->device_capacity)) return RL_INSUFFICIENT_MEMORY;
+    if (c->model->kind == RL_DECODER && !rl_hw_has_dram(h) && c->offload_layers > 0)
+        return RL_INSUFFICIENT_MEMORY;
+    if (h->unified) {
+        double pool = rl_hw_main_tier(h)->capacity_gib - h->os_reserved_gib;
+        if (!rl_fle(m->device_peak + m->host_peak, pool)) return RL_INSUFFICIENT_MEMORY;
+    } else if (c->offload_layers > 0 && h->host_ram_gib > 0 &&
+               !rl_fle(m->host_peak, h->host_ram_gib)) {
+        return RL_INSUFFICIENT_MEMORY;
+    }
+    return c->offload_layers > 0 ? RL_WITH_OFFLOAD : RL_IN_VRAM;
+}
+
+/* Throughput per joule of board energy: output tokens for generation,
+ * prompt tokens for prefill-only runs, inputs for encoders. */
+static double per_joule(const rl_config *c, const rl_estimate *e)
+{
+    double rate;
+    if (e->power_w <= 0) return 0;
+    if (e->decode_tok_s_total.p50 > 0) rate = e->decode_tok_s_total.p50;
+    else if (c->model->kind == RL_ENCODER)
+        rate = e->prefill_tok_s.p50 / (c->model->input_tokens > 0 ? c->model->input_tokens : 1);
+    else rate = e->prefill_tok_s.p50;
+    return rate / e->power_w;
+}
+
+/* A memory note for the explanations when the part is unified or has no
+ * DRAM (why offload did not help). */
+static void placement_note(const rl_config *c, rl_estimate *e)
+{
+    const rl_hw *h = c->hw;
+    if (e->feasibility != RL_INSUFFICIENT_MEMORY || c->quiet) return;
+    if (c->model->kind == RL_DECODER && !rl_hw_has_dram(h))
+        note(e->explanations, &e->n_explanations,
+             "%s has no DRAM: a decoder's weights (%.2f GiB) must fit its %.0f MiB of "
+             "on-chip memory, and they do not", h->id, (c->weight_bytes > 0 ? c->weight_bytes : rl_weight_bytes(c->model, c->quant)) / GIB,
+             rl_hw_main_tier(h)->capacity_gib * 1024);
+    else if (h->unified && c->offload_layers > 0)
+        note(e->explanations, &e->n_explanations,
+             "unified memory: offloaded layers stay in the same %.0f GiB of DRAM "
+             "(%.1f GiB left by the OS), so offload adds no capacity",
+             rl_hw_main_tier(h)->capacity_gib,
+             rl_hw_main_tier(h)->capacity_gib - h->os_reserved_gib);
+}
+
 int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
 {
     rl_config c;
@@ -751,21 +837,26 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
     times t;
     wbytes w;
     char split_note[RL_NOTE_LEN];
-    double pw, temp, dev_count;
+    double pw, temp, dev_count, mode_clock = 1.0;
+    rl_hw moded;
     int rc;
 
     if ((rc = rl_config_normalise(cin, &c, split_note, sizeof split_note, err)))
         return rc;
+    if (c.power_mode && c.power_mode[0]) {      /* the mode's envelope and clocks */
+        moded = *c.hw;
+        if ((rc = rl_hw_apply_power_mode(&moded, c.power_mode, err))) return rc;
+        for (int i = 0; i < c.hw->n_power_modes; i++)
+            if (strcmp(c.hw->power_modes[i].name, c.power_mode) == 0)
+                mode_clock = c.hw->power_modes[i].clock_frac;
+        c.hw = &moded;
+    }
     memset(e, 0, sizeof *e);
     memory(&c, &e->mem, &w);
     kv_capacity(&c, &e->mem, e);
     e->replicas = c.replicas;
-    if (rl_fle(e->mem.device_peak, e->mem.device_capacity) &&
-        (c.offload_layers == 0 || c.hw->host_ram_gib <= 0 ||
-         rl_fle(e->mem.host_peak, c.hw->host_ram_gib)))
-        e->feasibility = c.offload_layers > 0 ? RL_WITH_OFFLOAD : RL_IN_VRAM;
-    else
-        e->feasibility = RL_INSUFFICIENT_MEMORY;
+    unified_memory(&c, &w, &e->mem);
+    e->feasibility = placement(&c, &e->mem);
 
     b = rl_runtime_backend(c.rt, c.hw);
     bp = rl_runtime_backend_prefill(c.rt, c.hw);
@@ -785,6 +876,7 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
          * closed form; dynamic power is taken as proportional to clock. */
         double amb = temp, allowed = INFINITY;
         const char *why = NULL;
+        e->clock_frac = mode_clock;
         if (c.hw->c_per_w > 0 && pw > 0) {
             temp = amb + pw * c.hw->c_per_w;
             if (temp > c.hw->max_c) {
@@ -797,6 +889,9 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
             allowed = c.power_cap_w / dev_count;
             why = "power envelope";
         }
+        if (c.hw->c_per_w > 0 && pw > 0)    /* before any thermal cap */
+            e->temp_demand_c = amb + (c.power_cap_w > 0 ? fmin(pw, c.power_cap_w / dev_count)
+                                                         : pw) * c.hw->c_per_w;
         if (why) {
             double scale = pw > c.hw->idle_w ? (allowed - c.hw->idle_w) / (pw - c.hw->idle_w) : 1;
             scale = fmax(0.05, fmin(1.0, scale));
@@ -808,6 +903,8 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
                  scale * 100);
             pw = fmax(allowed, c.hw->idle_w);
             temp = c.hw->c_per_w > 0 ? amb + pw * c.hw->c_per_w : amb;
+            e->clock_frac = mode_clock * scale;
+            e->clock_limit = why[0] == 't' ? RL_CLOCK_THERMAL : RL_CLOCK_POWER;
         }
     }
     e->power_w = pw * dev_count;
@@ -858,6 +955,8 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
         e->e2e_latency_ms.p95 = e->ttft_ms.p95 + N * e->tpot_ms.p95;
     }
     shares(&f, b, bp, &t, e);
+    e->tok_per_j = per_joule(&c, e);
+    placement_note(&c, e);
     if (c.quiet) return RL_OK;
     if (e->share_kv > 0 && e->share_kv > e->share_weights)
         note(e->bottlenecks, &e->n_bottlenecks, "KV cache reads (%.0f%% of each step)", e->share_kv);

@@ -44,6 +44,8 @@ typedef struct rl_config {
     double power_cap_w;         /* power envelope of the used devices (W, > 0):
                                    clocks are lowered (DVFS / power limit) so
                                    sustained power stays within it */
+    const char *power_mode;     /* the hardware's power mode by name (NULL:
+                                   the profile's own figures); borrowed */
     int quiet;                  /* 1: numbers only, no bottleneck/explanation/
                                    assumption sentences (the solver's inner
                                    loop; formatting them is most of the cost) */
@@ -55,6 +57,8 @@ void rl_config_init(rl_config *c);
 
 typedef struct rl_range { double p10, p50, p90; } rl_range;
 typedef struct rl_lat { double p50, p95; } rl_lat;
+
+enum rl_clock_limit { RL_CLOCK_NONE, RL_CLOCK_THERMAL, RL_CLOCK_POWER };
 
 enum rl_feasibility { RL_IN_VRAM, RL_WITH_OFFLOAD, RL_INSUFFICIENT_MEMORY };
 enum rl_regime {
@@ -106,6 +110,15 @@ typedef struct rl_estimate {
                                    with the runtime's batching) */
     double power_w;             /* sustained board power, all devices */
     double temp_c;              /* steady-state die temperature estimate */
+    double temp_demand_c;       /* the same before any thermal clock cap: what
+                                   the die would reach at the clock the power
+                                   settings allow (> max_c: it throttles) */
+    double clock_frac;          /* compute clock sustained / nominal (power
+                                   mode x thermal or envelope cap; 1 = full) */
+    int clock_limit;            /* enum rl_clock_limit: what capped it */
+    double tok_per_j;           /* output tokens (prefill-only and encoders:
+                                   prompt tokens / inputs) per joule of board
+                                   energy; 0 when power is unknown */
     /* decode step time shares, % (sum 100) */
     double share_weights, share_kv, share_compute, share_comm,
            share_overhead, share_offload;

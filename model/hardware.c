@@ -6,6 +6,7 @@
 #include "hardware.h"
 #include "cfg.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char *const compute_names[RL_C_N] = {
@@ -134,6 +135,61 @@ static int parse_optional(const config_setting_t *s, const char *file,
     return RL_OK;
 }
 
+/* power_modes = ( { name = "15W"; power_w = 15.0; clock_frac = 1.0;
+ * bandwidth_frac = 1.0; }, ... ): optional. */
+static int parse_power_modes(const config_setting_t *s, const char *file,
+                             rl_hw *h, rl_err *err)
+{
+    const config_setting_t *l = config_setting_get_member(s, "power_modes");
+    int n, rc;
+
+    if (!l) return RL_OK;
+    n = config_setting_is_list(l) ? config_setting_length(l) : -1;
+    if (n < 1 || n > RL_MAX_POWER_MODES)
+        return rl_err_set(err, RL_EINPUT, rl_cfg_file(l, file), rl_cfg_line(l),
+                          "power_modes must be a list of 1 to %d groups "
+                          "( { name = ...; power_w = ...; clock_frac = ...; } )",
+                          RL_MAX_POWER_MODES);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *g = config_setting_get_elem(l, (unsigned)i);
+        rl_power_mode *m = &h->power_modes[i];
+        m->power_w = -1;
+        m->clock_frac = -1;
+        m->bandwidth_frac = 1.0;
+        if (!config_setting_is_group(g))
+            return rl_err_set(err, RL_EINPUT, rl_cfg_file(l, file), rl_cfg_line(g),
+                              "power_modes[%d] must be a group { name = ...; }", i);
+        if ((rc = rl_cfg_str_req(g, "name", m->name, sizeof m->name, file, err)) ||
+            (rc = rl_cfg_num(g, "power_w", 0.01, 1e6, &m->power_w, file, err)) ||
+            (rc = rl_cfg_num(g, "clock_frac", 0.01, 10, &m->clock_frac, file, err)) ||
+            (rc = rl_cfg_num(g, "bandwidth_frac", 0.01, 10, &m->bandwidth_frac, file, err)))
+            return rc;
+        if (m->power_w < 0 || m->clock_frac < 0)
+            return rl_err_set(err, RL_EINPUT, rl_cfg_file(g, file), rl_cfg_line(g),
+                              "power_modes[%d] needs power_w and clock_frac", i);
+    }
+    h->n_power_modes = n;
+    return RL_OK;
+}
+
+/* Unified memory: by class unless the profile says (unified_memory), and
+ * what the OS keeps of it (os_reserved_gib). */
+static int parse_unified(const config_setting_t *s, const char *file, rl_hw *h,
+                         rl_err *err)
+{
+    int rc;
+    h->unified = strcmp(h->klass, "apple") == 0 || strcmp(h->klass, "soc") == 0 ||
+                 strcmp(h->klass, "cpu") == 0;
+    if ((rc = rl_cfg_bool(s, "unified_memory", &h->unified, file, err)) ||
+        (rc = rl_cfg_num(s, "os_reserved_gib", 0, 1e6, &h->os_reserved_gib, file, err)))
+        return rc;
+    if (h->os_reserved_gib >= rl_hw_main_tier(h)->capacity_gib)
+        return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
+                          "hardware '%s': os_reserved_gib (%g) leaves no memory", h->id,
+                          h->os_reserved_gib);
+    return RL_OK;
+}
+
 /* Defaults documented in README ("Hardware profiles"); each is stated in
  * the estimate's assumptions when it was used. */
 static void set_defaults(rl_hw *h)
@@ -179,7 +235,9 @@ int rl_hw_from_setting(const config_setting_t *s, const char *file,
     if (!h.name[0]) snprintf(h.name, sizeof h.name, "%s", h.id);
     if ((rc = parse_tiers(s, file, &h, err)) ||
         (rc = parse_compute(s, file, &h, err)) ||
-        (rc = parse_optional(s, file, &h, err)))
+        (rc = parse_optional(s, file, &h, err)) ||
+        (rc = parse_unified(s, file, &h, err)) ||
+        (rc = parse_power_modes(s, file, &h, err)))
         return rc;
     *out = h;
     return RL_OK;
@@ -210,6 +268,41 @@ const rl_mem_tier *rl_hw_sram_tier(const rl_hw *h)
     for (int i = 0; i < h->n_tiers; i++)
         if (strcmp(h->tiers[i].tier, "sram") == 0) return &h->tiers[i];
     return NULL;
+}
+
+double rl_hw_usable_gib(const rl_hw *h)
+{
+    double v = rl_hw_main_tier(h)->capacity_gib * h->usable_fraction - h->os_reserved_gib;
+    return v > 0 ? v : 0;
+}
+
+int rl_hw_has_dram(const rl_hw *h)
+{
+    for (int i = 0; i < h->n_tiers; i++)
+        if (strcmp(h->tiers[i].tier, "sram") != 0) return 1;
+    return 0;
+}
+
+int rl_hw_apply_power_mode(rl_hw *h, const char *name, rl_err *err)
+{
+    char have[128] = "";
+    for (int i = 0; i < h->n_power_modes; i++) {
+        const rl_power_mode *m = &h->power_modes[i];
+        if (strcmp(m->name, name) != 0) continue;
+        h->tdp_w = m->power_w;
+        if (h->idle_w > h->tdp_w) h->idle_w = h->tdp_w;
+        for (int k = 0; k < RL_C_N; k++) h->peak[k] *= m->clock_frac;
+        for (int t = 0; t < h->n_tiers; t++)
+            if (strcmp(h->tiers[t].tier, "sram") != 0)
+                h->tiers[t].bandwidth_gbps *= m->bandwidth_frac;
+        return RL_OK;
+    }
+    for (int i = 0; i < h->n_power_modes; i++)
+        snprintf(have + strlen(have), sizeof have - strlen(have), "%s%s", i ? ", " : "",
+                 h->power_modes[i].name);
+    return rl_err_set(err, RL_EINPUT, NULL, 0, "hardware '%s' has no power mode '%s'%s%s%s",
+                      h->id, name, have[0] ? " (modes: " : " (it lists none)", have,
+                      have[0] ? ")" : "");
 }
 
 double rl_hw_peak(const rl_hw *h, int kind)

@@ -26,6 +26,18 @@ enum rl_compute_kind {          /* which tensor peak a matmul runs at */
     RL_C_N
 };
 
+#define RL_MAX_POWER_MODES 6
+
+/* A power mode (Jetson nvpmodel modes, NPU power states): the module's
+ * power limit and the clocks it allows, relative to the profile's own
+ * figures (which describe its default mode). */
+typedef struct rl_power_mode {
+    char name[16];              /* "15W", "MAXN" ... as the vendor names it */
+    double power_w;             /* module power limit in this mode (W) */
+    double clock_frac;          /* compute clock / the profile's (peaks scale) */
+    double bandwidth_frac;      /* memory clock / the profile's (default 1) */
+} rl_power_mode;
+
 typedef struct rl_hw {
     char id[64];                /* kebab id, e.g. "rtx-4090" */
     char name[128];
@@ -45,6 +57,13 @@ typedef struct rl_hw {
     double ambient_c, max_c, c_per_w; /* thermal: steady T = ambient + P*c_per_w */
     double price_usd;           /* per device, 0 = unknown */
     int fp8_native;             /* 1: tensor cores run fp8 (derived from peak) */
+    int unified;                /* 1: device memory and host RAM are one DRAM
+                                   (apple, soc and cpu classes by default;
+                                   key unified_memory overrides) */
+    double os_reserved_gib;     /* unified parts: DRAM the OS and drivers
+                                   keep (not usable by the model) */
+    int n_power_modes;
+    rl_power_mode power_modes[RL_MAX_POWER_MODES];
 } rl_hw;
 
 /* Parse one device from a libconfig group.  `file` names the file for error
@@ -63,6 +82,19 @@ const rl_mem_tier *rl_hw_main_tier(const rl_hw *h);
 
 /* On-chip SRAM tier, or NULL. */
 const rl_mem_tier *rl_hw_sram_tier(const rl_hw *h);
+
+/* Memory a model may use on one device (GiB): the main tier times
+ * usable_fraction, less os_reserved_gib (never below 0). */
+double rl_hw_usable_gib(const rl_hw *h);
+
+/* 1 when the part has a DRAM tier (anything but SRAM); Hailo-8-class
+ * accelerators have none. */
+int rl_hw_has_dram(const rl_hw *h);
+
+/* Switch *h to its power mode `name`: tdp_w becomes the mode's power_w,
+ * compute peaks scale by clock_frac and memory bandwidth by
+ * bandwidth_frac.  RL_OK, or RL_EINPUT naming the modes the part has. */
+int rl_hw_apply_power_mode(rl_hw *h, const char *name, rl_err *err);
 
 /* Peak for a compute kind, falling back sensibly (bf16 -> fp16, fp8 ->
  * int8 -> fp16, fp4 -> bf16: weight-only dequantisation ...) when the

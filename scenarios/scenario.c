@@ -48,6 +48,10 @@ static const keyspec req_keys[] = {
     {"context_tokens", K_LONG, REQ(context_tokens), 0, 1e8, "tokens per sequence"},
     {"max_quality_loss", K_DOUBLE, REQ(max_quality_loss), 0, 100,
      "bound on the quant's quality cost, %"},
+    {"memory_margin_pct", K_DOUBLE, REQ(memory_margin_pct), 0, 90, "device memory kept free"},
+    {"input_latency_ms_p95", K_DOUBLE, REQ(input_latency_ms_p95), 0, 1e9,
+     "encoders: p95 latency per input"},
+    {"min_inputs_per_s", K_DOUBLE, REQ(min_inputs_per_s), 0, 1e12, "encoders: inputs/s floor"},
 };
 
 #define WL(f) offsetof(rl_scenario, f)
@@ -61,7 +65,7 @@ static const keyspec wl_keys[] = {
 static const char *const top_keys[] = {
     "name", "description", "model", "model_file", "hardware", "hardware_file",
     "devices", "runtime", "runtimes", "workload", "requirements", "search",
-    "objective", "top", "gpu_memory_utilization",
+    "objective", "top", "gpu_memory_utilization", "power_mode",
 };
 static const char *const search_keys[] = {
     "quant", "kv_dtype", "tp", "pp", "context_cap", "offload",
@@ -164,8 +168,8 @@ static int apply_table(ld *L, const config_setting_t *grp, const char *prefix,
                        const keyspec *tab, int n, void *base,
                        int (*extra)(ld *, const config_setting_t *))
 {
-    const char *names[16];
-    for (int i = 0; i < n; i++) names[i] = tab[i].name;
+    const char *names[24];
+    for (int i = 0; i < n && i < 24; i++) names[i] = tab[i].name;
     if (!config_setting_is_group(grp))
         return rl_err_set(L->err, RL_EINPUT, L->file, line_of(grp),
                           "%.*s expects a group { ... }",
@@ -263,8 +267,33 @@ static int load_model(ld *L, const config_setting_t *root)
     return RL_OK;
 }
 
+/* power_mode = "15W": one of the hardware's power_modes (checked here,
+ * so a typo names the file and line). */
+static int load_power_mode(ld *L, const config_setting_t *root)
+{
+    const config_setting_t *m = config_setting_get_member(root, "power_mode");
+    const char *v;
+    rl_hw probe;
+    if (!m) return RL_OK;
+    if (get_string(L, m, "power_mode", &v)) return RL_EINPUT;
+    probe = L->s->hw;
+    if (strlen(v) >= sizeof L->s->power_mode ||
+        rl_hw_apply_power_mode(&probe, v, L->err) != RL_OK) {
+        if (strlen(v) >= sizeof L->s->power_mode)
+            rl_err_set(L->err, RL_EINPUT, NULL, 0, "power_mode '%.40s' is too long", v);
+        if (L->err) {
+            snprintf(L->err->file, sizeof L->err->file, "%s", L->file);
+            L->err->line = line_of(m);
+        }
+        return RL_EINPUT;
+    }
+    snprintf(L->s->power_mode, sizeof L->s->power_mode, "%s", v);
+    return RL_OK;
+}
+
 static int load_hw(ld *L, const config_setting_t *root)
 {
+    int rc0;
     const config_setting_t *h = config_setting_get_member(root, "hardware");
     const config_setting_t *f = config_setting_get_member(root, "hardware_file");
     const char *v;
@@ -284,6 +313,7 @@ static int load_hw(ld *L, const config_setting_t *root)
     }
     snprintf(L->s->hw_id, sizeof L->s->hw_id, "%s", L->s->hw.id);
     L->s->devices = L->s->hw.count > 0 ? L->s->hw.count : 1;
+    if ((rc0 = load_power_mode(L, root))) return rc0;
     const config_setting_t *d = config_setting_get_member(root, "devices");
     if (d) {
         static const keyspec k = {"devices", K_INT, offsetof(rl_scenario, devices),
@@ -500,6 +530,19 @@ static int load_misc(ld *L, const config_setting_t *root)
     return RL_OK;
 }
 
+/* Encoder requirements in their own units become the TTFT (one forward
+ * pass of the batch) and aggregate-rate bounds the rules check. */
+static void fold_encoder_reqs(rl_scenario *s)
+{
+    rl_scn_req *r = &s->req;
+    double toks = s->model.input_tokens > 0 ? s->model.input_tokens : 1;
+    if (r->input_latency_ms_p95 > 0 &&
+        (r->ttft_ms_p95 <= 0 || r->input_latency_ms_p95 < r->ttft_ms_p95))
+        r->ttft_ms_p95 = r->input_latency_ms_p95;
+    if (r->min_inputs_per_s > 0 && r->min_inputs_per_s * toks > r->min_total_tok_s)
+        r->min_total_tok_s = r->min_inputs_per_s * toks;
+}
+
 static int load_root(ld *L, const config_setting_t *root)
 {
     rl_scenario *s = L->s;
@@ -524,6 +567,7 @@ static int load_root(ld *L, const config_setting_t *root)
         return fail(L, config_setting_get_member(root, "workload"),
                     "workload.mode encoder needs an encoder model, '%s' is a decoder%s",
                     s->model.id, NULL);
+    fold_encoder_reqs(s);
     if (s->prompt_tokens + s->output_tokens <= 0 && s->mode != RL_MODE_ENCODER)
         return fail(L, config_setting_get_member(root, "workload"),
                     "workload needs prompt_tokens + output_tokens >= 1%s%s", "", NULL);

@@ -60,6 +60,12 @@ typedef struct rl_scn_req {
                                    (0 = prompt_tokens + output_tokens) */
     double max_quality_loss;    /* bound on the quant's published quality
                                    cost, % (default RL_SCN_QUALITY_DEFAULT) */
+    double memory_margin_pct;   /* device memory left free, % of usable */
+    double input_latency_ms_p95;/* encoders: p95 latency of one input (a
+                                   batch of `concurrency` inputs); the
+                                   loader folds it into ttft_ms_p95 */
+    double min_inputs_per_s;    /* encoders: inputs per second floor; folded
+                                   into min_total_tok_s (x input_tokens) */
 } rl_scn_req;
 
 /* Default requirements.max_quality_loss, %: above every 4-bit-or-wider
@@ -82,6 +88,8 @@ typedef struct rl_scenario {
     char hw_id[64];
     rl_hw hw;                   /* copy: catalog entry or hardware file */
     int devices;                /* devices available (default hw.count) */
+    char power_mode[16];        /* the hardware's power mode ("" = the
+                                   profile's own figures) */
 
     int n_runtimes;             /* >= 1 */
     const rl_runtime *runtimes[RL_SCN_MAX_RT];

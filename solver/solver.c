@@ -993,10 +993,9 @@ static int pick_objective(search *S, const rl_solve_opts *o, rl_err *err)
     return unknown_objective(name, S->s->path, S->s->objective_line, err);
 }
 
-static void set_limits(search *S)
+void rl_solve_limits(const rl_scenario *s, rl_limits *l)
 {
-    const rl_scenario *s = S->s;
-    rl_limits *l = &S->lim;
+    memset(l, 0, sizeof *l);
     l->ttft_ms_p95 = s->req.ttft_ms_p95;
     l->tpot_ms_p95 = s->req.tpot_ms_p95;
     l->min_decode_tok_s = s->req.min_decode_tok_s;
@@ -1007,8 +1006,15 @@ static void set_limits(search *S)
     l->sram_resident = s->req.sram_resident;
     l->context_tokens = rl_scenario_context(s);
     l->max_quality_loss = s->req.max_quality_loss;
+    l->memory_margin_pct = s->req.memory_margin_pct;
     l->prefill_only = s->mode == RL_MODE_PREFILL || s->mode == RL_MODE_ENCODER;
-    S->octx.prefill_only = l->prefill_only;
+}
+
+static void set_limits(search *S)
+{
+    const rl_scenario *s = S->s;
+    rl_solve_limits(s, &S->lim);
+    S->octx.prefill_only = S->lim.prefill_only;
     rl_config_init(&S->cfg);
     S->cfg.model = &s->model;
     S->cfg.hw = &s->hw;
@@ -1019,6 +1025,7 @@ static void set_limits(search *S)
     S->cfg.replicas = 1;
     S->cfg.ambient_c = s->req.ambient_c;
     S->cfg.power_cap_w = s->req.power_w_max;   /* clocks drop to meet it */
+    S->cfg.power_mode = s->power_mode[0] ? s->power_mode : NULL;
     S->cfg.quiet = 1;       /* the search needs numbers; only the top N need text */
     S->cctx.cfg = &S->cfg;
     S->cctx.lim = &S->lim;

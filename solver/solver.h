@@ -39,6 +39,7 @@
 #include "rl_err.h"
 #include "estimate.h"
 #include "scenario.h"
+#include "constraint.h"
 
 typedef struct rl_solve_opts {
     const char *objective;      /* overrides the scenario's; NULL: keep it */
@@ -129,6 +130,11 @@ int rl_solve(const rl_scenario *s, const rl_catalog *cat, const rl_solve_opts *o
              rl_solve_result *res, rl_err *err);
 
 void rl_solve_result_free(rl_solve_result *r);     /* NULL is a no-op */
+
+/* The feasibility limits a search checks candidates against, from the
+ * scenario's requirements (every field of l is written; context_tokens is
+ * rl_scenario_context).  signoff checks one deployment against the same. */
+void rl_solve_limits(const rl_scenario *s, rl_limits *l);
 
 /* RL_OK when `name` is a known objective (or NULL), else RL_EINPUT with
  * "unknown objective 'x' (did you mean 'y'?); choose ..." -- for flags,

@@ -1,0 +1,477 @@
+/*
+ * signoff.c -- sign-off of one fixed deployment (signoff.h).
+ *
+ * The deployment comes from the scenario's single-valued axes; the checks
+ * are the constraint registry walked in order, each rule's measure op
+ * giving the line's value and limit (rules without one appear only when
+ * they fail).  For a failing check, single changes are tried by
+ * re-estimating -- a shorter guaranteed context, a cooler ambient, another
+ * weight format, another power mode, fewer concurrent sequences -- and the
+ * ones that make that check pass are reported.  Nothing here computes
+ * physics: every figure is the estimator's or a rule's.
+ */
+#include "signoff.h"
+#include "constraint.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Everything one evaluation needs. */
+typedef struct sctx {
+    const rl_scenario *s;
+    rl_config cfg;
+    rl_limits lim;
+    int offload_mode;
+    long context;
+} sctx;
+
+/* ---- the deployment --------------------------------------------------- */
+
+static int one_axis(const rl_scenario *s, const char *axis, int n, rl_err *err)
+{
+    if (n <= 1) return RL_OK;
+    return rl_err_set(err, RL_EINPUT, s->path, 0, "search.%s has %d values; a sign-off "
+                      "checks one deployment (give one value per axis)", axis, n);
+}
+
+static int pick_formats(const rl_scenario *s, const rl_catalog *cat, rl_config *c,
+                        rl_err *err)
+{
+    const rl_runtime *rt = c->rt;
+    const char *kv;
+    if (s->n_quant == 1) c->quant = s->quant[0];
+    else if (s->file_quant[0] && rl_catalog_quant(cat, s->file_quant))
+        c->quant = rl_catalog_quant(cat, s->file_quant);
+    else if (rt->n_quants == 1) c->quant = rl_catalog_quant(cat, rt->quants[0]);
+    if (!c->quant)
+        return rl_err_set(err, RL_EINPUT, s->path, 0, "search.quant: name the one weight "
+                          "format to sign off (%s loads %d)", rt->id, rt->n_quants);
+    if (!rl_runtime_has_quant(rt, c->quant->id))
+        return rl_err_set(err, RL_EINPUT, s->path, 0, "runtime '%s' does not load quant '%s'",
+                          rt->id, c->quant->id);
+    if (s->n_kv == 1) { c->kv = s->kv[0]; return RL_OK; }
+    kv = rl_runtime_has_kv(rt, "fp16") || rt->n_kv == 0 ? "fp16" : rt->kv_dtypes[0];
+    c->kv = rl_catalog_kvtype(cat, kv);
+    return c->kv ? RL_OK : rl_catalog_unknown(cat, RL_CAT_KV, kv, err);
+}
+
+/* Single values of every axis into S->cfg; RL_EINPUT naming the axis. */
+static int deployment(const rl_scenario *s, const rl_catalog *cat, sctx *S, rl_err *err)
+{
+    rl_config *c = &S->cfg;
+    int rc;
+    if (s->n_runtimes != 1)
+        return rl_err_set(err, RL_EINPUT, s->path, 0, "runtime: a sign-off checks one "
+                          "runtime, the scenario allows %d", s->n_runtimes);
+    if ((rc = one_axis(s, "quant", s->n_quant, err)) ||
+        (rc = one_axis(s, "kv_dtype", s->n_kv, err)) ||
+        (rc = one_axis(s, "tp", s->n_tp, err)) || (rc = one_axis(s, "pp", s->n_pp, err)) ||
+        (rc = one_axis(s, "context_cap", s->n_cap, err)) ||
+        (rc = one_axis(s, "offload", s->n_offload, err)) ||
+        (rc = one_axis(s, "sliding_window", s->n_window, err)) ||
+        (rc = one_axis(s, "concurrency", s->n_conc, err)))
+        return rc;
+    S->s = s;
+    rl_config_init(c);
+    c->model = &s->model;
+    c->hw = &s->hw;
+    c->rt = s->runtimes[0];
+    if ((rc = pick_formats(s, cat, c, err))) return rc;
+    c->devices = s->devices;
+    c->tp = s->n_tp ? s->tp[0] : 1;
+    c->pp = s->n_pp ? s->pp[0] : 1;
+    c->prompt = s->prompt_tokens;
+    c->output = s->output_tokens;
+    c->concurrency = s->n_conc ? s->concurrency_axis[0] : s->concurrency;
+    c->sliding_window = s->n_window ? s->sliding_window[0] : 0;
+    c->weight_bytes = s->weight_bytes;
+    c->ambient_c = s->req.ambient_c;
+    c->power_cap_w = s->req.power_w_max;
+    c->power_mode = s->power_mode[0] ? s->power_mode : NULL;
+    S->offload_mode = s->n_offload ? s->offload[0] : RL_OFFLOAD_NONE;
+    if (S->offload_mode == RL_OFFLOAD_PARTIAL)
+        return rl_err_set(err, RL_EINPUT, s->path, 0, "search.offload: a sign-off needs "
+                          "none or full (partial is a search; solve finds its layer count)");
+    c->offload_layers = S->offload_mode == RL_OFFLOAD_FULL ? s->model.layers : 0;
+    S->context = rl_scenario_context(s);
+    c->context_cap = s->n_cap && s->context_cap[0] > 0 ? s->context_cap[0] : S->context;
+    if (s->model.kind == RL_ENCODER) c->context_cap = 0;
+    return RL_OK;
+}
+
+/* ---- estimates -------------------------------------------------------- */
+
+/* The workload's estimate and, for decoders, the last token's: one decode
+ * step at the full KV allocation (context_cap), the worst step there is. */
+static int estimate_pair(const rl_config *c, rl_estimate *e, rl_estimate *w, rl_err *err)
+{
+    rl_config x = *c;
+    long full = c->context_cap > 0 ? c->context_cap : c->prompt + c->output;
+    int rc = rl_estimate_run(c, e, err);
+    if (rc) return rc;
+    *w = *e;
+    if (c->model->kind != RL_DECODER || c->output <= 0 || full < 2) return RL_OK;
+    x.quiet = 1;
+    x.prompt = full - 1;
+    x.output = 1;
+    if (rl_estimate_run(&x, w, NULL) != RL_OK) *w = *e;
+    if (w->tpot_ms.p95 < e->tpot_ms.p95) w->tpot_ms = e->tpot_ms;   /* never below */
+    return RL_OK;
+}
+
+/* Line name of a rule for this workload. */
+static const char *line_name(const rl_scenario *s, const char *rule)
+{
+    int enc = s->mode == RL_MODE_ENCODER;
+    if (strcmp(rule, "tpot_slo") == 0) return "tpot_worst_ms";
+    if (strcmp(rule, "ttft_slo") == 0) return enc ? "input_latency_ms_p95" : "ttft_ms_p95";
+    if (strcmp(rule, "min_total_tok_s") == 0) return enc ? "min_inputs_per_s" : "min_total_tok_s";
+    return rule;
+}
+
+/* Evaluate one rule: -1 does not apply, else 1 pass / 0 fail, m filled. */
+static int eval_rule(const sctx *S, const struct rl_constraint_ops *r,
+                     const rl_estimate *e, const rl_estimate *w, rl_measure *m,
+                     rl_reason *why)
+{
+    rl_cons_ctx cc = { &S->cfg, &S->lim, S->offload_mode, S->s->devices };
+    const rl_estimate *use = strcmp(r->name, "tpot_slo") == 0 ? w : e;
+    int ok;
+    memset(m, 0, sizeof *m);
+    why->code = r->name;
+    why->detail[0] = 0;
+    ok = r->check(&cc, r->stage == RL_CONS_STATIC ? NULL : use, why);
+    if (r->measure) {
+        if (!r->measure(&cc, use, m)) return ok ? -1 : 0;
+        return m->pass;
+    }
+    m->unit = NULL;                     /* yes/no rule: a line only when it fails */
+    return ok ? -1 : 0;
+}
+
+/* Does rule r pass for configuration c (limits lim)? */
+static int passes(const sctx *S0, const rl_config *c, const rl_limits *lim,
+                  const struct rl_constraint_ops *r)
+{
+    sctx S = *S0;
+    rl_estimate e, w;
+    rl_measure m;
+    rl_reason why;
+    S.cfg = *c;
+    S.lim = *lim;
+    S.cfg.quiet = 1;
+    if (estimate_pair(&S.cfg, &e, &w, NULL) != RL_OK) return 0;
+    return eval_rule(&S, r, &e, &w, &m, &why) != 0;
+}
+
+/* ---- what would make it pass ----------------------------------------- */
+
+static void addf(char *buf, size_t n, const char *fmt, ...)
+{
+    size_t len = strlen(buf);
+    va_list ap;
+    if (len + 3 >= n) return;
+    if (len) { buf[len++] = ';'; buf[len++] = ' '; buf[len] = 0; }
+    va_start(ap, fmt);
+    vsnprintf(buf + len, n - len, fmt, ap);
+    va_end(ap);
+}
+
+/* The largest guaranteed context (>= the workload's prompt + output)
+ * at which the rule passes, by bisection; 0 when none. */
+static long fix_context(const sctx *S, const struct rl_constraint_ops *r)
+{
+    long lo = S->cfg.prompt + S->cfg.output, hi = S->context - 1;
+    rl_config c = S->cfg;
+    rl_limits l = S->lim;
+    if (S->s->model.kind != RL_DECODER || lo < 1 || lo > hi) return 0;
+    c.context_cap = l.context_tokens = lo;
+    if (!passes(S, &c, &l, r)) return 0;
+    while (lo < hi) {
+        long mid = lo + (hi - lo + 1) / 2;
+        c.context_cap = l.context_tokens = mid;
+        if (passes(S, &c, &l, r)) lo = mid;
+        else hi = mid - 1;
+    }
+    return lo;
+}
+
+/* The hottest ambient (>= -20 C, to 0.5 C) at which the rule passes. */
+static int fix_ambient(const sctx *S, const struct rl_constraint_ops *r, double *out)
+{
+    double amb = S->cfg.ambient_c > 0 ? S->cfg.ambient_c : S->cfg.hw->ambient_c;
+    double lo = -20, hi = amb;
+    rl_config c = S->cfg;
+    if (S->cfg.hw->c_per_w <= 0) return 0;
+    c.ambient_c = lo;
+    if (lo >= hi || !passes(S, &c, &S->lim, r)) return 0;
+    while (hi - lo > 0.5) {
+        double mid = (lo + hi) / 2;
+        c.ambient_c = mid;
+        if (passes(S, &c, &S->lim, r)) lo = mid;
+        else hi = mid;
+    }
+    *out = lo;
+    return 1;
+}
+
+/* The runtime's weight format with the most bits that passes (the least
+ * quality given up), other than the one signed. */
+static const rl_quant *fix_quant(const sctx *S, const rl_catalog *cat,
+                                 const struct rl_constraint_ops *r)
+{
+    const rl_quant *best = NULL;
+    rl_config c = S->cfg;
+    if (S->cfg.weight_bytes > 0) return NULL;           /* a GGUF file is one format */
+    for (int i = 0; i < S->cfg.rt->n_quants; i++) {
+        const rl_quant *q = rl_catalog_quant(cat, S->cfg.rt->quants[i]);
+        if (!q || q == S->cfg.quant) continue;
+        if (best && q->bits_per_weight <= best->bits_per_weight) continue;
+        c.quant = q;
+        if (passes(S, &c, &S->lim, r)) best = q;
+    }
+    return best;
+}
+
+static void fixes(const sctx *S, const rl_catalog *cat, const struct rl_constraint_ops *r,
+                  rl_signoff_check *k)
+{
+    rl_config c = S->cfg;
+    const rl_quant *q;
+    long ctx = fix_context(S, r);
+    double amb;
+    if (ctx > 0) addf(k->fix, sizeof k->fix, "guarantee at most %ld tokens of context", ctx);
+    if (fix_ambient(S, r, &amb)) addf(k->fix, sizeof k->fix, "ambient at most %.1f C", amb);
+    if ((q = fix_quant(S, cat, r)))
+        addf(k->fix, sizeof k->fix, "weights in %s (%.2f bits)", q->id, q->bits_per_weight);
+    for (int i = 0; i < S->cfg.hw->n_power_modes; i++) {
+        const char *name = S->cfg.hw->power_modes[i].name;
+        if (c.power_mode && strcmp(c.power_mode, name) == 0) continue;
+        c.power_mode = name;
+        if (passes(S, &c, &S->lim, r)) addf(k->fix, sizeof k->fix, "power mode %s", name);
+    }
+    c = S->cfg;
+    for (int n = S->cfg.concurrency - 1; n >= 1; n--) {
+        c.concurrency = n;
+        if (passes(S, &c, &S->lim, r)) {
+            addf(k->fix, sizeof k->fix, "at most %d concurrent %s", n,
+                 S->s->model.kind == RL_ENCODER ? "inputs per batch" : "sequences");
+            break;
+        }
+    }
+}
+
+/* ---- the checks ------------------------------------------------------- */
+
+static void fill_check(const rl_scenario *s, const struct rl_constraint_ops *r,
+                       const rl_measure *m, const rl_reason *why, int ok,
+                       rl_signoff_check *k)
+{
+    int enc = s->mode == RL_MODE_ENCODER;
+    double toks = s->model.input_tokens > 0 ? s->model.input_tokens : 1;
+    memset(k, 0, sizeof *k);
+    snprintf(k->name, sizeof k->name, "%s", line_name(s, r->name));
+    snprintf(k->rule, sizeof k->rule, "%s", r->name);
+    k->pass = ok;
+    k->has_value = m->unit != NULL && m->unit[0];
+    if (k->has_value) {
+        int per_input = enc && strcmp(r->name, "min_total_tok_s") == 0;
+        double scale = per_input ? 1 / toks : 1;
+        k->value = m->value * scale;
+        k->limit = m->limit * scale;
+        k->upper = m->upper;
+        snprintf(k->unit, sizeof k->unit, "%s", per_input ? "inputs/s" : m->unit);
+        k->margin = m->upper ? k->limit - k->value : k->value - k->limit;
+        k->margin_pct = k->limit != 0 ? 100 * k->margin / fabs(k->limit) : 0;
+    }
+    snprintf(k->reason, sizeof k->reason, "%s",
+             m->note[0] ? m->note : why->detail[0] ? why->detail : r->describe);
+}
+
+/* A plain-language reason for the lines whose rule gave no sentence. */
+static void reason_for(const rl_signoff *so, rl_signoff_check *k)
+{
+    if (strcmp(k->rule, "tpot_slo") == 0)
+        snprintf(k->reason, sizeof k->reason, "p95 decode step of the last token at %ld "
+                 "tokens of context (average token: p95 %.3g ms)", so->context,
+                 so->est.tpot_ms.p95);
+    else if (strcmp(k->rule, "ttft_slo") == 0)
+        snprintf(k->reason, sizeof k->reason, "%s", so->cfg.model->kind == RL_ENCODER
+                 ? "p95 latency of one forward pass over the batch"
+                 : "p95 time to first token of the workload's prompt");
+    else if (strcmp(k->rule, "min_total_tok_s") == 0 || strcmp(k->rule, "min_decode_tok_s") == 0)
+        snprintf(k->reason, sizeof k->reason, "p50 sustained rate at %.0f%% of the nominal "
+                 "clock", so->est.clock_frac * 100);
+    else if (strcmp(k->rule, "thermal") == 0)
+        snprintf(k->reason, sizeof k->reason, "steady state at %.0f C ambient, no throttling",
+                 so->ambient_c);
+}
+
+int rl_signoff_run(const rl_scenario *s, const rl_catalog *cat, rl_signoff *out,
+                   rl_err *err)
+{
+    sctx S;
+    int rc;
+    memset(out, 0, sizeof *out);
+    memset(&S, 0, sizeof S);
+    if ((rc = deployment(s, cat, &S, err))) return rc;
+    rl_solve_limits(s, &S.lim);         /* the search's own limits */
+    S.lim.context_tokens = S.context;
+    if ((rc = estimate_pair(&S.cfg, &out->est, &out->worst, err))) return rc;
+    out->cfg = S.cfg;
+    out->context = S.context;
+    out->offload_mode = S.offload_mode;
+    out->ambient_c = S.cfg.ambient_c > 0 ? S.cfg.ambient_c : S.cfg.hw->ambient_c;
+    out->pass = 1;
+    for (int i = 0; rl_constraints[i] && out->n < RL_SIGNOFF_MAX; i++) {
+        const struct rl_constraint_ops *r = rl_constraints[i];
+        rl_measure m;
+        rl_reason why;
+        int ok = eval_rule(&S, r, &out->est, &out->worst, &m, &why);
+        rl_signoff_check *k = &out->checks[out->n];
+        if (ok < 0) continue;
+        fill_check(s, r, &m, &why, ok, k);
+        if (!m.note[0]) reason_for(out, k);
+        if (!ok) fixes(&S, cat, r, k);
+        out->pass &= ok;
+        out->n++;
+    }
+    return RL_OK;
+}
+
+/* ---- output ----------------------------------------------------------- */
+
+static void num(char *buf, size_t n, double v)
+{
+    if (v != 0 && (fabs(v) >= 1e5 || fabs(v) < 1e-3)) snprintf(buf, n, "%.3g", v);
+    else snprintf(buf, n, "%.4g", v);
+}
+
+void rl_signoff_line(const rl_signoff_check *c, char *buf, size_t n)
+{
+    char v[24], l[24], m[24];
+    if (!c->has_value) {
+        snprintf(buf, n, "%s  %-22s %s", c->pass ? "PASS" : "FAIL", c->name, c->reason);
+        return;
+    }
+    num(v, sizeof v, c->value);
+    num(l, sizeof l, c->limit);
+    num(m, sizeof m, c->margin);
+    snprintf(buf, n, "%s  %-22s %s %s %s %s %s, margin %s %s (%.1f%%)  %s",
+             c->pass ? "PASS" : "FAIL", c->name, v, c->unit, c->upper ? "<=" : ">=", l,
+             c->unit, m, c->unit, c->margin_pct, c->reason);
+}
+
+/* A growable string. */
+typedef struct sbuf { char *p; size_t len, cap; int oom; } sbuf;
+
+static void sb(sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int need;
+    if (b->oom) return;
+    va_start(ap, fmt);
+    need = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? b->cap - b->len : 0, fmt, ap);
+    va_end(ap);
+    if (need < 0) { b->oom = 1; return; }
+    if (!b->p || b->len + (size_t)need + 1 > b->cap) {
+        size_t cap = (b->cap + (size_t)need + 1) * 2;
+        char *q = realloc(b->p, cap);
+        if (!q) { b->oom = 1; return; }
+        b->p = q;
+        b->cap = cap;
+        va_start(ap, fmt);
+        vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+        va_end(ap);
+    }
+    b->len += (size_t)need;
+}
+
+static void report_inputs(sbuf *b, const rl_scenario *s, const rl_signoff *so)
+{
+    const rl_config *c = &so->cfg;
+    sb(b, "## Inputs\n\n| | |\n|---|---|\n");
+    sb(b, "| scenario | `%s` (%s) |\n| model | %s |\n", s->path, s->name, s->model_id);
+    sb(b, "| hardware | %s (%s)%s%s |\n", c->hw->id, c->hw->name,
+       c->power_mode ? ", power mode " : "", c->power_mode ? c->power_mode : "");
+    sb(b, "| runtime | %s |\n| weights / KV | %s / %s |\n", c->rt->id, c->quant->id,
+       c->kv->id);
+    sb(b, "| devices | %d (tp %d, pp %d) |\n", c->tp * c->pp, c->tp, c->pp);
+    if (c->model->kind == RL_ENCODER)
+        sb(b, "| workload | encoder, %d inputs per batch |\n", c->concurrency);
+    else
+        sb(b, "| workload | %s, prompt %ld, output %ld, %d concurrent |\n",
+           rl_workload_mode_name(s->mode), c->prompt, c->output, c->concurrency);
+    if (c->model->kind != RL_ENCODER)
+        sb(b, "| guaranteed context | %ld tokens (KV preallocated for %ld) |\n", so->context,
+           c->context_cap);
+    sb(b, "| offload | %s |\n| ambient | %.1f C |\n", rl_offload_mode_name(so->offload_mode),
+       so->ambient_c);
+    sb(b, "| deterministic | %s |\n\n", s->req.deterministic ? "yes" : "no");
+}
+
+static void report_estimate(sbuf *b, const rl_signoff *so)
+{
+    const rl_estimate *e = &so->est;
+    sb(b, "## Estimate\n\n");
+    sb(b, "- feasibility: %s; regime: %s\n", rl_feasibility_name(e->feasibility),
+       rl_regime_name(e->regime));
+    sb(b, "- device memory: %.3g of %.3g GiB (weights %.3g, KV %.3g, activations %.3g, "
+       "overhead %.3g); host %.3g GiB\n", e->mem.device_peak, e->mem.device_capacity,
+       e->mem.weights, e->mem.kv_cache, e->mem.activations, e->mem.runtime_overhead,
+       e->mem.host_peak);
+    if (e->tpot_ms.p50 > 0)
+        sb(b, "- decode: %.3g tok/s per sequence (p50), TPOT p50 %.3g / p95 %.3g ms; last "
+           "token p95 %.3g ms\n", e->decode_tok_s.p50, e->tpot_ms.p50, e->tpot_ms.p95,
+           so->worst.tpot_ms.p95);
+    if (e->ttft_ms.p50 > 0)
+        sb(b, "- %s: p50 %.3g / p95 %.3g ms\n", so->cfg.model->kind == RL_ENCODER
+           ? "latency per batch" : "TTFT", e->ttft_ms.p50, e->ttft_ms.p95);
+    sb(b, "- power %.3g W, die %.3g C (%.3g C before any thermal cap), clock %.0f%% of "
+       "nominal, %.3g %s per joule\n\n", e->power_w, e->temp_c, e->temp_demand_c,
+       e->clock_frac * 100, e->tok_per_j,
+       so->cfg.model->kind == RL_ENCODER ? "inputs" : "tokens");
+    sb(b, "## Assumptions\n\n");
+    for (int i = 0; i < e->n_assumptions; i++) sb(b, "- %s\n", e->assumptions[i]);
+    for (int i = 0; i < e->n_explanations; i++) sb(b, "- %s\n", e->explanations[i]);
+    sb(b, "- per-token latency is signed for the last token at the full guaranteed "
+       "context, p95 of the calibration spread\n\n");
+}
+
+char *rl_signoff_report(const rl_scenario *s, const rl_signoff *so)
+{
+    sbuf b = { NULL, 0, 0, 0 };
+    int fails = 0;
+    sb(&b, "# Sign-off: %s\n\n**Verdict: %s**\n\n", s->name, so->pass ? "PASS" : "FAIL");
+    report_inputs(&b, s, so);
+    sb(&b, "## Checks\n\n| check | status | value | limit | margin | reason |\n"
+           "|---|---|---|---|---|---|\n");
+    for (int i = 0; i < so->n; i++) {
+        const rl_signoff_check *k = &so->checks[i];
+        fails += !k->pass;
+        if (k->has_value)
+            sb(&b, "| %s | %s | %.4g %s | %s %.4g %s | %.4g %s (%.1f%%) | %s |\n", k->name,
+               k->pass ? "PASS" : "FAIL", k->value, k->unit, k->upper ? "<=" : ">=",
+               k->limit, k->unit, k->margin, k->unit, k->margin_pct, k->reason);
+        else
+            sb(&b, "| %s | %s | | | | %s |\n", k->name, k->pass ? "PASS" : "FAIL", k->reason);
+    }
+    sb(&b, "\n");
+    if (fails) {
+        sb(&b, "## What would make it pass\n\n");
+        for (int i = 0; i < so->n; i++) {
+            const rl_signoff_check *k = &so->checks[i];
+            if (k->pass) continue;
+            sb(&b, "- **%s**: %s\n", k->name, k->fix[0] ? k->fix
+               : "no single change tried (context, ambient, weight format, power mode, "
+                 "concurrency) passes");
+        }
+        sb(&b, "\n");
+    }
+    report_estimate(&b, so);
+    if (b.oom) { free(b.p); return NULL; }
+    return b.p;
+}

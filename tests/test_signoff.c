@@ -1,0 +1,324 @@
+/*
+ * test_signoff.c -- edge physics properties of the estimator and the
+ * sign-off built on it: hotter air never speeds a part up, more SRAM or
+ * a larger power envelope never makes an estimate worse, the worst token
+ * is never faster than the average, unified-memory parts never place
+ * more than their DRAM, offload on them adds neither capacity nor speed,
+ * a part without DRAM refuses decoders, CPUs run block formats at their
+ * int8 rate, power modes bound the clock, and the sign-off rejects
+ * multi-valued axes.
+ */
+#include "testutil.h"
+#include "estimate.h"
+#include "scenario.h"
+#include "signoff.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static rl_catalog *cat;
+
+static void setup(void) { cat = rl_test_catalog(); }
+static void teardown(void) { rl_catalog_free(cat); }
+
+/* A configuration of catalog ids (runtime llama.cpp unless given). */
+static rl_config cfg(const char *model, const rl_hw *hw, const char *rt, const char *quant)
+{
+    rl_config c;
+    rl_config_init(&c);
+    c.model = rl_catalog_model(cat, model);
+    c.hw = hw;
+    c.rt = rl_catalog_runtime(cat, rt);
+    c.quant = rl_catalog_quant(cat, quant);
+    c.kv = rl_catalog_kvtype(cat, "fp16");
+    ck_assert(c.model && c.hw && c.rt && c.quant && c.kv);
+    return c;
+}
+
+static rl_estimate run(const rl_config *c)
+{
+    rl_estimate e;
+    rl_err err;
+    ck_assert_int_eq(rl_estimate_run(c, &e, &err), RL_OK);
+    return e;
+}
+
+static const char *const edge_hw[] = {
+    "jetson-orin-nano", "jetson-agx-orin", "rk3588", "h10hm2", "edge-soc-small-sram",
+    "edge-soc-large-sram", "m1", "rtx-4090", "cpu-server-avx512"
+};
+#define N_EDGE (int)(sizeof edge_hw / sizeof *edge_hw)
+
+static const rl_hw *hw(const char *id)
+{
+    const rl_hw *h = rl_catalog_hw(cat, id);
+    ck_assert_msg(h != NULL, "no hardware %s", id);
+    return h;
+}
+
+START_TEST(hotter_ambient_never_faster)
+{
+    for (int i = 0; i < N_EDGE; i++) {
+        rl_config c = cfg("llama-3.2-1b", hw(edge_hw[i]), "llama.cpp", "q8_0");
+        double prev_dec = INFINITY, prev_pre = INFINITY;
+        for (double amb = 5; amb <= 90; amb += 5) {
+            c.ambient_c = amb;
+            rl_estimate e = run(&c);
+            ck_assert_msg(e.decode_tok_s.p50 <= prev_dec * (1 + 1e-9) &&
+                          e.prefill_tok_s.p50 <= prev_pre * (1 + 1e-9),
+                          "%s faster at %.0f C", edge_hw[i], amb);
+            ck_assert(e.temp_c <= e.temp_demand_c + 1e-9 || e.temp_demand_c == 0);
+            prev_dec = e.decode_tok_s.p50;
+            prev_pre = e.prefill_tok_s.p50;
+        }
+    }
+}
+END_TEST
+
+START_TEST(more_sram_never_worse)
+{
+    const char *ids[] = { "rk3588", "edge-soc-small-sram", "edge-soc-large-sram", "h10hm2" };
+    for (int i = 0; i < 4; i++) {
+        rl_hw big = *hw(ids[i]);
+        rl_config c = cfg("llama-3.2-1b", hw(ids[i]), "llama.cpp", "q4_0");
+        rl_estimate small_e = run(&c), big_e;
+        for (int t = 0; t < big.n_tiers; t++)
+            if (strcmp(big.tiers[t].tier, "sram") == 0) big.tiers[t].capacity_gib *= 64;
+        c.hw = &big;
+        big_e = run(&c);
+        ck_assert_msg(big_e.tpot_ms.p50 <= small_e.tpot_ms.p50 * (1 + 1e-9) &&
+                      big_e.ttft_ms.p50 <= small_e.ttft_ms.p50 * (1 + 1e-9),
+                      "%s slower with more SRAM", ids[i]);
+    }
+}
+END_TEST
+
+START_TEST(larger_envelope_never_worse)
+{
+    for (int i = 0; i < N_EDGE; i++) {
+        rl_config c = cfg("llama-3.2-3b", hw(edge_hw[i]), "llama.cpp", "q4_k_m");
+        double prev_tpot = INFINITY, prev_ttft = INFINITY;
+        for (double cap = 1; cap <= 600; cap *= 1.5) {
+            c.power_cap_w = cap;
+            rl_estimate e = run(&c);
+            ck_assert_msg(e.tpot_ms.p50 <= prev_tpot * (1 + 1e-9) &&
+                          e.ttft_ms.p50 <= prev_ttft * (1 + 1e-9),
+                          "%s worse at a %.1f W envelope", edge_hw[i], cap);
+            prev_tpot = e.tpot_ms.p50;
+            prev_ttft = e.ttft_ms.p50;
+        }
+    }
+}
+END_TEST
+
+/* The last token at the full context (what sign-off signs) is never
+ * faster than the average token of the workload. */
+START_TEST(worst_token_never_below_average)
+{
+    const char *models[] = { "llama-3.2-1b", "qwen2.5-7b", "llama-3.1-8b" };
+    for (int i = 0; i < N_EDGE; i++)
+        for (int m = 0; m < 3; m++)
+            for (long ctx = 1024; ctx <= 32768; ctx *= 4) {
+                rl_config c = cfg(models[m], hw(edge_hw[i]), "llama.cpp", "q4_k_m"), w;
+                c.prompt = 256;
+                c.output = 256;
+                c.context_cap = ctx;
+                w = c;
+                w.prompt = ctx - 1;
+                w.output = 1;
+                rl_estimate avg = run(&c), last = run(&w);
+                ck_assert_msg(last.tpot_ms.p50 >= avg.tpot_ms.p50 * (1 - 1e-9),
+                              "%s %s: last token %.3g < average %.3g ms", models[m],
+                              edge_hw[i], last.tpot_ms.p50, avg.tpot_ms.p50);
+            }
+}
+END_TEST
+
+START_TEST(unified_never_places_more_than_dram)
+{
+    const char *models[] = { "llama-3.2-1b", "llama-3.1-8b", "llama-3.1-70b" };
+    const char *quants[] = { "fp16", "q8_0", "q4_k_m" };
+    int n = rl_catalog_count(cat, RL_CAT_HW), seen = 0;
+    for (int i = 0; i < n; i++) {
+        const rl_hw *h = rl_catalog_hw_at(cat, i);
+        if (!h->unified) continue;
+        seen++;
+        for (int m = 0; m < 3; m++)
+            for (int q = 0; q < 3; q++) {
+                rl_config c = cfg(models[m], h, "llama.cpp", quants[q]);
+                double base = 0;
+                for (int k = 0; k <= 2; k++) {
+                    c.offload_layers = k * c.model->layers / 2;
+                    rl_estimate e = run(&c);
+                    if (e.feasibility != RL_INSUFFICIENT_MEMORY)
+                        ck_assert_msg(e.mem.device_peak + e.mem.host_peak <=
+                                      rl_hw_main_tier(h)->capacity_gib - h->os_reserved_gib + 1e-9,
+                                      "%s places %.1f + %.1f GiB", h->id, e.mem.device_peak,
+                                      e.mem.host_peak);
+                    if (k == 0) base = e.decode_tok_s.p50;   /* offload never faster */
+                    else ck_assert_msg(e.decode_tok_s.p50 <= base * (1 + 1e-9),
+                                       "%s decodes faster with %d layers offloaded", h->id,
+                                       c.offload_layers);
+                }
+            }
+    }
+    ck_assert_int_gt(seen, 5);
+}
+END_TEST
+
+/* The issue's two cases: 70B fp16 on a 96 GB M2 Max and 8B fp16 on an
+ * 8 GB Orin Nano do not fit with offload (one DRAM). */
+START_TEST(unified_offload_adds_no_capacity)
+{
+    rl_config c = cfg("llama-3.1-70b", hw("m2-max"), "llama.cpp", "fp16");
+    c.offload_layers = 40;
+    ck_assert_int_eq(run(&c).feasibility, RL_INSUFFICIENT_MEMORY);
+    c = cfg("llama-3.1-8b", hw("jetson-orin-nano"), "llama.cpp", "fp16");
+    c.offload_layers = 16;
+    ck_assert_int_eq(run(&c).feasibility, RL_INSUFFICIENT_MEMORY);
+    /* and the OS share: a 3B Q4 model fits the Nano's ~5 GiB */
+    c = cfg("llama-3.2-3b", hw("jetson-orin-nano"), "llama.cpp", "q4_k_m");
+    c.offload_layers = 0;
+    ck_assert_int_eq(run(&c).feasibility, RL_IN_VRAM);
+    ck_assert(run(&c).mem.device_capacity < 5.5);
+}
+END_TEST
+
+START_TEST(no_dram_refuses_decoders)
+{
+    rl_config c = cfg("llama-3.2-1b", hw("h8m2"), "hailort", "int8");
+    for (int k = 0; k <= c.model->layers; k += 4) {
+        c.offload_layers = k;
+        ck_assert_int_eq(run(&c).feasibility, RL_INSUFFICIENT_MEMORY);
+    }
+    c = cfg("resnet-50", hw("h8m2"), "hailort", "int8");
+    ck_assert_int_eq(run(&c).feasibility, RL_IN_VRAM);
+    c = cfg("llama-3.2-1b", hw("h10hm2"), "hailort", "int8");
+    ck_assert_int_eq(run(&c).feasibility, RL_IN_VRAM);
+}
+END_TEST
+
+/* On a CPU, GGUF block formats multiply at the int8 peak: Q4_0 prefill
+ * beats F16 by more than the int8/fp32 ratio less the unpacking penalty
+ * allows it to lose; on a GPU the same formats dequantise to fp16. */
+START_TEST(cpu_quantized_prefill_at_int8_rate)
+{
+    const rl_hw *h = hw("cpu-server-avx512");
+    rl_config q = cfg("llama-3.1-8b", h, "llama.cpp", "q4_0");
+    rl_config f = cfg("llama-3.1-8b", h, "llama.cpp", "fp16");
+    rl_hw g = *h;
+    q.output = f.output = 0;
+    double ratio = run(&q).prefill_tok_s.p50 / run(&f).prefill_tok_s.p50;
+    ck_assert_msg(ratio > 2.0, "q4_0/f16 prefill on a VNNI CPU only %.2fx", ratio);
+    snprintf(g.klass, sizeof g.klass, "gpu");          /* same peaks, GPU kernels */
+    q.hw = f.hw = &g;
+    ck_assert(run(&q).prefill_tok_s.p50 <= run(&f).prefill_tok_s.p50 * 1.01);
+}
+END_TEST
+
+/* On a CPU the token embedding is part of the model buffer. */
+START_TEST(cpu_counts_the_embedding)
+{
+    rl_config c = cfg("llama-3.1-8b", hw("cpu-server-avx512"), "llama.cpp", "q8_0");
+    rl_estimate e = run(&c);
+    ck_assert(c.rt->embed_on_host);
+    ck_assert_double_eq_tol(e.mem.host_peak, 0, 1e-9);
+    ck_assert(e.mem.weights * 1073741824.0 >= rl_weight_bytes(c.model, c.quant) * 0.999);
+}
+END_TEST
+
+START_TEST(power_modes_bound_the_clock)
+{
+    rl_config c = cfg("llama-3.2-3b", hw("jetson-orin-nano"), "llama.cpp", "q4_k_m");
+    rl_estimate lo, mid, hi;
+    rl_err err;
+    c.power_mode = "7W"; lo = run(&c);
+    c.power_mode = "15W"; mid = run(&c);
+    c.power_mode = "25W"; hi = run(&c);
+    ck_assert(lo.power_w <= 7 + 1e-9 && mid.power_w <= 15 + 1e-9);
+    ck_assert(lo.prefill_tok_s.p50 < mid.prefill_tok_s.p50);
+    ck_assert(mid.decode_tok_s.p50 < hi.decode_tok_s.p50);   /* 25W raises memory clock */
+    ck_assert(lo.tok_per_j > 0 && hi.tok_per_j > 0);
+    c.power_mode = "99W";
+    ck_assert_int_eq(rl_estimate_run(&c, &lo, &err), RL_EINPUT);
+    ck_assert(strstr(err.msg, "7W, 15W, 25W") != NULL);
+}
+END_TEST
+
+static int signoff_text(const char *text, rl_signoff *so, rl_err *err)
+{
+    rl_scenario *s = NULL;
+    int rc = rl_scenario_load_string(text, "t.cfg", cat, &s, err);
+    if (rc == RL_OK) rc = rl_signoff_run(s, cat, so, err);
+    rl_scenario_free(s);
+    return rc;
+}
+
+START_TEST(signoff_one_deployment_only)
+{
+    static rl_signoff so;
+    rl_err err;
+    ck_assert_int_eq(signoff_text("model=\"llama-3.2-1b\"; hardware=\"rk3588\"; "
+                                  "runtime=\"rknn-llm\"; search={quant=[\"int8\",\"q4_0\"];};",
+                                  &so, &err), RL_EINPUT);
+    ck_assert(strstr(err.msg, "search.quant has 2 values") != NULL);
+    ck_assert_int_eq(signoff_text("model=\"llama-3.2-1b\"; hardware=\"rk3588\"; "
+                                  "search={quant=\"int8\";};", &so, &err), RL_EINPUT);
+    ck_assert(strstr(err.msg, "runtime") != NULL);
+    ck_assert_int_eq(signoff_text("model=\"llama-3.2-1b\"; hardware=\"rk3588\"; "
+                                  "runtime=\"rknn-llm\"; search={quant=\"int8\"; "
+                                  "offload=\"partial\";};", &so, &err), RL_EINPUT);
+}
+END_TEST
+
+/* A failing check's suggested ambient really passes, and the verdict is
+ * the AND of the checks. */
+START_TEST(signoff_fix_is_real)
+{
+    static rl_signoff so, again;
+    rl_err err;
+    const char *fmt = "model=\"llama-3.2-1b\"; hardware=\"rk3588\"; runtime=\"rknn-llm\"; "
+                      "requirements={ambient_c=%.1f; context_tokens=2048;}; "
+                      "search={quant=\"int8\";};";
+    char text[400];
+    double amb = -1;
+    snprintf(text, sizeof text, fmt, 70.0);
+    ck_assert_int_eq(signoff_text(text, &so, &err), RL_OK);
+    ck_assert(!so.pass);
+    for (int i = 0; i < so.n; i++) {
+        const char *p;
+        if (strcmp(so.checks[i].name, "thermal") != 0) continue;
+        ck_assert(!so.checks[i].pass && so.checks[i].margin < 0);
+        ck_assert((p = strstr(so.checks[i].fix, "ambient at most ")) != NULL);
+        amb = atof(p + strlen("ambient at most "));
+    }
+    ck_assert(amb > 0 && amb < 70);
+    snprintf(text, sizeof text, fmt, amb);
+    ck_assert_int_eq(signoff_text(text, &again, &err), RL_OK);
+    ck_assert(again.pass);
+    for (int i = 0; i < again.n; i++) ck_assert(again.checks[i].pass);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("signoff");
+    TCase *t = tcase_create("edge");
+    tcase_add_checked_fixture(t, setup, teardown);
+    tcase_set_timeout(t, 60);
+    tcase_add_test(t, hotter_ambient_never_faster);
+    tcase_add_test(t, more_sram_never_worse);
+    tcase_add_test(t, larger_envelope_never_worse);
+    tcase_add_test(t, worst_token_never_below_average);
+    tcase_add_test(t, unified_never_places_more_than_dram);
+    tcase_add_test(t, unified_offload_adds_no_capacity);
+    tcase_add_test(t, no_dram_refuses_decoders);
+    tcase_add_test(t, cpu_quantized_prefill_at_int8_rate);
+    tcase_add_test(t, cpu_counts_the_embedding);
+    tcase_add_test(t, power_modes_bound_the_clock);
+    tcase_add_test(t, signoff_one_deployment_only);
+    tcase_add_test(t, signoff_fix_is_real);
+    suite_add_tcase(s, t);
+    return rl_test_run(s);
+}
