@@ -28,3 +28,13 @@ int rl_fail(const rl_err *e)
     rl_err_print(e, stderr);
     return e->code ? e->code : RL_EINPUT;
 }
+
+int rl_help_asked(int argc, char **argv, const char *usage)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(usage, stdout);
+            return 1;
+        }
+    return 0;
+}

@@ -72,6 +72,10 @@ int rl_parse_double(const char *flag, const char *s, double min, double max,
 int rl_arg_value(int argc, char **argv, int *i, const char *name,
                  const char **val, rl_err *err);
 
+/* 1 (after printing `usage` to stdout) when any argument is --help or -h,
+ * else 0: --help wins over every other flag, valid or not. */
+int rl_help_asked(int argc, char **argv, const char *usage);
+
 /* Print an error line to stderr and return its code (for `return`). */
 int rl_fail(const rl_err *e);
 

@@ -290,11 +290,7 @@ int rl_cmd_estimate(int argc, char **argv)
     int rc;
 
     rl_err_clear(&err);
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(usage_text, stdout);
-            return RL_OK;
-        }
+    if (rl_help_asked(argc, argv, usage_text)) return RL_OK;
     if ((rc = parse(argc, argv, &o, &err))) return rl_fail(&err);
     if (!(cat = rl_catalog_open(o.catalog, &err))) return rl_fail(&err);
     rl_catalog_set_notes(cat, stderr);          /* "H100 taken as h100-sxm" */
