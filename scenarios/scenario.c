@@ -543,6 +543,22 @@ static void fold_encoder_reqs(rl_scenario *s)
         r->min_total_tok_s = r->min_inputs_per_s * toks;
 }
 
+/* A generation workload that names no concurrency (neither
+ * workload.concurrency nor search.concurrency) asks what the hardware can
+ * serve: search 1, 2, 4, ... RL_SCN_CONC_MAX concurrent sequences, so the
+ * SLOs and the memory pick the batch instead of a silent batch of 1.
+ * Prefill and encoder workloads keep their single batch. */
+static void default_concurrency_axis(rl_scenario *s, const config_setting_t *root)
+{
+    const config_setting_t *w = config_setting_get_member(root, "workload");
+    if (s->n_conc || (w && config_setting_get_member(w, "concurrency")) ||
+        s->mode == RL_MODE_PREFILL || s->mode == RL_MODE_ENCODER)
+        return;
+    for (int c = 1; c <= RL_SCN_CONC_MAX && s->n_conc < RL_SCN_MAX_AXIS; c *= 2)
+        s->concurrency_axis[s->n_conc++] = c;
+    s->concurrency_searched = 1;
+}
+
 static int load_root(ld *L, const config_setting_t *root)
 {
     rl_scenario *s = L->s;
@@ -568,6 +584,7 @@ static int load_root(ld *L, const config_setting_t *root)
                     "workload.mode encoder needs an encoder model, '%s' is a decoder%s",
                     s->model.id, NULL);
     fold_encoder_reqs(s);
+    default_concurrency_axis(s, root);
     if (s->prompt_tokens + s->output_tokens <= 0 && s->mode != RL_MODE_ENCODER)
         return fail(L, config_setting_get_member(root, "workload"),
                     "workload needs prompt_tokens + output_tokens >= 1%s%s", "", NULL);

@@ -73,6 +73,10 @@ typedef struct rl_scn_req {
  * (q3_k_l 8.9), so low-bit formats are recommended only when allowed. */
 #define RL_SCN_QUALITY_DEFAULT 8.0
 
+/* Largest concurrency of the default concurrency axis (a workload that
+ * names none): vLLM's default max_num_seqs is 256. */
+#define RL_SCN_CONC_MAX 256
+
 typedef struct rl_scenario {
     char path[512];             /* file as given */
     char dir[512];              /* its folder ("." when none) */
@@ -111,6 +115,8 @@ typedef struct rl_scenario {
     int n_offload; int offload[3];           /* enum rl_offload_mode */
     int n_window;  long sliding_window[RL_SCN_MAX_AXIS];
     int n_conc;    int concurrency_axis[RL_SCN_MAX_AXIS];
+    int concurrency_searched;   /* 1: the workload named no concurrency, so
+                                   the axis is 1, 2, 4 ... RL_SCN_CONC_MAX */
     int n_rep;     int replicas[RL_SCN_MAX_AXIS]; /* 0 values: every copy
                                    that fits beside the split (default) */
     double mem_util;            /* gpu_memory_utilization (0 = runtime's) */

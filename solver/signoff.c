@@ -12,6 +12,7 @@
  */
 #include "signoff.h"
 #include "constraint.h"
+#include "solver.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -72,7 +73,7 @@ static int deployment(const rl_scenario *s, const rl_catalog *cat, sctx *S, rl_e
         (rc = one_axis(s, "context_cap", s->n_cap, err)) ||
         (rc = one_axis(s, "offload", s->n_offload, err)) ||
         (rc = one_axis(s, "sliding_window", s->n_window, err)) ||
-        (rc = one_axis(s, "concurrency", s->n_conc, err)))
+        (rc = one_axis(s, "concurrency", s->concurrency_searched ? 0 : s->n_conc, err)))
         return rc;
     S->s = s;
     rl_config_init(c);
@@ -85,7 +86,10 @@ static int deployment(const rl_scenario *s, const rl_catalog *cat, sctx *S, rl_e
     c->pp = s->n_pp ? s->pp[0] : 1;
     c->prompt = s->prompt_tokens;
     c->output = s->output_tokens;
-    c->concurrency = s->n_conc ? s->concurrency_axis[0] : s->concurrency;
+    /* a workload that names no concurrency is signed off at one sequence
+     * (the search would try several: scenario.h concurrency_searched) */
+    c->concurrency = s->n_conc && !s->concurrency_searched ? s->concurrency_axis[0]
+                                                           : s->concurrency;
     c->sliding_window = s->n_window ? s->sliding_window[0] : 0;
     c->weight_bytes = s->weight_bytes;
     c->ambient_c = s->req.ambient_c;

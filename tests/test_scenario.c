@@ -54,7 +54,23 @@ START_TEST(defaults)
     ck_assert_int_eq(s->concurrency, 1);
     ck_assert_int_eq(s->top, 5);
     ck_assert_int_eq(s->n_quant + s->n_kv + s->n_tp + s->n_pp + s->n_cap + s->n_offload +
-                         s->n_window + s->n_conc, 0);
+                         s->n_window, 0);
+    /* no concurrency named: the search tries 1, 2, 4 ... 256 */
+    ck_assert_int_eq(s->concurrency_searched, 1);
+    ck_assert_int_eq(s->n_conc, 9);
+    for (int i = 0; i < s->n_conc; i++) ck_assert_int_eq(s->concurrency_axis[i], 1 << i);
+    {   /* a named concurrency, or a prefill workload: no axis */
+        rl_scenario *t = NULL;
+        ck_assert_int_eq(rl_scenario_load_string(BASE "workload = { concurrency = 8; };\n",
+                                                 "t.cfg", cat, &t, &e), RL_OK);
+        ck_assert_int_eq(t->n_conc + t->concurrency_searched, 0);
+        ck_assert_int_eq(t->concurrency, 8);
+        rl_scenario_free(t);
+        ck_assert_int_eq(rl_scenario_load_string(BASE "workload = { mode = \"prefill\"; };\n",
+                                                 "t.cfg", cat, &t, &e), RL_OK);
+        ck_assert_int_eq(t->n_conc + t->concurrency_searched, 0);
+        rl_scenario_free(t);
+    }
     ck_assert_int_eq(rl_scenario_context(s), 640);
     ck_assert_str_eq(s->objective, "");
     ck_assert_int_eq(s->n_rep, 0);                  /* every copy that fits */

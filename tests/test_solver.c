@@ -426,6 +426,7 @@ START_TEST(replicas_axis)
     rl_solve_result r;
     rl_scenario *s = load_text(
         "model = \"llama-3.1-8b\"; hardware = \"h100-sxm\"; devices = 4; runtimes = [\"vllm\"];\n"
+        "workload = { concurrency = 1; };\n"
         "search = { quant = [\"bf16\"]; kv_dtype = [\"bf16\"]; tp = [1, 2]; pp = [1];\n"
         "           replicas = [1, 2, 4]; };\n");
     solve(s, &r, 10, 0);
