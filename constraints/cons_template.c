@@ -10,7 +10,7 @@
  *      persists as the value grows (tests/test_solver.c compares pruned
  *      and exhaustive searches);
  *   3. add it to constraints/registry.c where its cost belongs;
- *   4. give it a reason code (documented in docs/solve.md) and a test.
+ *   4. give it a reason code (documented in README.md "Solving scenarios") and a test.
  *
  * This example rejects candidates that use more devices than a limit
  * kept in the file (private data stays private); the limit of 0 means

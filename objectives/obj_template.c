@@ -4,7 +4,7 @@
  *
  * To add one: copy to obj_<name>.c, rename rl_obj_template_ops, define
  * value() (say in `minimize` which direction is better and in `unit`
- * what it counts), add it to objectives/registry.c and docs/solve.md.
+ * what it counts), add it to objectives/registry.c and README.md "Solving scenarios".
  *
  * This example minimises the devices used (fewest GPUs that meet every
  * requirement).

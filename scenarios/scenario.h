@@ -2,7 +2,7 @@
  * scenario.h -- a scenario file (libconfig): what to deploy, on what, for
  * which workload, under which requirements, searched over which axes.
  * The format is DESIGN.md "Scenario file"; every key is listed in
- * docs/solve.md.
+ * README.md "Solving scenarios".
  *
  *     rl_scenario *s = NULL;
  *     if (rl_scenario_load("x.cfg", cat, &s, &err) != RL_OK) {
@@ -106,7 +106,7 @@ typedef struct rl_scenario {
     rl_scn_req req;
 
     /* Search axes.  n_* == 0: the axis was omitted, the solver uses
-     * everything the runtime and hardware support (docs/solve.md). */
+     * everything the runtime and hardware support (README.md "Solving scenarios"). */
     int n_quant;   const rl_quant *quant[RL_SCN_MAX_AXIS];
     int n_kv;      const rl_kvtype *kv[RL_SCN_MAX_AXIS];
     int n_tp;      int tp[RL_SCN_MAX_AXIS];

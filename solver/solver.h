@@ -12,8 +12,8 @@
  *
  * The candidate space is the product of the scenario's axes per runtime
  * (runtime x quant x kv_dtype x tp x pp x sliding_window x offload x
- * concurrency x context_cap); omitted axes default as docs/solve.md says.
- * Pruning, in order (docs/solve.md "How the search prunes"):
+ * concurrency x context_cap); omitted axes default as README.md "Solving scenarios" says.
+ * Pruning, in order (README.md "How the search prunes"):
  *   1. static rules (compat, context, offload, deterministic) run as soon
  *      as the axes they read are bound and reject whole subtrees;
  *   2. one closed-form estimate per surviving candidate, checked by the
