@@ -11,13 +11,14 @@
 #include "cli.h"
 #include "calibrate.h"
 #include "paths.h"
+#include "runs_fit.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct vopts {
-    const char *data, *catalog, *out;
+    const char *data, *catalog, *out, *runs, *calibration;
     int in_sample, priors, by_device, json, verbose;
     char data_dir[4096];        /* default --data: the shipped benchmarks */
 } vopts;
@@ -39,6 +40,10 @@ static int parse(int argc, char **argv, vopts *o, const char *usage, rl_err *err
         if (r) { o->catalog = v; continue; }
         if ((r = rl_arg_value(argc, argv, &i, "--out", &v, err)) < 0) return RL_EINPUT;
         if (r) { o->out = v; continue; }
+        if ((r = rl_arg_value(argc, argv, &i, "--runs", &v, err)) < 0) return RL_EINPUT;
+        if (r) { o->runs = v; continue; }
+        if ((r = rl_arg_value(argc, argv, &i, "--calibration", &v, err)) < 0) return RL_EINPUT;
+        if (r) { o->calibration = v; continue; }
         return rl_err_set(err, RL_EINPUT, NULL, 0, "unknown option '%s'", argv[i]);
     }
     return RL_OK;
@@ -60,7 +65,7 @@ static int open_all(vopts *o, rl_catalog **cat, rl_meas_set *s, rl_err *err)
 }
 
 static const char cal_usage[] =
-"usage: ridgeline calibrate --out FILE [--data DIR] [--catalog DIR]\n"
+"usage: ridgeline calibrate --out FILE [--data DIR] [--runs FILE.jsonl] [--catalog DIR]\n"
 "  Fit each runtime backend's parameters (bw_eff, kv_eff, layer_us, step_ms,\n"
 "  seq_us, mfu, attn_eff, dequant_eff, dequant_flops, pre_bw_eff,\n"
 "  tflops_per_w, prefill_ms, cold_ms, link_eff, frontend_ms; runtimes.cfg\n"
@@ -68,7 +73,11 @@ static const char cal_usage[] =
 "  shipped with ridgeline, data/benchmarks; $RIDGELINE_DATA overrides) and\n"
 "  write them to FILE ('-' for stdout).  Use the result with --calibration\n"
 "  FILE (estimate, solve) or RIDGELINE_CATALOG; the shipped catalog's\n"
-"  calibration.cfg is only replaced when FILE names it.\n";
+"  calibration.cfg is only replaced when FILE names it.\n"
+"  --runs FILE.jsonl fits run records (ridgeline harness import, runs list\n"
+"  --json) instead of the shipped data, or beside --data DIR when both are\n"
+"  given; the file's header then names the record count, the runtime\n"
+"  versions in them and the UTC date.\n";
 
 int rl_cmd_calibrate(int argc, char **argv)
 {
@@ -76,23 +85,37 @@ int rl_cmd_calibrate(int argc, char **argv)
     rl_err err;
     rl_catalog *cat = NULL;
     rl_meas_set s;
-    char cmd[1024];
+    char cmd[2048], stamp[1024];
     int rc, groups;
 
     rl_err_clear(&err);
     if ((rc = parse(argc, argv, &o, cal_usage, &err))) return rc < 0 ? RL_OK : rl_fail(&err);
+    if (o.calibration)
+        return rl_fail(&(rl_err){ RL_EINPUT, 0, "", "calibrate starts from the priors: "
+                                  "--calibration is an estimate/solve/validate --runs flag" });
     if (!o.out) {
         rl_err_set(&err, RL_EINPUT, NULL, 0, "calibrate needs --out FILE (the shipped "
                    "calibration is never replaced by default)");
         return rl_fail(&err);
     }
-    if ((rc = open_all(&o, &cat, &s, &err))) return rl_fail(&err);
+    if (o.runs && !o.data) {            /* the user's runs alone */
+        memset(&s, 0, sizeof s);
+        if (!(cat = rl_catalog_open_priors(o.catalog, &err))) return rl_fail(&err);
+    } else if ((rc = open_all(&o, &cat, &s, &err))) return rl_fail(&err);
+    if (o.runs && (rc = rl_runs_calibrate_rows(o.runs, cat, &s, stamp, sizeof stamp, &err))) {
+        rl_meas_free(&s);
+        rl_catalog_free(cat);
+        return rl_fail(&err);
+    }
     groups = rl_calibrate(cat, &s);
     /* name the data folder the same on every machine: the default is the
      * shipped data/benchmarks wherever it was found */
     snprintf(cmd, sizeof cmd, "ridgeline calibrate --data %s (%d rows, %d skipped, "
              "%d suspect)", o.data == o.data_dir ? "data/benchmarks" : o.data, s.n,
              s.skipped, s.suspect);
+    if (o.runs)                         /* stamp: what the fit learnt from */
+        snprintf(cmd, sizeof cmd, "ridgeline calibrate%s%s --runs %s (%d rows)\n# Runs: %s",
+                 o.data ? " --data " : "", o.data ? o.data : "", o.runs, s.n, stamp);
     rc = rl_calibration_write(cat, o.out, cmd, &err);
     if (rc == RL_OK)
         fprintf(stderr, "calibrate: %d rows, %d backend groups fitted -> %s\n", s.n, groups,
@@ -174,6 +197,7 @@ static void by_device(const rl_meas_set *s, const double *errs, char devs[][64],
 static const char val_usage[] =
 "usage: ridgeline validate [--data DIR] [--catalog DIR] [--in-sample | --priors]\n"
 "                         [--by-device] [--verbose] [--json]\n"
+"       ridgeline validate --runs FILE.jsonl [--calibration FILE] [--catalog DIR] [--json]\n"
 "  Hold out each device in turn: fit on the others, predict its rows, and\n"
 "  print median / mean absolute % error per metric against the launch gates\n"
 "  (decode <= 10%, prefill <= 15%, TTFT <= 15%, weight memory <= 2%).\n"
@@ -185,7 +209,11 @@ static const char val_usage[] =
 "  gets them.  rms ln is the root-mean-square log error (what sigma means).\n"
 "  --by-device adds each device's median |%| and signed median per metric\n"
 "  (with devices held out: how far off an unseen part of that kind is).\n"
-"  Exit 0 when every gate passes, 1 when one fails.\n";
+"  Exit 0 when every gate passes, 1 when one fails.\n"
+"  --runs: drift alarms instead: predict each run record with the current\n"
+"  calibration (no refit) and give, per runtime and version, the median\n"
+"  |error| of decode (alarm > 12%), TTFT (> 18%) and memory (weights, KV;\n"
+"  > 7%), prefill and throughput without an alarm.  Exit 1 when one fires.\n";
 
 int rl_cmd_validate(int argc, char **argv)
 {
@@ -202,6 +230,13 @@ int rl_cmd_validate(int argc, char **argv)
 
     rl_err_clear(&err);
     if ((rc = parse(argc, argv, &o, val_usage, &err))) return rc < 0 ? RL_OK : rl_fail(&err);
+    if (o.runs && (o.data || o.in_sample || o.priors || o.by_device || o.verbose || o.out))
+        return rl_fail(&(rl_err){ RL_EINPUT, 0, "", "validate --runs takes only --calibration, "
+                                  "--catalog and --json" });
+    if (o.runs) return rl_runs_validate(o.runs, o.catalog, o.calibration, o.json);
+    if (o.calibration || o.out)
+        return rl_fail(&(rl_err){ RL_EINPUT, 0, "", "--calibration and --out are not validate "
+                                  "flags (--calibration goes with --runs)" });
     if (o.in_sample && o.priors) {
         rl_err_set(&err, RL_EINPUT, NULL, 0, "--in-sample and --priors exclude each other");
         return rl_fail(&err);
