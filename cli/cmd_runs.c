@@ -136,9 +136,11 @@ static void on_bad(void *ctx, int line, const char *why)
     fprintf(stderr, "%s:%d: warning: corrupt line skipped: %s\n", c->path, line, why);
 }
 
+/* A number in the column width `fmt` gives it, "-" when absent. */
 static void num(double v, const char *fmt)
 {
-    if (isnan(v)) printf(" %9s", "-");
+    int w = atoi(fmt + 2);
+    if (isnan(v)) printf(" %*s", w, "-");
     else printf(fmt, v);
 }
 
@@ -154,10 +156,12 @@ static int on_rec(void *ctx, const rl_runrec *r, int line)
         free(s);
         return RL_OK;
     }
-    printf("%-28.28s %-20.20s %-16.16s %-12.12s %-14.14s %-8.8s %6ld %6ld", r->run_id,
+    printf("%-28.28s %-20.20s %-16.16s %-12.12s %-14.14s %-8.8s", r->run_id,
            r->timestamp_utc, r->model_id[0] ? r->model_id : "-",
            r->hardware_id[0] ? r->hardware_id : "-", r->runtime_id[0] ? r->runtime_id : "-",
-           r->quant[0] ? r->quant : "-", r->context_tokens, r->output_tokens);
+           r->quant[0] ? r->quant : "-");
+    num(r->context_tokens < 0 ? NAN : (double)r->context_tokens, " %6.0f");
+    num(r->output_tokens < 0 ? NAN : (double)r->output_tokens, " %6.0f");
     num(r->metric[RL_RUN_PREFILL], " %9.1f");
     num(r->metric[RL_RUN_DECODE], " %9.2f");
     num(r->metric[RL_RUN_TTFT_P50], " %9.1f");
