@@ -35,19 +35,16 @@ struct rl_runstore {
 
 /* ------------------------------------------------------------- CRC-32 */
 
-/* CRC-32 (IEEE 802.3, reflected 0xEDB88320), as zlib's crc32(). */
+/* CRC-32 (IEEE 802.3, reflected 0xEDB88320), as zlib's crc32().  Bit by
+ * bit: no lazily built table, so no shared state between threads. */
 static unsigned long crc32_of(const char *p, size_t n)
 {
-    static unsigned long t[256];
     unsigned long c = 0xffffffffUL;
 
-    if (!t[1])
-        for (unsigned long i = 0; i < 256; i++) {
-            unsigned long k = i;
-            for (int j = 0; j < 8; j++) k = k & 1 ? 0xedb88320UL ^ (k >> 1) : k >> 1;
-            t[i] = k;
-        }
-    for (size_t i = 0; i < n; i++) c = t[(c ^ (unsigned char)p[i]) & 0xff] ^ (c >> 8);
+    for (size_t i = 0; i < n; i++) {
+        c ^= (unsigned char)p[i];
+        for (int k = 0; k < 8; k++) c = c & 1 ? 0xedb88320UL ^ (c >> 1) : c >> 1;
+    }
     return c ^ 0xffffffffUL;
 }
 
@@ -306,8 +303,8 @@ static int append_locked(rl_runstore *st, const rl_runrec *r, const char *json, 
     st->scanned = sb.st_size + (off_t)n;
     st->lines++;
     st->count++;
+    *added = 1;                         /* durable now, whatever follows */
     if (set_add(st, r->run_id) < 0) return rl_err_set(err, RL_EIO, st->path, 0, "out of memory");
-    *added = 1;
     return RL_OK;
 }
 
