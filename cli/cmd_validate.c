@@ -110,10 +110,11 @@ int rl_cmd_calibrate(int argc, char **argv)
     groups = rl_calibrate(cat, &s);
     /* name the data folder the same on every machine: the default is the
      * shipped data/benchmarks wherever it was found */
-    snprintf(cmd, sizeof cmd, "ridgeline calibrate --data %s (%d rows, %d skipped, "
-             "%d suspect)", o.data == o.data_dir ? "data/benchmarks" : o.data, s.n,
-             s.skipped, s.suspect);
-    if (o.runs)                         /* stamp: what the fit learnt from */
+    if (!o.runs)
+        snprintf(cmd, sizeof cmd, "ridgeline calibrate --data %s (%d rows, %d skipped, "
+                 "%d suspect)", o.data == o.data_dir ? "data/benchmarks" : o.data, s.n,
+                 s.skipped, s.suspect);
+    else                                /* stamp: what the fit learnt from */
         snprintf(cmd, sizeof cmd, "ridgeline calibrate%s%s --runs %s (%d rows)\n# Runs: %s",
                  o.data ? " --data " : "", o.data ? o.data : "", o.runs, s.n, stamp);
     rc = rl_calibration_write(cat, o.out, cmd, &err);
