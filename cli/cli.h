@@ -23,6 +23,8 @@ int rl_cmd_calibrate(int argc, char **argv);
 int rl_cmd_solve(int argc, char **argv);
 int rl_cmd_batch(int argc, char **argv);
 int rl_cmd_signoff(int argc, char **argv);
+int rl_cmd_harness(int argc, char **argv);     /* cmd_harness.c */
+int rl_cmd_runs(int argc, char **argv);        /* cmd_runs.c */
 
 /* The `solve --json` document of one solved scenario (cmd_solve.c; batch
  * reuses it per line) and the exit status its result implies (0, or 1 when

@@ -12,6 +12,7 @@
 #include "calibrate.h"
 #include "paths.h"
 #include "safeio.h"
+#include "runs_fit.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -19,7 +20,7 @@
 #include <unistd.h>
 
 typedef struct vopts {
-    const char *data, *catalog, *out;
+    const char *data, *catalog, *out, *runs, *calibration;
     int in_sample, priors, by_device, json, verbose;
     long jobs;                  /* fold workers; 0 = one per CPU */
     char data_dir[4096];        /* default --data: the shipped benchmarks */
@@ -47,6 +48,10 @@ static int parse(int argc, char **argv, vopts *o, const char *usage, rl_err *err
             if (rl_parse_long("--jobs", v, 1, RL_MAX_JOBS, &o->jobs, err)) return RL_EINPUT;
             continue;
         }
+        if ((r = rl_arg_value(argc, argv, &i, "--runs", &v, err)) < 0) return RL_EINPUT;
+        if (r) { o->runs = v; continue; }
+        if ((r = rl_arg_value(argc, argv, &i, "--calibration", &v, err)) < 0) return RL_EINPUT;
+        if (r) { o->calibration = v; continue; }
         return rl_err_set(err, RL_EINPUT, NULL, 0, "unknown option '%s'", argv[i]);
     }
     return RL_OK;
@@ -81,7 +86,8 @@ static int open_all(vopts *o, rl_catalog **cat, rl_meas_set *s, rl_err *err)
 }
 
 static const char cal_usage[] =
-"usage: ridgeline calibrate --out FILE [--data DIR] [--catalog DIR] [--jobs N]\n"
+"usage: ridgeline calibrate --out FILE [--data DIR] [--runs FILE.jsonl] [--catalog DIR]\n"
+"                           [--jobs N]\n"
 "  Fit each runtime backend's parameters (bw_eff, kv_eff, layer_us, step_ms,\n"
 "  seq_us, mfu, attn_eff, dequant_eff, dequant_flops, pre_bw_eff,\n"
 "  tflops_per_w, prefill_ms, cold_ms, link_eff, frontend_ms; runtimes.cfg\n"
@@ -91,6 +97,10 @@ static const char cal_usage[] =
 "  FILE (estimate, solve) or RIDGELINE_CATALOG; the shipped catalog's\n"
 "  calibration.cfg is only replaced when FILE names it.  FILE is written\n"
 "  atomically; a device, FIFO or directory (or a link to one) is refused.\n"
+"  --runs FILE.jsonl fits run records (ridgeline harness import, runs list\n"
+"  --json) instead of the shipped data, or beside --data DIR when both are\n"
+"  given; the file's header then names the record count, the runtime\n"
+"  versions in them and the UTC date.\n"
 "  The held-out folds run on --jobs N threads (default: one per CPU);\n"
 "  progress shows on a terminal.\n"
 "  exit status: 0 written, 1 nothing could be fitted (no file touched),\n"
@@ -102,32 +112,47 @@ int rl_cmd_calibrate(int argc, char **argv)
     rl_err err;
     rl_catalog *cat = NULL;
     rl_meas_set s;
-    char cmd[1024];
+    char cmd[2048], stamp[1024];
     int rc, groups;
 
     rl_err_clear(&err);
     if ((rc = parse(argc, argv, &o, cal_usage, &err))) return rc < 0 ? RL_OK : rl_fail(&err);
+    if (o.calibration)
+        return rl_fail(&(rl_err){ RL_EINPUT, 0, "", "calibrate starts from the priors: "
+                                  "--calibration is an estimate/solve/validate --runs flag" });
     if (!o.out) {
         rl_err_set(&err, RL_EINPUT, NULL, 0, "calibrate needs --out FILE (the shipped "
                    "calibration is never replaced by default)");
         return rl_fail(&err);
     }
     if ((rc = rl_out_check(o.out, &err))) return rl_fail(&err);   /* before the work */
-    if ((rc = open_all(&o, &cat, &s, &err))) return rl_fail(&err);
+    if (o.runs && !o.data) {            /* the user's runs alone */
+        memset(&s, 0, sizeof s);
+        if (!(cat = rl_catalog_open_priors(o.catalog, &err))) return rl_fail(&err);
+    } else if ((rc = open_all(&o, &cat, &s, &err))) return rl_fail(&err);
+    if (o.runs && (rc = rl_runs_calibrate_rows(o.runs, cat, &s, stamp, sizeof stamp, &err))) {
+        rl_meas_free(&s);
+        rl_catalog_free(cat);
+        return rl_fail(&err);
+    }
     groups = rl_calibrate(cat, &s, (int)o.jobs, progress, (void *)"calibrate");
     if (groups == 0) {          /* writing priors as a "fit" would be a lie */
         rl_err_set(&err, RL_EINFEASIBLE, NULL, 0, "nothing to fit: no runtime backend has "
                    "enough usable rows in %s (%d mapped, %d skipped, %d suspect); %s not "
-                   "written", o.data, s.n, s.skipped, s.suspect, o.out);
+                   "written", o.runs ? o.runs : o.data, s.n, s.skipped, s.suspect, o.out);
         rl_meas_free(&s);
         rl_catalog_free(cat);
         return rl_fail(&err);
     }
     /* name the data folder the same on every machine: the default is the
      * shipped data/benchmarks wherever it was found */
-    snprintf(cmd, sizeof cmd, "ridgeline calibrate --data %s (%d rows, %d skipped, "
-             "%d suspect)", o.data == o.data_dir ? "data/benchmarks" : o.data, s.n,
-             s.skipped, s.suspect);
+    if (!o.runs)
+        snprintf(cmd, sizeof cmd, "ridgeline calibrate --data %s (%d rows, %d skipped, "
+                 "%d suspect)", o.data == o.data_dir ? "data/benchmarks" : o.data, s.n,
+                 s.skipped, s.suspect);
+    else                                /* stamp: what the fit learnt from */
+        snprintf(cmd, sizeof cmd, "ridgeline calibrate%s%s --runs %s (%d rows)\n# Runs: %s",
+                 o.data ? " --data " : "", o.data ? o.data : "", o.runs, s.n, stamp);
     rc = rl_calibration_write(cat, o.out, cmd, &err);
     if (rc == RL_OK)
         fprintf(stderr, "calibrate: %d rows, %d backend groups fitted -> %s\n", s.n, groups,
@@ -237,6 +262,7 @@ static void score_rows(const rl_meas_set *s, const char *dev, void *ctx)
 static const char val_usage[] =
 "usage: ridgeline validate [--data DIR] [--catalog DIR] [--in-sample | --priors]\n"
 "                         [--by-device] [--verbose] [--json] [--jobs N]\n"
+"       ridgeline validate --runs FILE.jsonl [--calibration FILE] [--catalog DIR] [--json]\n"
 "  Hold out each device in turn: fit on the others, predict its rows, and\n"
 "  print median / mean absolute % error per metric against the launch gates\n"
 "  (decode <= 10%, prefill <= 15%, TTFT <= 15%, weight memory <= 2%).\n"
@@ -249,7 +275,11 @@ static const char val_usage[] =
 "  --by-device adds each device's median |%| and signed median per metric\n"
 "  (with devices held out: how far off an unseen part of that kind is).\n"
 "  Folds run on --jobs N threads (default: one per CPU); progress shows on\n"
-"  a terminal.  Exit 0 when every gate passes, 1 when one fails.\n";
+"  a terminal.  Exit 0 when every gate passes, 1 when one fails.\n"
+"  --runs: drift alarms instead: predict each run record with the current\n"
+"  calibration (no refit) and give, per runtime and version, the median\n"
+"  |error| of decode (alarm > 12%), TTFT (> 18%) and memory (weights, KV;\n"
+"  > 7%), prefill and throughput without an alarm.  Exit 1 when one fires.\n";
 
 int rl_cmd_validate(int argc, char **argv)
 {
@@ -265,6 +295,13 @@ int rl_cmd_validate(int argc, char **argv)
 
     rl_err_clear(&err);
     if ((rc = parse(argc, argv, &o, val_usage, &err))) return rc < 0 ? RL_OK : rl_fail(&err);
+    if (o.runs && (o.data || o.in_sample || o.priors || o.by_device || o.verbose || o.out))
+        return rl_fail(&(rl_err){ RL_EINPUT, 0, "", "validate --runs takes only --calibration, "
+                                  "--catalog and --json" });
+    if (o.runs) return rl_runs_validate(o.runs, o.catalog, o.calibration, o.json);
+    if (o.calibration || o.out)
+        return rl_fail(&(rl_err){ RL_EINPUT, 0, "", "--calibration and --out are not validate "
+                                  "flags (--calibration goes with --runs)" });
     if (o.in_sample && o.priors) {
         rl_err_set(&err, RL_EINPUT, NULL, 0, "--in-sample and --priors exclude each other");
         return rl_fail(&err);

@@ -29,6 +29,8 @@ static const struct command {
     { "import", rl_cmd_import, "read a config.json or GGUF header into a model spec" },
     { "calibrate", rl_cmd_calibrate, "fit the runtime parameters to public measurements" },
     { "validate", rl_cmd_validate, "error of the model against measurements, devices held out" },
+    { "harness", rl_cmd_harness, "turn benchmark output and runtime logs into run records" },
+    { "runs", rl_cmd_runs, "keep run records in a local store: add, list" },
 };
 
 static void usage(FILE *out)

@@ -776,7 +776,8 @@ int rl_calibration_write(const rl_catalog *cat, const char *path, const char *cm
                "# Written by: %s\n"
                "# Do not edit by hand: rerun the command.  Each backend replaces the prior of\n"
                "# the same runtime in runtimes.cfg (see that file for what each key means).\n"
-               "# source: data/benchmarks (its README lists every measurement's origin);\n"
+               "# source: the measurements named on the Written-by line (data/benchmarks:\n"
+               "# its README lists every measurement's origin; --runs: the run records);\n"
                "# sigma_* are the RMS log error on held-out devices where a backend has 5+\n"
                "# such rows (else 1.5 x the in-sample sd); they set p10/p90.\n\n"
                "calibration = (\n", cmdline);
