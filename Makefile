@@ -4,9 +4,13 @@
 BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEB_PKGS := libglpk-dev libconfig-dev libcjson-dev check cmake pkg-config gcc make
+DEB_PKGS := libglpk-dev libconfig-dev libcjson-dev check cmake pkg-config gcc make \
+            libmicrohttpd-dev
+# What `make test` needs beyond the build: serve's tests drive the server
+# with curl and jq, and the page in headless Chromium.
+TEST_PKGS := curl jq chromium
 
-.PHONY: all deps build test demo bench fuzz fuzz-build sanitize valgrind clean
+.PHONY: all deps test-deps build test demo bench fuzz fuzz-build sanitize valgrind clean
 
 all: build
 
@@ -21,11 +25,22 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+# The same for the test tools.
+test-deps:
+	@missing=""; for p in $(TEST_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
-test: build
+test: build test-deps
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 demo: build
@@ -35,7 +50,7 @@ bench: build
 	@for b in $(BUILD)/bench_*; do [ -x "$$b" ] && "$$b"; done
 
 # ASan + UBSan build and test run (separate build folder).
-sanitize: deps
+sanitize: deps test-deps
 	cmake -S . -B build-asan -DRL_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)

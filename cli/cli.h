@@ -22,6 +22,7 @@ int rl_cmd_validate(int argc, char **argv);
 int rl_cmd_calibrate(int argc, char **argv);
 int rl_cmd_solve(int argc, char **argv);
 int rl_cmd_batch(int argc, char **argv);
+int rl_cmd_serve(int argc, char **argv);
 
 /* The `solve --json` document of one solved scenario (cmd_solve.c; batch
  * reuses it per line) and the exit status its result implies (0, or 1 when
@@ -30,6 +31,10 @@ struct rl_scenario;
 struct rl_solve_result;
 cJSON *rl_solve_json(const struct rl_scenario *s, const struct rl_solve_result *r);
 int rl_solve_exit(const struct rl_solve_result *r);
+
+/* `catalog KIND --json`: array of one kind's entries (enum rl_cat_kind,
+ * not RL_CAT_KV).  Owned cJSON, NULL on OOM (cmd_catalog.c; serve too). */
+cJSON *rl_catalog_json(const rl_catalog *cat, int kind);
 
 /* JSON object of one estimate, exactly the DESIGN.md `estimate --json`
  * contract.  Returns an owned cJSON (caller deletes), NULL on OOM. */

@@ -71,6 +71,20 @@ static cJSON *quant_json(const rl_quant *q)
     return o;
 }
 
+cJSON *rl_catalog_json(const rl_catalog *cat, int kind)
+{
+    cJSON *arr = cJSON_CreateArray();
+
+    for (int i = 0; arr && i < rl_catalog_count(cat, kind); i++) {
+        cJSON *o = kind == RL_CAT_MODEL ? model_json(rl_catalog_model_at(cat, i))
+                 : kind == RL_CAT_HW ? hw_json(rl_catalog_hw_at(cat, i))
+                 : kind == RL_CAT_RUNTIME ? rt_json(rl_catalog_runtime_at(cat, i))
+                 : quant_json(rl_catalog_quant_at(cat, i));
+        cJSON_AddItemToArray(arr, o);
+    }
+    return arr;
+}
+
 static void print_row(int kind, const void *e)
 {
     if (kind == RL_CAT_MODEL) {
@@ -133,15 +147,8 @@ int rl_cmd_catalog(int argc, char **argv)
     }
     if (!(cat = rl_catalog_open(dir, &err))) return rl_fail(&err);
     if (json) {
-        cJSON *arr = cJSON_CreateArray();
-        for (int i = 0; i < rl_catalog_count(cat, kind); i++) {
-            cJSON *o = kind == RL_CAT_MODEL ? model_json(rl_catalog_model_at(cat, i))
-                     : kind == RL_CAT_HW ? hw_json(rl_catalog_hw_at(cat, i))
-                     : kind == RL_CAT_RUNTIME ? rt_json(rl_catalog_runtime_at(cat, i))
-                     : quant_json(rl_catalog_quant_at(cat, i));
-            cJSON_AddItemToArray(arr, o);
-        }
-        rc = rl_json_print(stdout, arr, 1);
+        cJSON *arr = rl_catalog_json(cat, kind);
+        rc = arr ? rl_json_print(stdout, arr, 1) : RL_EIO;
         cJSON_Delete(arr);
     } else {
         for (int i = 0; i < rl_catalog_count(cat, kind); i++)

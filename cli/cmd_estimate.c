@@ -3,7 +3,7 @@
  * estimate out (table, or --json per the DESIGN.md contract).
  */
 #include "cli.h"
-#include "import.h"
+#include "estspec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -89,59 +89,20 @@ static int parse(int argc, char **argv, opts *o, rl_err *err)
     return RL_OK;
 }
 
-/* Resolve ids and files into a configuration.  Storage for a file-loaded
- * model or profile is the caller's (arch, hw). */
+/* Resolve ids and files into a configuration (estspec.c, shared with
+ * `serve`).  Storage for a file-loaded model or profile is the caller's. */
 static int resolve(const opts *o, rl_catalog *cat, rl_arch *arch, rl_hw *hw,
                    rl_config *c, rl_err *err)
 {
-    rl_gguf_info info;
-    const char *qid = o->quant, *kvid = o->kv ? o->kv : NULL;
-    int rc;
-
-    memset(&info, 0, sizeof info);
-    rl_config_init(c);
-    if (o->model) {
-        if (!(c->model = rl_catalog_model(cat, o->model)))
-            return rl_catalog_unknown(cat, RL_CAT_MODEL, o->model, err);
-    } else {
-        if ((rc = rl_import_file(o->model_file, arch, &info, err))) return rc;
-        c->model = arch;
-        c->weight_bytes = info.weight_bytes;
-    }
-    if (o->hw) {
-        if (!(c->hw = rl_catalog_hw(cat, o->hw)))
-            return rl_catalog_unknown(cat, RL_CAT_HW, o->hw, err);
-    } else {
-        if ((rc = rl_hw_load_file(o->hw_file, hw, err))) return rc;
-        c->hw = hw;
-    }
-    if (!(c->rt = rl_catalog_runtime(cat, o->runtime ? o->runtime : "llama.cpp")))
-        return rl_catalog_unknown(cat, RL_CAT_RUNTIME, o->runtime, err);
-    if (!qid) qid = info.quant[0] ? info.quant
-                  : rl_runtime_has_quant(c->rt, "fp16") ? "fp16" : c->rt->quants[0];
-    if (!(c->quant = rl_catalog_quant(cat, qid)))
-        return rl_catalog_unknown(cat, RL_CAT_QUANT, qid, err);
-    if (!rl_runtime_has_quant(c->rt, qid))
-        return rl_err_set(err, RL_EINPUT, NULL, 0, "runtime '%s' does not load quant '%s'",
-                          c->rt->id, qid);
-    if (!kvid) kvid = rl_runtime_has_kv(c->rt, "fp16") || c->rt->n_kv == 0 ? "fp16"
-                    : c->rt->kv_dtypes[0];
-    if (!(c->kv = rl_catalog_kvtype(cat, kvid)))
-        return rl_catalog_unknown(cat, RL_CAT_KV, kvid, err);
-    if (c->rt->n_kv > 0 && !rl_runtime_has_kv(c->rt, kvid))
-        return rl_err_set(err, RL_EINPUT, NULL, 0, "runtime '%s' does not support KV dtype '%s'",
-                          c->rt->id, kvid);
-    c->devices = o->devices_set ? (int)o->devices : c->hw->count;
-    c->tp = (int)o->tp;
-    c->pp = (int)o->pp;
-    c->prompt = o->prompt;
-    c->output = o->output;
-    c->concurrency = (int)o->conc;
-    c->offload_layers = (int)o->offload;
-    c->context_cap = o->context;
-    c->sliding_window = o->window;
-    c->ambient_c = o->ambient;
-    return RL_OK;
+    rl_estspec s = {
+        .model = o->model, .model_file = o->model_file, .hw = o->hw,
+        .hw_file = o->hw_file, .runtime = o->runtime, .quant = o->quant, .kv = o->kv,
+        .devices = o->devices, .tp = o->tp, .pp = o->pp, .prompt = o->prompt,
+        .output = o->output, .conc = o->conc, .offload = o->offload,
+        .context = o->context, .window = o->window, .devices_set = o->devices_set,
+        .ambient = o->ambient,
+    };
+    return rl_estspec_resolve(&s, cat, arch, hw, c, err);
 }
 
 int rl_cmd_estimate(int argc, char **argv)

@@ -22,6 +22,7 @@ static const struct command {
     { "import", rl_cmd_import, "read a config.json or GGUF header into a model spec" },
     { "calibrate", rl_cmd_calibrate, "fit the runtime parameters to public measurements" },
     { "validate", rl_cmd_validate, "error of the model against measurements, devices held out" },
+    { "serve", rl_cmd_serve, "HTTP API (estimate, solve, catalog, run records) and planning page" },
 };
 
 static void usage(FILE *out)
