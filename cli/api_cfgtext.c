@@ -86,17 +86,20 @@ static int valid_name(const char *k)
     return strlen(k) < 64;
 }
 
-static int put_number(rl_cfgtext *t, double v)
+/* as_float: the number is in an array with fractional members (libconfig
+ * arrays hold one type, and 1 next to 2.5 means 1.0). */
+static int put_number(rl_cfgtext *t, double v, int as_float)
 {
-    if (v == floor(v) && fabs(v) < 2147483647.0) return putf(t, "%d", (int)v);
-    if (v == floor(v) && fabs(v) < 9e15) return putf(t, "%lldL", (long long)v);
+    if (!as_float && v == floor(v) && fabs(v) < 2147483647.0) return putf(t, "%d", (int)v);
+    if (!as_float && v == floor(v) && fabs(v) < 9e15) return putf(t, "%lldL", (long long)v);
     char buf[40];
     snprintf(buf, sizeof buf, "%.17g", v);
     if (!strpbrk(buf, ".e")) strcat(buf, ".0");
     return put(t, buf, strlen(buf));
 }
 
-static int emit_value(const cJSON *v, const char *path, rl_cfgtext *t, rl_api_error *e);
+static int emit_value(const cJSON *v, const char *path, rl_cfgtext *t, rl_api_error *e,
+                      int as_float);
 
 /* Members of an object, each on its own line(s). */
 static int emit_members(const cJSON *obj, const char *prefix, rl_cfgtext *t,
@@ -108,7 +111,7 @@ static int emit_members(const cJSON *obj, const char *prefix, rl_cfgtext *t,
         if (!valid_name(m->string))
             return rl_api_fail(e, 400, path, "%s: not a valid key name", path);
         if (put(t, m->string, strlen(m->string)) || put(t, " = ", 3)) return 500;
-        int rc = emit_value(m, path, t, e);
+        int rc = emit_value(m, path, t, e, 0);
         if (rc) return rc;
         if (put(t, ";", 1) || newline(t, path)) return 500;
     }
@@ -118,20 +121,23 @@ static int emit_members(const cJSON *obj, const char *prefix, rl_cfgtext *t,
 /* An array: [ scalars of one type ] or ( groups / mixed ). */
 static int emit_array(const cJSON *a, const char *path, rl_cfgtext *t, rl_api_error *e)
 {
-    int scalars = 1, i = 0, rc;
-    for (const cJSON *x = a->child; x; x = x->next)
+    int scalars = 1, frac = 0, i = 0, rc;
+    for (const cJSON *x = a->child; x; x = x->next) {
         scalars &= cJSON_IsString(x) || cJSON_IsNumber(x) || cJSON_IsBool(x);
+        frac |= cJSON_IsNumber(x) && x->valuedouble != floor(x->valuedouble);
+    }
     if (put(t, scalars ? "[" : "(", 1) || newline(t, path)) return 500;
     for (const cJSON *x = a->child; x; x = x->next, i++) {
         char p[160];
         snprintf(p, sizeof p, "%s[%d]", path, i);
-        if ((rc = emit_value(x, p, t, e))) return rc;
+        if ((rc = emit_value(x, p, t, e, frac))) return rc;
         if ((x->next && put(t, ",", 1)) || newline(t, p)) return 500;
     }
     return put(t, scalars ? "]" : ")", 1) ? 500 : RL_OK;
 }
 
-static int emit_value(const cJSON *v, const char *path, rl_cfgtext *t, rl_api_error *e)
+static int emit_value(const cJSON *v, const char *path, rl_cfgtext *t, rl_api_error *e,
+                      int as_float)
 {
     int rc;
     if (cJSON_IsString(v)) return put_string(t, v->valuestring) ? 500 : RL_OK;
@@ -140,7 +146,7 @@ static int emit_value(const cJSON *v, const char *path, rl_cfgtext *t, rl_api_er
     if (cJSON_IsNumber(v)) {
         if (!isfinite(v->valuedouble))
             return rl_api_fail(e, 400, path, "%s: number out of range", path);
-        return put_number(t, v->valuedouble) ? 500 : RL_OK;
+        return put_number(t, v->valuedouble, as_float) ? 500 : RL_OK;
     }
     if (cJSON_IsArray(v)) return emit_array(v, path, t, e);
     if (cJSON_IsObject(v)) {
