@@ -164,6 +164,9 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, rl_api_resp *r, doubl
         MHD_add_response_header(m, "Cache-Control", "no-store");
         MHD_add_response_header(m, "X-Content-Type-Options", "nosniff");
         if (r->status == 401) MHD_add_response_header(m, "WWW-Authenticate", "Bearer realm=\"ridgeline\"");
+        /* after an error the connection is not reused: a client that sent
+         * junk gets its answer and loses the slot (floods stay cheap) */
+        if (r->status >= 400) MHD_add_response_header(m, "Connection", "close");
         ok = MHD_queue_response(c, (unsigned)r->status, m);
         MHD_destroy_response(m);
     }
