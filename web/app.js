@@ -205,7 +205,7 @@ function roofline(series, title) {
     const d = `M${X(a)},${Y(Math.max(y0, Math.min(r.peak, bw * a)))} L${X(r.ridge)},${Y(r.peak)} L${X(x1)},${Y(r.peak)}`;
     svg.append(s('path', { d, fill: 'none', stroke: c, 'stroke-width': 1.5, 'stroke-dasharray': i ? '4 2' : '' }),
       s('circle', { cx: X(r.ridge), cy: Y(r.peak), r: 2.5, fill: c, 'data-k': 'ridge', 'data-v': String(r.ridge) }),
-      s('text', { x: X(r.ridge) + 4, y: Y(r.peak) - 4 }, `${r.label}: ridge ${r.ridge.toFixed(0)}`));
+      s('text', { x: X(r.ridge) + 4, y: Y(r.peak) - 4 - 11 * i, fill: c }, `${r.label}: ridge ${r.ridge.toFixed(0)} FLOP/B`));
     for (const p of r.points) if (p.x > 0 && p.y > 0)
       svg.append(s('circle', { cx: X(p.x), cy: Y(p.y), r: 4, fill: c, opacity: .8 }, null),
         s('title', {}, `${p.label}: ${p.x.toPrecision(3)} FLOP/B, ${p.y.toPrecision(3)} TFLOP/s`));
@@ -217,6 +217,13 @@ function rooflineOf(res, label, color) {
   const r = res.roofline || {};
   return { peak: r.peak_tflops, bw: r.bandwidth_gbps, ridge: r.ridge_flop_per_byte, label, color,
            points: r.intensity_flop_per_byte ? [{ x: r.intensity_flop_per_byte, y: r.achieved_tflops, label }] : [] };
+}
+
+/* Prefix the data-k of a row's or column's cells ("b0.decode_p50",
+ * "rtx-4090:2.decode_total_p50"), so that each shown number has one name. */
+function scope(node, prefix) {
+  for (const e of [node, ...node.querySelectorAll('[data-k]')])
+    if (e.dataset && e.dataset.k) e.dataset.k = prefix + '.' + e.dataset.k;
 }
 
 /* ---- modes ---------------------------------------------------------------------------------- */
@@ -258,17 +265,18 @@ async function runTarget() {
       range('decode_total', e.decode_tok_s_total), num('decode_p50', e.decode_tok_s.p50), num('ttft_p95', e.ttft_ms.p95),
       num('vram', e.memory_gib.device_peak), num('power', e.power_w), num('cost', x.cost),
       el('td', { class: 'why' }, (b.explanations || [])[0] || ''));
+    scope(tr, `${x.h}:${x.n}`);
     t.append(tr);
   }
   const out = [el('h2', { text: `${s.model}: ${s.ctx} context, ${s.out} output, ${s.users} users` }),
     el('p', { class: 'rng' }, 'Green: the cheapest build that meets the workload (minimum viable). Blue: upgrade tiers — each faster than every cheaper build. Cost = catalog price × devices used.'), t];
   const series = [];
-  for (const x of feasible.filter(x => x.mvb || x.tier).slice(0, 6)) {
-    const h = cat.hw[x.h] || {}, e = x.best.estimates;
-    series.push({ peak: h.fp16_tflops, bw: h.bandwidth_gbps, ridge: h.fp16_tflops * 1000 / h.bandwidth_gbps, label: `${x.h}×${x.best.devices}`, points: [] });
-    void e;
+  for (const id of [...new Set(feasible.map(x => x.h))].slice(0, 6)) {   /* one roof per device */
+    const h = cat.hw[id] || {};
+    if (h.fp16_tflops > 0 && h.bandwidth_gbps > 0)
+      series.push({ peak: h.fp16_tflops, bw: h.bandwidth_gbps, ridge: h.fp16_tflops * 1000 / h.bandwidth_gbps, label: id, points: [] });
   }
-  if (series.length) out.push(roofline(series, 'Rooflines of the tiers (fp16 peak; run What-if for the configuration point)'));
+  if (series.length) out.push(roofline(series, 'Rooflines of the devices tried (fp16 peak; What-if places a configuration on them)'));
   return out;
 }
 
@@ -294,6 +302,7 @@ async function runHardware() {
     tr.append(feas('feasibility', r.feasibility), range('decode', e.decode_toks_sec), num('prefill_p50', e.prefill_toks_sec.p50),
       num('ttft_p50', e.ttft_ms.p50), num('vram', e.vram_peak_gb.p50), el('td', { class: 'l' }, shares(r.bottleneck_shares_pct)),
       el('td', { class: 'why' }, (r.bottlenecks || [])[0] || ''));
+    scope(tr, m.id);
     t.append(tr);
     if (r.feasibility !== 'insufficient_memory' && r.roofline && r.roofline.intensity_flop_per_byte)
       pts.push({ x: r.roofline.intensity_flop_per_byte, y: r.roofline.achieved_tflops, label: m.id });
@@ -320,7 +329,8 @@ async function runWhatif() {
     ['decode tok/s per user', r => range('decode', r.estimates.decode_toks_sec)],
     ['decode tok/s total', r => range('decode_total', r.estimates.decode_toks_sec_total)],
     ['prefill tok/s', r => range('prefill', r.estimates.prefill_toks_sec)],
-    ['TTFT ms p50 / p95', r => el('td', {}, num('ttft_p50', r.estimates.ttft_ms.p50).firstChild, ' / ', el('span', { 'data-k': 'ttft_p95', 'data-v': String(r.estimates.ttft_ms.p95) }, String(r.estimates.ttft_ms.p95)))],
+    ['TTFT ms p50 / p95', r => el('td', {}, el('span', { 'data-k': 'ttft_p50', 'data-v': String(r.estimates.ttft_ms.p50) }, String(r.estimates.ttft_ms.p50)),
+      ' / ', el('span', { 'data-k': 'ttft_p95', 'data-v': String(r.estimates.ttft_ms.p95) }, String(r.estimates.ttft_ms.p95)))],
     ['TPOT ms p50', r => num('tpot_p50', r.estimates.tpot_ms.p50)],
     ['VRAM GiB per device', r => num('vram', r.estimates.vram_peak_gb.p50)],
     ['host RAM GiB', r => num('ram', r.estimates.ram_peak_gb.p50)],
@@ -334,6 +344,7 @@ async function runWhatif() {
     res.forEach((r, i) => {
       const td = r._error ? el('td', { class: 'why err' }, name === 'feasibility' ? r._error : '') : f(r);
       td.setAttribute('data-col', String(i));
+      scope(td, 'b' + i);
       tr.append(td);
     });
     t.append(tr);
