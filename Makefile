@@ -4,9 +4,11 @@
 BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEB_PKGS := libglpk-dev libconfig-dev libcjson-dev check cmake pkg-config gcc make help2man
-# What only the tests need: a single-node Slurm for tests/slurm.sh.
-TEST_DEB_PKGS := slurmctld slurmd slurm-client munge
+DEB_PKGS := libglpk-dev libconfig-dev libcjson-dev check cmake pkg-config gcc make \
+            help2man libmicrohttpd-dev
+# What only `make test` needs: a single-node Slurm for tests/slurm.sh, and
+# curl, jq and headless Chromium for serve's API and page tests.
+TEST_DEB_PKGS := slurmctld slurmd slurm-client munge curl jq chromium
 
 .PHONY: all deps deps-test build test demo bench fuzz fuzz-build sanitize valgrind clean install
 
@@ -29,7 +31,8 @@ deps:
 	$(call install_missing,$(DEB_PKGS))
 
 # The same for the test-only packages (the Slurm daemons are not started:
-# tests/slurm.sh runs its own private ones).
+# tests/slurm.sh runs its own private ones; munge's package may start a
+# system munged, which the test does not use).
 deps-test:
 	$(call install_missing,$(TEST_DEB_PKGS))
 
@@ -55,7 +58,7 @@ bench: build
 	@for b in $(BUILD)/bench_*; do [ -x "$$b" ] && "$$b"; done
 
 # ASan + UBSan build and test run (separate build folder).
-sanitize: deps
+sanitize: deps deps-test
 	cmake -S . -B build-asan -DRL_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)

@@ -25,6 +25,7 @@ int rl_cmd_batch(int argc, char **argv);
 int rl_cmd_signoff(int argc, char **argv);
 int rl_cmd_harness(int argc, char **argv);     /* cmd_harness.c */
 int rl_cmd_runs(int argc, char **argv);        /* cmd_runs.c */
+int rl_cmd_serve(int argc, char **argv);
 
 /* The `solve --json` document of one solved scenario (cmd_solve.c; batch
  * reuses it per line) and the exit status its result implies (0, or 1 when
@@ -36,6 +37,10 @@ int rl_solve_exit(const struct rl_solve_result *r);
 /* The readable table of one solved scenario (`solve`'s text output). */
 void rl_solve_print(FILE *out, const struct rl_scenario *s,
                     const struct rl_solve_result *r);
+
+/* `catalog KIND --json`: array of one kind's entries (enum rl_cat_kind,
+ * not RL_CAT_KV).  Owned cJSON, NULL on OOM (cmd_catalog.c; serve too). */
+cJSON *rl_catalog_json(const rl_catalog *cat, int kind);
 
 /* JSON object of one estimate, exactly the DESIGN.md `estimate --json`
  * contract.  Returns an owned cJSON (caller deletes), NULL on OOM. */

@@ -73,6 +73,20 @@ static cJSON *quant_json(const rl_quant *q)
     return o;
 }
 
+cJSON *rl_catalog_json(const rl_catalog *cat, int kind)
+{
+    cJSON *arr = cJSON_CreateArray();
+
+    for (int i = 0; arr && i < rl_catalog_count(cat, kind); i++) {
+        cJSON *o = kind == RL_CAT_MODEL ? model_json(rl_catalog_model_at(cat, i))
+                 : kind == RL_CAT_HW ? hw_json(rl_catalog_hw_at(cat, i))
+                 : kind == RL_CAT_RUNTIME ? rt_json(rl_catalog_runtime_at(cat, i))
+                 : quant_json(rl_catalog_quant_at(cat, i));
+        cJSON_AddItemToArray(arr, o);
+    }
+    return arr;
+}
+
 /* The text/csv/md columns of each kind: paths into its JSON object. */
 static const rl_column model_cols[] = {
     {"id", "id"}, {"kind", "kind"}, {"params_b", "params_b"},
@@ -162,14 +176,7 @@ int rl_cmd_catalog(int argc, char **argv)
         return rl_fail(&err);
     }
     if (!(cat = rl_catalog_open(dir, &err))) return rl_fail(&err);
-    arr = cJSON_CreateArray();
-    for (int i = 0; arr && i < rl_catalog_count(cat, kind); i++) {
-        cJSON *o = kind == RL_CAT_MODEL ? model_json(rl_catalog_model_at(cat, i))
-                 : kind == RL_CAT_HW ? hw_json(rl_catalog_hw_at(cat, i))
-                 : kind == RL_CAT_RUNTIME ? rt_json(rl_catalog_runtime_at(cat, i))
-                 : quant_json(rl_catalog_quant_at(cat, i));
-        cJSON_AddItemToArray(arr, o);
-    }
+    arr = rl_catalog_json(cat, kind);
     if (!arr) rc = RL_EIO;
     else if (fmt == RL_FMT_JSON) rc = rl_json_print(stdout, arr, 1);
     else if (fmt == RL_FMT_JSONL) {

@@ -4,7 +4,7 @@
  * command that launches it.  Accepts vLLM/SGLang flag spellings.
  */
 #include "cli.h"
-#include "import.h"
+#include "estspec.h"
 #include "launch.h"
 
 #include <stdlib.h>
@@ -144,93 +144,22 @@ static int parse(int argc, char **argv, opts *o, rl_err *err)
     return RL_OK;
 }
 
-/* The runtime: --runtime, else llama.cpp, else (a checkpoint llama.cpp
- * does not load, e.g. nvfp4) the first catalog runtime that loads it. */
-static const rl_runtime *pick_runtime(const opts *o, rl_catalog *cat, const char *fq,
-                                      char *said, size_t n)
-{
-    const rl_runtime *r;
-
-    if (o->runtime) return rl_catalog_runtime(cat, o->runtime);
-    r = rl_catalog_runtime(cat, "llama.cpp");
-    if (!fq[0] || o->quant || (r && rl_runtime_has_quant(r, fq))) return r;
-    for (int i = 0; i < rl_catalog_count(cat, RL_CAT_RUNTIME); i++)
-        if (rl_runtime_has_quant(rl_catalog_runtime_at(cat, i), fq)) {
-            r = rl_catalog_runtime_at(cat, i);
-            snprintf(said, n, "runtime %s: the first that loads the checkpoint's %s "
-                     "(llama.cpp does not; --runtime to choose)", r->id, fq);
-            return r;
-        }
-    return r;
-}
-
-/* Resolve ids and files into a configuration.  Storage for a file-loaded
- * model or profile, and for a checkpoint's own variant of its quant
- * format, is the caller's (arch, hw, fq).  said gets the sentences about
- * choices made here (checkpoint format, runtime), '\n'-separated. */
+/* Resolve ids and files into a configuration (estspec.c, shared with
+ * `serve`).  Storage for a file-loaded model or profile, and for a
+ * checkpoint's own variant of its quant format, is the caller's (arch, hw,
+ * fq); said gets the sentences about the choices made. */
 static int resolve(const opts *o, rl_catalog *cat, rl_arch *arch, rl_hw *hw,
                    rl_quant *fq, rl_config *c, char *said, size_t n, rl_err *err)
 {
-    rl_gguf_info info;
-    const char *qid = o->quant, *kvid = rl_launch_kv_alias(o->kv);
-    char rt_said[160] = "";
-    int rc;
-
-    memset(&info, 0, sizeof info);
-    rl_config_init(c);
-    if (o->model) {
-        if (!(c->model = rl_catalog_model(cat, o->model)))
-            return rl_catalog_unknown(cat, RL_CAT_MODEL, o->model, err);
-    } else {
-        if ((rc = rl_import_file(o->model_file, arch, &info, err))) return rc;
-        c->model = arch;
-        c->weight_bytes = info.weight_bytes;
-    }
-    if (o->hw) {
-        if (!(c->hw = rl_catalog_hw(cat, o->hw)))
-            return rl_catalog_unknown(cat, RL_CAT_HW, o->hw, err);
-    } else {
-        if ((rc = rl_hw_load_file(o->hw_file, hw, err))) return rc;
-        c->hw = hw;
-    }
-    if (!(c->rt = pick_runtime(o, cat, info.quant, rt_said, sizeof rt_said)))
-        return rl_catalog_unknown(cat, RL_CAT_RUNTIME, o->runtime, err);
-    if (!qid) qid = info.quant[0] ? info.quant
-                  : rl_runtime_has_quant(c->rt, "fp16") ? "fp16" : c->rt->quants[0];
-    if (!(c->quant = rl_catalog_quant(cat, qid)))
-        return rl_catalog_unknown(cat, RL_CAT_QUANT, qid, err);
-    if (!rl_runtime_has_quant(c->rt, c->quant->id))
-        return rl_err_set(err, RL_EINPUT, NULL, 0, "runtime '%s' does not load quant '%s'",
-                          c->rt->id, c->quant->id);
-    if (info.quant_src[0] && !o->quant) {       /* the checkpoint's own format */
-        rl_quant_keep16(c->quant, info.keep16, fq);
-        c->quant = fq;
-        snprintf(said, n, "%s\n", info.quant_src);
-    } else if (info.quant_src[0] && info.quant[0]) {
-        snprintf(said, n, "weights %s as --quant says (the checkpoint's own format is "
-                 "%s)\n", c->quant->id, info.quant);
-    }
-    if (rt_said[0]) snprintf(said + strlen(said), n - strlen(said), "%s\n", rt_said);
-    if (!kvid) kvid = rl_runtime_has_kv(c->rt, "fp16") || c->rt->n_kv == 0 ? "fp16"
-                    : c->rt->kv_dtypes[0];
-    if (!(c->kv = rl_catalog_kvtype(cat, kvid)))
-        return rl_catalog_unknown(cat, RL_CAT_KV, kvid, err);
-    if (c->rt->n_kv > 0 && !rl_runtime_has_kv(c->rt, c->kv->id))
-        return rl_err_set(err, RL_EINPUT, NULL, 0, "runtime '%s' does not support KV dtype '%s'",
-                          c->rt->id, c->kv->id);
-    c->devices = o->devices_set ? (int)o->devices : c->hw->count;
-    c->tp = (int)o->tp;
-    c->pp = (int)o->pp;
-    c->prompt = o->prompt;
-    c->output = o->output;
-    c->concurrency = (int)o->conc;
-    c->offload_layers = (int)o->offload;
-    c->context_cap = o->context;
-    c->sliding_window = o->window;
-    c->ambient_c = o->ambient;
-    c->replicas = (int)o->replicas;
-    c->mem_util = o->mem_util;
-    return RL_OK;
+    rl_estspec s = {
+        .model = o->model, .model_file = o->model_file, .hw = o->hw,
+        .hw_file = o->hw_file, .runtime = o->runtime, .quant = o->quant, .kv = o->kv,
+        .devices = o->devices, .tp = o->tp, .pp = o->pp, .prompt = o->prompt,
+        .output = o->output, .conc = o->conc, .offload = o->offload,
+        .context = o->context, .window = o->window, .devices_set = o->devices_set,
+        .ambient = o->ambient, .replicas = o->replicas, .mem_util = o->mem_util,
+    };
+    return rl_estspec_resolve(&s, cat, arch, hw, fq, c, said, n, err);
 }
 
 /* Print the estimate in o->fmt; RL_OK or RL_EIO. */
@@ -247,9 +176,7 @@ static int show(const opts *o, const rl_config *c, const rl_estimate *e)
         rl_estimate_print(stdout, &shown, e, launch);
         return RL_OK;
     }
-    if (!(j = rl_estimate_json(&shown, e))) return RL_EIO;
-    cJSON_AddItemToObject(j, "launch", launch[0] ? cJSON_CreateString(launch)
-                                                 : cJSON_CreateNull());
+    if (!(j = rl_estspec_json(&shown, e, o->model_file))) return RL_EIO;
     if (o->fmt == RL_FMT_JSON || o->fmt == RL_FMT_JSONL) {
         rc = rl_json_print(stdout, j, o->fmt == RL_FMT_JSON);
     } else {
@@ -271,9 +198,7 @@ static void add_assumptions(rl_estimate *e, const rl_catalog *cat, char *said)
 {
     for (int i = 0; i < rl_catalog_note_count(cat) && e->n_assumptions < RL_MAX_NOTES; i++)
         snprintf(e->assumptions[e->n_assumptions++], RL_NOTE_LEN, "%s", rl_catalog_note(cat, i));
-    for (char *s = strtok(said, "\n"); s && e->n_assumptions < RL_MAX_NOTES;
-         s = strtok(NULL, "\n"))
-        snprintf(e->assumptions[e->n_assumptions++], RL_NOTE_LEN, "%s", s);
+    rl_estspec_note(e, said);
 }
 
 int rl_cmd_estimate(int argc, char **argv)

@@ -31,6 +31,7 @@ static const struct command {
     { "validate", rl_cmd_validate, "error of the model against measurements, devices held out" },
     { "harness", rl_cmd_harness, "turn benchmark output and runtime logs into run records" },
     { "runs", rl_cmd_runs, "keep run records in a local store: add, list" },
+    { "serve", rl_cmd_serve, "HTTP API (estimate, solve, catalog, run records) and planning page" },
 };
 
 static void usage(FILE *out)
