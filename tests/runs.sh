@@ -65,7 +65,11 @@ for round in $(seq 1 15); do
     cat "$tmp/k$round.jsonl" >> "$tmp/kall.jsonl"
     "$rl" runs add "$tmp/k$round.jsonl" --store "$K" > "$tmp/ack$round" 2>/dev/null &
     pid=$!
-    sleep "0.0$((RANDOM % 9 + 1))"
+    # kill it mid-stream: once it has acknowledged a first record (a slow
+    # build -- ASan, valgrind, a loaded CI -- may take a while to start),
+    # then at a random moment within the next ~50 ms
+    for t in $(seq 1 500); do [ -s "$tmp/ack$round" ] && break; sleep 0.01; done
+    sleep "0.0$((RANDOM % 5))"
     kill -9 "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
     grep '^added ' "$tmp/ack$round" >> "$tmp/acks"
