@@ -3,30 +3,11 @@
 # /v1/estimate equal to `ridgeline estimate --json`, /v1/solve equal to
 # `ridgeline solve --json`, the catalog routes equal to `catalog --json`,
 # run records, malformed / oversized / unknown / unauthorised requests,
-# /metrics, and a graceful stop.  Needs curl and jq (make test-deps).
+# /metrics, and a graceful stop.  Needs curl and jq (make deps-test).
 #
 #   bash tests/serve_api.sh PATH/TO/ridgeline SOURCE_DIR
 set -u
-BIN=$(realpath "$1")
-TMP=$(mktemp -d)
-PID=
-cleanup() { [ -n "$PID" ] && { kill -9 "$PID"; wait "$PID"; } 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
-
-# Start a server on a free loopback port (--port 0); sets PID and URL.
-start() {
-    "$BIN" serve --port 0 --store "$TMP/store" "$@" 2>"$TMP/serve.err" &
-    PID=$!
-    for _ in $(seq 100); do
-        PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\)\/.*/\1/p' "$TMP/serve.err")
-        [ -n "$PORT" ] && break
-        sleep 0.05
-    done
-    [ -n "$PORT" ] || { echo "server did not start: $(cat "$TMP/serve.err")" >&2; exit 1; }
-    URL=http://127.0.0.1:$PORT
-}
+. "$2/tests/tools/serve_lib.sh"      # BIN TMP PID fails fail cleanup start
 # req METHOD PATH [BODY-FILE-OR-STRING] -> prints the status, body in $TMP/out
 req() {
     local data=()

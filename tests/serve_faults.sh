@@ -8,28 +8,10 @@
 #
 #   bash tests/serve_faults.sh PATH/TO/ridgeline SOURCE_DIR
 set -u
-BIN=$(realpath "$1")
+. "$2/tests/tools/serve_lib.sh"      # BIN TMP PID fails fail cleanup start
 BENCH=$(dirname "$BIN")/bench_serve
-TMP=$(mktemp -d)
-PID=
-cleanup() { [ -n "$PID" ] && { kill -9 "$PID"; wait "$PID"; } 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 [ -x "$BENCH" ] || { echo "no $BENCH" >&2; exit 1; }
 
-start() {
-    : > "$TMP/serve.err"
-    "$BIN" serve --port 0 --store "$TMP/store" "$@" 2>"$TMP/serve.err" &
-    PID=$!
-    PORT=
-    for _ in $(seq 100); do
-        PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\)\/.*/\1/p' "$TMP/serve.err")
-        [ -n "$PORT" ] && break
-        sleep 0.05
-    done
-    [ -n "$PORT" ] || { echo "server did not start" >&2; exit 1; }
-}
 alive() { curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz" | grep -q 200; }
 
 start --threads 2 --conn-timeout 2

@@ -1,6 +1,6 @@
 #!/bin/bash
 # serve_page.sh -- the planning page in headless Chromium (Debian's
-# chromium; make test-deps installs it).  Each mode is loaded by its
+# chromium; make deps-test installs it).  Each mode is loaded by its
 # permalink (the URL hash restores the form and runs it); the numbers the
 # page shows (data-k / data-v on each cell) must equal the API's for the
 # same request.  A screenshot per mode is kept under the build folder:
@@ -8,27 +8,13 @@
 #
 #   bash tests/serve_page.sh PATH/TO/ridgeline SOURCE_DIR
 set -u
-BIN=$(realpath "$1")
+. "$2/tests/tools/serve_lib.sh"      # BIN TMP PID fails fail cleanup start
 ART=$(dirname "$BIN")/serve-page
 CHROME=$(command -v chromium || command -v chromium-browser || true)
-[ -n "$CHROME" ] || { echo "serve_page: chromium not installed (make test-deps)" >&2; exit 1; }
-TMP=$(mktemp -d)
-PID=
-cleanup() { [ -n "$PID" ] && { kill -9 "$PID"; wait "$PID"; } 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+[ -n "$CHROME" ] || { echo "serve_page: chromium not installed (make deps-test)" >&2; exit 1; }
 mkdir -p "$ART"
 
-"$BIN" serve --port 0 --store "$TMP/store" --threads 2 2>"$TMP/serve.err" &
-PID=$!
-for _ in $(seq 100); do
-    PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\)\/.*/\1/p' "$TMP/serve.err")
-    [ -n "$PORT" ] && break
-    sleep 0.05
-done
-[ -n "$PORT" ] || { echo "server did not start" >&2; exit 1; }
-URL=http://127.0.0.1:$PORT
+start --threads 2
 
 chrome() {   # chrome OUTPUT-FLAG URL
     timeout 120 "$CHROME" --headless --disable-gpu --no-sandbox --hide-scrollbars \
