@@ -7,7 +7,8 @@
  *   POST /v1/solve      a scenario as JSON -> `solve --json`
  *   GET  /v1/catalog/{models,runtimes,quantizations,hardware-profiles}
  *   POST /v1/calibrate  append a run record; GET lists them
- *   POST /v1/procure, /v1/signoff   501 until those commands exist
+ *   POST /v1/signoff   a scenario as JSON -> the signoff --json document
+ *   POST /v1/procure   501 until that command exists
  *   GET  /healthz, /metrics, / (the planning page and its assets)
  *
  * Searches (solve, an estimate's objective) run in a forked child with a
@@ -17,6 +18,7 @@
 #include "api.h"
 #include "cli.h"
 #include "solver.h"
+#include "signoff.h"
 
 #include <errno.h>
 #include <math.h>
@@ -169,6 +171,32 @@ static void route_solve(const rl_api_ctx *ctx, const cJSON *req, rl_api_resp *r)
     if (rl_api_scenario(req, ctx->cat, &s, &e)) { set_error(r, &e); return; }
     solve_job j = {ctx->cat, s};
     run_capped(ctx, solve_child, &j, r);
+    rl_scenario_free(s);
+}
+
+/* ---- POST /v1/signoff ------------------------------------------------------ */
+
+/* A scenario as JSON (the keys of /v1/solve), every search axis single-
+ * valued: the `signoff --json` document; 200 whether it passes or not
+ * (the verdict says), 400 for a scenario signoff refuses. */
+static void route_signoff(const rl_api_ctx *ctx, const cJSON *req, rl_api_resp *r)
+{
+    rl_scenario *s = NULL;
+    rl_signoff *so = NULL;
+    rl_api_error e;
+    rl_err err;
+
+    if (rl_api_scenario(req, ctx->cat, &s, &e)) { set_error(r, &e); return; }
+    rl_err_clear(&err);
+    if (!(so = malloc(sizeof *so))) error_msg(r, 500, "", "out of memory");
+    else if (rl_signoff_run(s, ctx->cat, so, &err) != RL_OK)
+        error_msg(r, err.code == RL_EIO ? 500 : 400, "", err.msg);
+    else {
+        cJSON *doc = rl_signoff_json(so);
+        if (doc) set_json(r, 200, doc);
+        else error_msg(r, 500, "", "out of memory");
+    }
+    free(so);
     rl_scenario_free(s);
 }
 
@@ -383,6 +411,7 @@ static void post_json(const rl_api_ctx *ctx, const char *route, const char *body
     }
     if (strcmp(route, "estimate") == 0) route_estimate(ctx, req, r);
     else if (strcmp(route, "solve") == 0) route_solve(ctx, req, r);
+    else if (strcmp(route, "signoff") == 0) route_signoff(ctx, req, r);
     else route_calibrate(ctx, 1, req, r);
     cJSON_Delete(req);
 }
@@ -412,7 +441,7 @@ void rl_api_handle(const rl_api_ctx *ctx, const char *method, const char *url,
     for (size_t i = 0; i < sizeof posts / sizeof *posts; i++) {
         if (strncmp(url, "/v1/", 4) != 0 || strcmp(url + 4, posts[i]) != 0) continue;
         r->route = posts[i];
-        if (i >= 3) {
+        if (strcmp(posts[i], "procure") == 0) {
             char m[160];
             snprintf(m, sizeof m, "POST /v1/%s is not implemented yet: `ridgeline %s` does "
                      "not exist in this build", posts[i], posts[i]);

@@ -42,6 +42,11 @@ void rl_solve_print(FILE *out, const struct rl_scenario *s,
  * not RL_CAT_KV).  Owned cJSON, NULL on OOM (cmd_catalog.c; serve too). */
 cJSON *rl_catalog_json(const rl_catalog *cat, int kind);
 
+/* The `signoff --json` document of a sign-off (cmd_signoff.c; serve's
+ * POST /v1/signoff answers the same).  Owned cJSON, NULL on OOM. */
+struct rl_signoff;
+cJSON *rl_signoff_json(const struct rl_signoff *so);
+
 /* JSON object of one estimate, exactly the DESIGN.md `estimate --json`
  * contract.  Returns an owned cJSON (caller deletes), NULL on OOM. */
 cJSON *rl_estimate_json(const rl_config *c, const rl_estimate *e);

@@ -105,15 +105,22 @@ static cJSON *checks_json(const rl_signoff *so)
     return a;
 }
 
+cJSON *rl_signoff_json(const rl_signoff *so)
+{
+    cJSON *j = cJSON_CreateObject();
+    if (!j) return NULL;
+    cJSON_AddStringToObject(j, "verdict", so->pass ? "PASS" : "FAIL");
+    cJSON_AddItemToObject(j, "checks", checks_json(so));
+    cJSON_AddItemToObject(j, "estimates", rl_estimate_json(&so->cfg, &so->est));
+    return j;
+}
+
 static int print_result(const opts *o, const rl_signoff *so)
 {
     if (o->json) {
-        cJSON *j = cJSON_CreateObject();
+        cJSON *j = rl_signoff_json(so);
         int rc;
         if (!j) return RL_EIO;
-        cJSON_AddStringToObject(j, "verdict", so->pass ? "PASS" : "FAIL");
-        cJSON_AddItemToObject(j, "checks", checks_json(so));
-        cJSON_AddItemToObject(j, "estimates", rl_estimate_json(&so->cfg, &so->est));
         rc = rl_json_print(stdout, j, 1);
         cJSON_Delete(j);
         return rc;

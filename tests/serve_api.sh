@@ -107,10 +107,20 @@ expect 404 GET /v1/nothing
 expect 404 GET /nothing.html
 expect 405 GET /v1/estimate
 expect 405 PUT /v1/calibrate '{}'
-for r in procure signoff; do
+for r in procure; do
     expect 501 POST /v1/$r '{}'
     jq -e --arg r "$r" '.error | contains("/v1/" + $r)' "$TMP/out" >/dev/null || fail "501 does not name $r"
 done
+
+# ---- signoff == CLI ---------------------------------------------------------------------
+# the thermal example as JSON: FAIL at 70 C, the same document as the CLI's
+expect 200 POST /v1/signoff '{"name":"thermal-rk3588-70c","model":"llama-3.2-1b","hardware":"rk3588","runtime":"rknn-llm","workload":{"mode":"decode","prompt_tokens":256,"output_tokens":256},"requirements":{"context_tokens":2048,"tpot_ms_p95":200.0,"ambient_c":70.0,"deterministic":true},"search":{"quant":"int8"}}'
+"$BIN" signoff "$2/scenarios/examples/signoff/thermal-rk3588-70c.cfg" --json > "$TMP/cli.json"
+[ "$(jq -r .verdict "$TMP/out")" = FAIL ] || fail "signoff verdict: $(jq -r .verdict "$TMP/out")"
+diff <(jq -S . "$TMP/out") <(jq -S . "$TMP/cli.json") > /dev/null ||
+    fail "signoff differs from CLI: $(diff <(jq -S . "$TMP/out") <(jq -S . "$TMP/cli.json") | head -5)"
+expect 400 POST /v1/signoff '{"model":"llama-3.1-8b","hardware":"rtx-4090","runtime":"llama.cpp","search":{"quant":["fp16","q8_0"]}}'
+jq -e '.error | contains("search.quant")' "$TMP/out" >/dev/null || fail "signoff axis: $(cat "$TMP/out")"
 
 # ---- token ----------------------------------------------------------------------------
 code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/catalog/models")
