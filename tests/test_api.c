@@ -392,7 +392,7 @@ START_TEST(router_routes)
         {"GET", "/healthz", NULL, 200}, {"GET", "/nope", NULL, 404},
         {"GET", "/v1/nope", NULL, 404}, {"GET", "/v1/estimate", NULL, 405},
         {"DELETE", "/v1/calibrate", NULL, 405}, {"POST", "/v1/procure", "{}", 501},
-        {"POST", "/v1/signoff", "{}", 501}, {"POST", "/v1/estimate", "{\"model_id\":", 400},
+        {"POST", "/v1/signoff", "{}", 400}, {"POST", "/v1/estimate", "{\"model_id\":", 400},
         {"POST", "/v1/estimate", "", 400}, {"GET", "/v1/catalog/quants", NULL, 404},
         {"GET", "/", NULL, 200}, {"GET", "/v1/calibrate", NULL, 200},
     };
