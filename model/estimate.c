@@ -797,6 +797,25 @@ static int placement(const rl_config *c, const rl_memory *m)
     return c->offload_layers > 0 ? RL_WITH_OFFLOAD : RL_IN_VRAM;
 }
 
+/* Point c->hw at its power mode (c->power_mode, if any): *moded gets the
+ * mode's envelope and clocks (rl_hw_apply_power_mode) and *clock the
+ * mode's compute clock fraction.  Every throughput the estimate reports
+ * goes through here, so they all follow the mode.  RL_EINPUT naming the
+ * part's modes when it has no such mode. */
+static int power_mode_hw(rl_config *c, rl_hw *moded, double *clock, rl_err *err)
+{
+    int rc;
+    *clock = 1.0;
+    if (!c->power_mode || !c->power_mode[0]) return RL_OK;
+    *moded = *c->hw;
+    if ((rc = rl_hw_apply_power_mode(moded, c->power_mode, err))) return rc;
+    for (int i = 0; i < c->hw->n_power_modes; i++)
+        if (strcmp(c->hw->power_modes[i].name, c->power_mode) == 0)
+            *clock = c->hw->power_modes[i].clock_frac;
+    c->hw = moded;
+    return RL_OK;
+}
+
 /* Throughput per joule of board energy: output tokens for generation,
  * prompt tokens for prefill-only runs, inputs for encoders. */
 static double per_joule(const rl_config *c, const rl_estimate *e)
@@ -843,14 +862,7 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
 
     if ((rc = rl_config_normalise(cin, &c, split_note, sizeof split_note, err)))
         return rc;
-    if (c.power_mode && c.power_mode[0]) {      /* the mode's envelope and clocks */
-        moded = *c.hw;
-        if ((rc = rl_hw_apply_power_mode(&moded, c.power_mode, err))) return rc;
-        for (int i = 0; i < c.hw->n_power_modes; i++)
-            if (strcmp(c.hw->power_modes[i].name, c.power_mode) == 0)
-                mode_clock = c.hw->power_modes[i].clock_frac;
-        c.hw = &moded;
-    }
+    if ((rc = power_mode_hw(&c, &moded, &mode_clock, err))) return rc;
     memset(e, 0, sizeof *e);
     memory(&c, &e->mem, &w);
     kv_capacity(&c, &e->mem, e);
@@ -1025,20 +1037,29 @@ static double static_tok_s(const rl_config *n, const rl_features *f, const rl_ba
     return total > 0 ? batch * (double)n->output / total * 1000.0 : 0;
 }
 
+/* The same clocks as rl_estimate_run: the power mode's hardware, and the
+ * thermal / power-envelope cap the estimate settled on (its clock_frac
+ * over the mode's own), so this figure and the estimate's offline_tok_s
+ * agree whatever the mode and ambient. */
 double rl_offline_throughput(const rl_config *c, int batch, int inflight)
 {
     rl_config x = *c, n;
     rl_estimate e;
     rl_features f;
+    rl_hw moded;
+    double mode_clock;
 
     if (batch < 1 || c->output <= 0) return 0;
     x.concurrency = batch;
-    if (rl_config_normalise(&x, &n, NULL, 0, NULL) != RL_OK) return 0;
-    features_scaled(&n, 1.0, &f);
+    x.quiet = 1;
+    if (rl_estimate_run(&x, &e, NULL) != RL_OK) return 0;
+    if (rl_config_normalise(&x, &n, NULL, 0, NULL) != RL_OK ||
+        power_mode_hw(&n, &moded, &mode_clock, NULL) != RL_OK) return 0;
+    features_scaled(&n, e.clock_frac > 0 ? e.clock_frac / mode_clock : 1.0, &f);
     if (inflight)
         return inflight_tok_s(&f, rl_runtime_backend(n.rt, n.hw),
                               rl_runtime_backend_prefill(n.rt, n.hw), batch, (double)c->output);
-    if (rl_estimate_run(&x, &e, NULL) != RL_OK || e.tpot_ms.p50 <= 0) return 0;
+    if (e.tpot_ms.p50 <= 0) return 0;
     return static_tok_s(&n, &f, rl_runtime_backend_prefill(n.rt, n.hw), batch, e.tpot_ms.p50);
 }
 

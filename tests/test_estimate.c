@@ -182,6 +182,33 @@ START_TEST(offline_throughput_in_the_estimate)
 }
 END_TEST
 
+/* A power mode (and a thermal cap) reach every throughput the estimate
+ * reports: rl_offline_throughput agrees with the estimate's own figure in
+ * a slower mode and at a hot ambient, and a lower-clock mode never raises
+ * prefill or offline throughput. */
+START_TEST(power_mode_reaches_offline_throughput)
+{
+    const char *modes[] = {"7W", "15W", "25W"};
+    double pre_prev = 0, off_prev = 0;
+    for (int i = 0; i < 3; i++) {
+        for (int hot = 0; hot < 2; hot++) {
+            rl_config c = conf("llama-3.2-1b", "jetson-orin-nano", "llama.cpp", "q4_k_m");
+            c.power_mode = modes[i];
+            c.prompt = 1024;
+            c.ambient_c = hot ? 60 : 25;
+            rl_estimate e = run(&c);
+            double ref = rl_offline_throughput(&c, 1, c.rt->continuous_batching);
+            ck_assert_msg(fabs(e.offline_tok_s - ref) < 1e-6 * ref, "%s %g %g", modes[i],
+                          e.offline_tok_s, ref);
+            if (hot) continue;
+            ck_assert(e.prefill_tok_s.p50 >= pre_prev && e.offline_tok_s >= off_prev);
+            pre_prev = e.prefill_tok_s.p50;
+            off_prev = e.offline_tok_s;
+        }
+    }
+}
+END_TEST
+
 /* A replica's capacity in requests/s: positive without SLOs, never higher
  * under a tighter TPOT bound, 0 when nothing meets it. */
 START_TEST(replica_capacity_rps)
@@ -1066,6 +1093,7 @@ int main(void)
     tcase_add_test(tc, kv_pool_rules_of_trt_and_sglang);
     tcase_add_test(tc, replicas_fill_the_devices);
     tcase_add_test(tc, offline_throughput_in_the_estimate);
+    tcase_add_test(tc, power_mode_reaches_offline_throughput);
     tcase_add_test(tc, replica_capacity_rps);
     suite_add_tcase(s, tc);
     return rl_test_run(s);
