@@ -99,6 +99,12 @@ cJSON *rl_estimate_json(const rl_config *c, const rl_estimate *e)
         cJSON_AddNullToObject(o, "quality_loss_pct");
     cJSON_AddNumberToObject(o, "power_w", r4(e->power_w));
     cJSON_AddNumberToObject(o, "temp_c", r4(e->temp_c));
+    if (e->context_requested > 0) {     /* clipped: what is kept */
+        sh = cJSON_AddObjectToObject(o, "context_clipped");
+        cJSON_AddNumberToObject(sh, "requested_tokens", (double)e->context_requested);
+        cJSON_AddNumberToObject(sh, "kept_tokens", (double)e->context_kept);
+        cJSON_AddNumberToObject(sh, "prompt_kept_tokens", (double)e->prompt_kept);
+    }
     cJSON_AddNumberToObject(o, "clock_frac", r4(e->clock_frac));
     cJSON_AddNumberToObject(o, "tok_per_j", r4(e->tok_per_j));
     sh = cJSON_AddObjectToObject(o, "bottleneck_shares_pct");
@@ -159,6 +165,10 @@ void rl_estimate_print(FILE *out, const rl_config *c, const rl_estimate *e,
                 "and latencies below are what it would do if it fit\n",
                 m->device_peak, m->device_capacity);
     fprintf(out, "  %-22s %s\n", "regime", rl_regime_name(e->regime));
+    if (e->context_requested > 0)
+        fprintf(out, "  context clipped: keeps the last %ld tokens of %ld+%ld (prompt cut to "
+                "%ld, oldest KV evicted while decoding)\n", e->context_kept, (long)c->prompt,
+                (long)c->output, e->prompt_kept);
     row(out, "decode per sequence", e->decode_tok_s, "tok/s");
     row(out, "decode total", e->decode_tok_s_total, "tok/s");
     row(out, c->model->kind == RL_ENCODER && c->model->layers == 0 ? "inputs" : "prefill",

@@ -123,10 +123,8 @@ int rl_config_normalise(const rl_config *in, rl_config *o, char *msg,
         return rl_err_set(err, RL_EINPUT, NULL, 0, "prompt + output (%ld tokens) exceeds "
                           "%s's %ld-token context", o->prompt + o->output, o->model->id,
                           o->model->max_context);
-    if (o->context_cap > 0 && o->context_cap < o->prompt + o->output &&
-        o->model->kind == RL_DECODER)
-        return rl_err_set(err, RL_EINPUT, NULL, 0, "context %ld is smaller than prompt + "
-                          "output (%ld tokens)", o->context_cap, o->prompt + o->output);
+    /* context_cap < prompt + output: the context is clipped (rl_estimate_run,
+     * clip_context), not an error */
     if (o->model->layers > 0 && o->pp > o->model->layers)
         return rl_err_set(err, RL_EINPUT, NULL, 0, "pp (%d) exceeds the model's %d layers",
                           o->pp, o->model->layers);
@@ -816,6 +814,47 @@ static int power_mode_hw(rl_config *c, rl_hw *moded, double *clock, rl_err *err)
     return RL_OK;
 }
 
+/* Graceful degradation under a fixed window (README "Edge sign-off"):
+ * a decoder whose context_cap N is below prompt + output keeps the last N
+ * tokens.  A prompt longer than N is cut to its last N tokens before
+ * prefill (llama.cpp truncates so); while decoding, the KV holds at most N
+ * tokens and the oldest are evicted (llama.cpp's context shift, or
+ * StreamingLLM's attention sinks + recent window: the same N tokens of
+ * KV), modelled as a sliding window of N on every attention layer.  So
+ * memory and every step's attention are bounded at N tokens.  What the
+ * dropped tokens cost in answer quality is not estimated. */
+static void clip_context(rl_config *c, rl_estimate *e)
+{
+    long want = c->prompt + c->output, n = c->context_cap;
+    if (c->model->kind != RL_DECODER || n <= 0 || n >= want) return;
+    e->context_requested = want;
+    e->context_kept = n;
+    if (c->prompt > n) c->prompt = n;
+    e->prompt_kept = c->prompt;
+    if (c->sliding_window <= 0 || c->sliding_window > n) c->sliding_window = n;
+}
+
+/* What clipping cost, for the explanations: tokens kept, and TTFT and
+ * TPOT against the same workload with the whole context held (when that
+ * estimate can be made at all). */
+static void clip_note(const rl_config *cin, rl_estimate *e)
+{
+    rl_config full = *cin;
+    rl_estimate u;
+    char vs[80] = "; whole context beyond the model";
+    if (!e->context_requested || cin->quiet) return;
+    full.context_cap = 0;
+    full.quiet = 1;
+    if (rl_estimate_run(&full, &u, NULL) == RL_OK)
+        snprintf(vs, sizeof vs, " vs %.3g ms, %.3g ms, %.3g GiB whole", u.ttft_ms.p50,
+                 u.tpot_ms.p50, u.mem.kv_cache);
+    note(e->explanations, &e->n_explanations,
+         "context clipped to the last %ld of %ld tokens (prompt %ld): TTFT %.3g ms, TPOT "
+         "%.3g ms, KV %.3g GiB%s; quality cost not estimated", e->context_kept,
+         e->context_requested, e->prompt_kept, e->ttft_ms.p50, e->tpot_ms.p50,
+         e->mem.kv_cache, vs);
+}
+
 /* Throughput per joule of board energy: output tokens for generation,
  * prompt tokens for prefill-only runs, inputs for encoders. */
 static double per_joule(const rl_config *c, const rl_estimate *e)
@@ -864,6 +903,7 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
         return rc;
     if ((rc = power_mode_hw(&c, &moded, &mode_clock, err))) return rc;
     memset(e, 0, sizeof *e);
+    clip_context(&c, e);
     memory(&c, &e->mem, &w);
     kv_capacity(&c, &e->mem, e);
     e->replicas = c.replicas;
@@ -969,6 +1009,7 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
     shares(&f, b, bp, &t, e);
     e->tok_per_j = per_joule(&c, e);
     placement_note(&c, e);
+    clip_note(cin, e);
     if (c.quiet) return RL_OK;
     if (e->share_kv > 0 && e->share_kv > e->share_weights)
         note(e->bottlenecks, &e->n_bottlenecks, "KV cache reads (%.0f%% of each step)", e->share_kv);
