@@ -45,6 +45,8 @@ static const keyspec req_keys[] = {
     {"max_temp_c", K_DOUBLE, REQ(max_temp_c), 0, 200, "die temperature limit"},
     {"deterministic", K_BOOL, REQ(deterministic), 0, 1, "fixed-shape deployment"},
     {"sram_resident", K_BOOL, REQ(sram_resident), 0, 1, "working set stays in SRAM"},
+    {"allow_kv_eviction", K_BOOL, REQ(allow_kv_eviction), 0, 1,
+     "signoff: a sliding KV window may stand in for the whole context"},
     {"context_tokens", K_LONG, REQ(context_tokens), 0, 1e8, "tokens per sequence"},
     {"max_quality_loss", K_DOUBLE, REQ(max_quality_loss), 0, 100,
      "bound on the quant's quality cost, %"},

@@ -54,6 +54,9 @@ typedef struct rl_scn_req {
     double ambient_c;           /* ambient temperature (0 = hardware's) */
     double max_temp_c;          /* die limit (0 = hardware's max_c) */
     int deterministic;          /* 1: fixed shapes, no paging, no offload */
+    int allow_kv_eviction;      /* 1: signoff may hold a sliding window of
+                                   the context that fits (attention sinks +
+                                   recent tokens) instead of all of it */
     int sram_resident;          /* 1: weights + KV working set must stay in
                                    on-chip SRAM (no spill to DRAM) */
     long context_tokens;        /* tokens each sequence must hold

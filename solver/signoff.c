@@ -171,6 +171,60 @@ static int passes(const sctx *S0, const rl_config *c, const rl_limits *lim,
     return eval_rule(&S, r, &e, &w, &m, &why) != 0;
 }
 
+/* ---- graceful degradation: a fixed KV window ------------------------- */
+
+static const struct rl_constraint_ops *rule_named(const char *name)
+{
+    for (int i = 0; rl_constraints[i]; i++)
+        if (strcmp(rl_constraints[i]->name, name) == 0) return rl_constraints[i];
+    return NULL;
+}
+
+/* The largest context, 1 .. hi tokens per sequence, whose KV fits device
+ * memory (with the margin), by bisection; 0 when not even one token's
+ * does.  Below prompt + output the estimate clips (estimate.h
+ * context_kept), so every size has a figure. */
+static long fit_context(const sctx *S, long hi)
+{
+    const struct rl_constraint_ops *mem = rule_named("device_memory");
+    rl_config c = S->cfg;
+    rl_limits l = S->lim;
+    long lo = 1;
+    if (!mem || S->s->model.kind != RL_DECODER || hi < 1) return 0;
+    c.context_cap = l.context_tokens = lo;
+    if (!passes(S, &c, &l, mem)) return 0;
+    while (lo < hi) {
+        long mid = lo + (hi - lo + 1) / 2;
+        c.context_cap = l.context_tokens = mid;
+        if (passes(S, &c, &l, mem)) lo = mid;
+        else hi = mid - 1;
+    }
+    return lo;
+}
+
+/* requirements.allow_kv_eviction: when the guaranteed context's KV does
+ * not fit (or the scenario caps it below the guarantee), hold a sliding
+ * window of the largest context that fits -- StreamingLLM's attention
+ * sinks plus the most recent tokens -- so a longer conversation evicts its
+ * oldest tokens instead of failing.  Memory and the worst decode step are
+ * then those of the window; what the evicted tokens cost in answers is not
+ * estimated.  Sets S->cfg.context_cap and returns the window (0: none). */
+static long kv_eviction(sctx *S)
+{
+    const struct rl_constraint_ops *mem = rule_named("device_memory");
+    long hi = S->cfg.context_cap > 0 ? S->cfg.context_cap : S->context, w;
+    if (!S->s->req.allow_kv_eviction || S->s->model.kind != RL_DECODER || !mem) return 0;
+    if (hi >= S->context && passes(S, &S->cfg, &S->lim, mem)) return 0;  /* all fits */
+    w = fit_context(S, hi < S->context ? hi : S->context);
+    if (w <= 0 || w >= S->context) return 0;
+    S->cfg.context_cap = w;
+    return w;
+}
+
+#define RL_ATTN_SINKS 4         /* StreamingLLM keeps 4 initial tokens
+                                   (Xiao et al. 2023, "Efficient Streaming
+                                   Language Models with Attention Sinks") */
+
 /* ---- what would make it pass ----------------------------------------- */
 
 static void addf(char *buf, size_t n, const char *fmt, ...)
@@ -240,13 +294,37 @@ static const rl_quant *fix_quant(const sctx *S, const rl_catalog *cat,
     return best;
 }
 
+/* A failing context or device_memory check: the largest context whose KV
+ * fits, clipping below the workload's prompt + output when even that does
+ * not fit, and the KV-eviction alternative. */
+static void context_fixes(const sctx *S, const struct rl_constraint_ops *r,
+                          rl_signoff_check *k)
+{
+    long need = S->cfg.prompt + S->cfg.output;
+    long fit = fit_context(S, strcmp(r->name, "context") == 0 ? S->context : S->context - 1);
+    if (fit <= 0) return;
+    if (fit >= S->context)
+        addf(k->fix, sizeof k->fix, "a context cap of %ld tokens (it fits)", S->context);
+    else if (fit >= need)
+        addf(k->fix, sizeof k->fix, "guarantee at most %ld tokens of context (the largest "
+             "whose KV fits)", fit);
+    else
+        addf(k->fix, sizeof k->fix, "clip the context to %ld tokens (keeps the last %ld of "
+             "%ld+%ld)", fit, fit, S->cfg.prompt, S->cfg.output);
+    if (fit < S->context && !S->s->req.allow_kv_eviction)
+        addf(k->fix, sizeof k->fix, "requirements.allow_kv_eviction = true (a sliding window "
+             "of %ld tokens: keeps %ld of %ld)", fit, fit, S->context);
+}
+
 static void fixes(const sctx *S, const rl_catalog *cat, const struct rl_constraint_ops *r,
                   rl_signoff_check *k)
 {
     rl_config c = S->cfg;
     const rl_quant *q;
-    long ctx = fix_context(S, r);
+    int ctx_rule = strcmp(r->name, "context") == 0 || strcmp(r->name, "device_memory") == 0;
+    long ctx = ctx_rule ? 0 : fix_context(S, r);
     double amb;
+    if (ctx_rule) context_fixes(S, r, k);
     if (ctx > 0) addf(k->fix, sizeof k->fix, "guarantee at most %ld tokens of context", ctx);
     if (fix_ambient(S, r, &amb)) addf(k->fix, sizeof k->fix, "ambient at most %.1f C", amb);
     if ((q = fix_quant(S, cat, r)))
@@ -300,8 +378,9 @@ static void reason_for(const rl_signoff *so, rl_signoff_check *k)
 {
     if (strcmp(k->rule, "tpot_slo") == 0)
         snprintf(k->reason, sizeof k->reason, "p95 decode step of the last token at %ld "
-                 "tokens of context (average token: p95 %.3g ms)", so->context,
-                 so->est.tpot_ms.p95);
+                 "tokens of context%s (average token: p95 %.3g ms)",
+                 so->evict_window > 0 ? so->evict_window : so->context,
+                 so->evict_window > 0 ? ", the KV window" : "", so->est.tpot_ms.p95);
     else if (strcmp(k->rule, "ttft_slo") == 0)
         snprintf(k->reason, sizeof k->reason, "%s", so->cfg.model->kind == RL_ENCODER
                  ? "p95 latency of one forward pass over the batch"
@@ -314,6 +393,22 @@ static void reason_for(const rl_signoff *so, rl_signoff_check *k)
                  so->ambient_c);
 }
 
+/* The context line under KV eviction: it passes, degraded -- the window
+ * holds tokens_kept of the guaranteed tokens.  Not when the guarantee is
+ * beyond the model's own positions (eviction does not extend those here). */
+static int evicted(const rl_signoff *so, rl_signoff_check *k)
+{
+    long w = so->evict_window;
+    const rl_arch *a = so->cfg.model;
+    if (w <= 0 || (a->max_context > 0 && so->context > a->max_context)) return 0;
+    k->pass = 1;
+    k->tokens_kept = w;
+    snprintf(k->reason, sizeof k->reason, "degraded by KV eviction: a %ld-token window "
+             "(%d sinks + %ld recent) keeps %ld of %ld tokens; quality cost not estimated",
+             w, RL_ATTN_SINKS, w - RL_ATTN_SINKS, w, so->context);
+    return 1;
+}
+
 int rl_signoff_run(const rl_scenario *s, const rl_catalog *cat, rl_signoff *out,
                    rl_err *err)
 {
@@ -324,6 +419,7 @@ int rl_signoff_run(const rl_scenario *s, const rl_catalog *cat, rl_signoff *out,
     if ((rc = deployment(s, cat, &S, err))) return rc;
     rl_solve_limits(s, &S.lim);         /* the search's own limits */
     S.lim.context_tokens = S.context;
+    out->evict_window = kv_eviction(&S);
     if ((rc = estimate_pair(&S.cfg, &out->est, &out->worst, err))) return rc;
     out->cfg = S.cfg;
     out->context = S.context;
@@ -339,6 +435,7 @@ int rl_signoff_run(const rl_scenario *s, const rl_catalog *cat, rl_signoff *out,
         if (ok < 0) continue;
         fill_check(s, r, &m, &why, ok, k);
         if (!m.note[0]) reason_for(out, k);
+        if (!ok && strcmp(r->name, "context") == 0) ok = evicted(out, k);
         if (!ok) fixes(&S, cat, r, k);
         out->pass &= ok;
         out->n++;
@@ -359,6 +456,11 @@ void rl_signoff_line(const rl_signoff_check *c, char *buf, size_t n)
     char v[24], l[24], m[24];
     if (!c->has_value) {
         snprintf(buf, n, "%s  %-22s %s", c->pass ? "PASS" : "FAIL", c->name, c->reason);
+        return;
+    }
+    if (c->tokens_kept > 0) {           /* passed degraded: say what is kept */
+        snprintf(buf, n, "PASS  %-22s %ld of %.0f tokens kept (KV eviction)  %s", c->name,
+                 c->tokens_kept, c->limit, c->reason);
         return;
     }
     num(v, sizeof v, c->value);
@@ -412,6 +514,11 @@ static void report_inputs(sbuf *b, const rl_scenario *s, const rl_signoff *so)
     if (c->model->kind != RL_ENCODER)
         sb(b, "| guaranteed context | %ld tokens (KV preallocated for %ld) |\n", so->context,
            c->context_cap);
+    if (so->evict_window > 0)
+        sb(b, "| KV eviction | a sliding window of %ld tokens (%d attention sinks + the last "
+           "%ld) holds %ld of the %ld guaranteed; older tokens are evicted; the quality cost "
+           "is not estimated |\n", so->evict_window, RL_ATTN_SINKS,
+           so->evict_window - RL_ATTN_SINKS, so->evict_window, so->context);
     sb(b, "| offload | %s |\n| ambient | %.1f C |\n", rl_offload_mode_name(so->offload_mode),
        so->ambient_c);
     sb(b, "| deterministic | %s |\n\n", s->req.deterministic ? "yes" : "no");

@@ -301,6 +301,41 @@ START_TEST(signoff_fix_is_real)
 }
 END_TEST
 
+/* A context whose KV does not fit: without allow_kv_eviction it fails
+ * device_memory and offers the window; with it the sign-off passes
+ * degraded, the context line keeping exactly the window offered, and
+ * the last token (at the window) is faster than at the whole context. */
+START_TEST(signoff_kv_eviction_keeps_the_window)
+{
+    static rl_signoff no, yes;
+    rl_err err;
+    const char *fmt = "model=\"llama-3.1-8b\"; hardware=\"rk3588\"; runtime=\"rknn-llm\"; "
+                      "requirements={context_tokens=131072; memory_margin_pct=10.0; %s}; "
+                      "search={quant=\"int8\";};";
+    char text[400];
+    long kept = 0, offered = 0;
+    const char *p;
+    snprintf(text, sizeof text, fmt, "");
+    ck_assert_int_eq(signoff_text(text, &no, &err), RL_OK);
+    ck_assert(!no.pass && no.evict_window == 0);
+    for (int i = 0; i < no.n; i++)
+        if (strcmp(no.checks[i].name, "device_memory") == 0) {
+            ck_assert(!no.checks[i].pass);
+            ck_assert((p = strstr(no.checks[i].fix, "a sliding window of ")) != NULL);
+            offered = atol(p + strlen("a sliding window of "));
+        }
+    snprintf(text, sizeof text, fmt, "allow_kv_eviction = true;");
+    ck_assert_int_eq(signoff_text(text, &yes, &err), RL_OK);
+    ck_assert(yes.pass);
+    for (int i = 0; i < yes.n; i++)
+        if (strcmp(yes.checks[i].name, "context") == 0) kept = yes.checks[i].tokens_kept;
+    ck_assert(kept > 512 + 128 && kept < 131072);
+    ck_assert_int_eq(kept, offered);
+    ck_assert_int_eq(yes.evict_window, kept);
+    ck_assert(yes.worst.tpot_ms.p95 < no.worst.tpot_ms.p95);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("signoff");
@@ -319,6 +354,7 @@ int main(void)
     tcase_add_test(t, power_modes_bound_the_clock);
     tcase_add_test(t, signoff_one_deployment_only);
     tcase_add_test(t, signoff_fix_is_real);
+    tcase_add_test(t, signoff_kv_eviction_keeps_the_window);
     suite_add_tcase(s, t);
     return rl_test_run(s);
 }
