@@ -433,7 +433,32 @@ static void step_features(const rl_config *c, const wbytes *w, double ctx,
     s->pipe_div = 1;
 }
 
+static void features_at(const rl_config *c, double thermal, rl_features *f);
+
+/* Features at a sustained compute clock `thermal` (1 = the mode's full
+ * clock).  On parts whose DVFS lowers the memory controller with the core
+ * (hw mem_clock_follows > 0: SoCs, NPUs), a thermal or power-envelope cap
+ * also slows DRAM: bandwidth x (1 - follows x (1 - thermal)), so a hot
+ * ambient slows bandwidth-bound decode too.  Discrete GPUs (follows 0)
+ * keep their memory clock. */
 static void features_scaled(const rl_config *c, double thermal, rl_features *f)
+{
+    rl_config cc;
+    rl_hw hh;
+    double bw = 1 - c->hw->mem_clock_follows * (1 - thermal);
+    if (thermal >= 1 || c->hw->mem_clock_follows <= 0) {
+        features_at(c, thermal, f);
+        return;
+    }
+    cc = *c;
+    hh = *c->hw;
+    for (int t = 0; t < hh.n_tiers; t++)
+        if (strcmp(hh.tiers[t].tier, "sram") != 0) hh.tiers[t].bandwidth_gbps *= bw;
+    cc.hw = &hh;
+    features_at(&cc, thermal, f);
+}
+
+static void features_at(const rl_config *c, double thermal, rl_features *f)
 {
     const rl_arch *a = c->model;
     rl_arch aw = windowed(c);

@@ -76,6 +76,31 @@ START_TEST(hotter_ambient_never_faster)
 }
 END_TEST
 
+/* A thermal clock cap on an SoC lowers its memory clock too (DVFS,
+ * mem_clock_follows): an RK3588 throttled at 70 C decodes (bandwidth-
+ * bound) slower than at 25 C, and the coupling is why -- the same part
+ * with its memory clock kept (follows 0, as a discrete GPU) decodes
+ * faster at 70 C than with it. */
+START_TEST(throttled_soc_decodes_slower)
+{
+    rl_hw kept = *hw("rk3588");
+    rl_config c = cfg("llama-3.2-1b", hw("rk3588"), "rknn-llm", "int8");
+    ck_assert(c.hw->mem_clock_follows > 0);
+    ck_assert(hw("rtx-4090")->mem_clock_follows == 0);
+    c.ambient_c = 25;
+    rl_estimate cool = run(&c);
+    c.ambient_c = 70;
+    rl_estimate hot = run(&c);
+    ck_assert(hot.clock_limit == RL_CLOCK_THERMAL && cool.clock_frac > hot.clock_frac);
+    ck_assert_msg(hot.decode_tok_s.p50 < 0.9 * cool.decode_tok_s.p50, "%g vs %g",
+                  hot.decode_tok_s.p50, cool.decode_tok_s.p50);
+    kept.mem_clock_follows = 0;
+    c.hw = &kept;
+    rl_estimate hot_kept = run(&c);
+    ck_assert(hot_kept.decode_tok_s.p50 > hot.decode_tok_s.p50);
+}
+END_TEST
+
 START_TEST(more_sram_never_worse)
 {
     const char *ids[] = { "rk3588", "edge-soc-small-sram", "edge-soc-large-sram", "h10hm2" };
@@ -343,6 +368,7 @@ int main(void)
     tcase_add_checked_fixture(t, setup, teardown);
     tcase_set_timeout(t, 60);
     tcase_add_test(t, hotter_ambient_never_faster);
+    tcase_add_test(t, throttled_soc_decodes_slower);
     tcase_add_test(t, more_sram_never_worse);
     tcase_add_test(t, larger_envelope_never_worse);
     tcase_add_test(t, worst_token_never_below_average);
