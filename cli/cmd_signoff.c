@@ -45,6 +45,8 @@ static const char usage_text[] =
 "  ttft_ms_p95 / input_latency_ms_p95 (encoders)\n"
 "  tpot_worst_ms      p95 step of the last token at the full context\n"
 "  min_decode_tok_s, min_total_tok_s / min_inputs_per_s (encoders)\n"
+"  shared_time, stream_latency_ms_p95   with an encoder_stream sharing the\n"
+"                     part (time slicing: the LLM gets what the stream leaves)\n"
 "A check appears when its requirement is set (memory, context and SRAM\n"
 "always).  A failing check lists what single change would pass it.\n"
 "\n"

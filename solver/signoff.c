@@ -156,6 +156,10 @@ static int eval_rule(const sctx *S, const struct rl_constraint_ops *r,
     return ok ? -1 : 0;
 }
 
+static int stream_estimate(const sctx *S, rl_estimate *ee, rl_err *err);
+static void share_part(const sctx *S, const rl_estimate *ee, rl_estimate *e,
+                       rl_estimate *w);
+
 /* Does rule r pass for configuration c (limits lim)? */
 static int passes(const sctx *S0, const rl_config *c, const rl_limits *lim,
                   const struct rl_constraint_ops *r)
@@ -168,6 +172,11 @@ static int passes(const sctx *S0, const rl_config *c, const rl_limits *lim,
     S.lim = *lim;
     S.cfg.quiet = 1;
     if (estimate_pair(&S.cfg, &e, &w, NULL) != RL_OK) return 0;
+    if (S.s->enc_stream.set) {          /* the encoder stream shares the part */
+        rl_estimate ee;
+        if (stream_estimate(&S, &ee, NULL) != RL_OK) return 0;
+        share_part(&S, &ee, &e, &w);
+    }
     return eval_rule(&S, r, &e, &w, &m, &why) != 0;
 }
 
@@ -409,6 +418,118 @@ static int evicted(const rl_signoff *so, rl_signoff_check *k)
     return 1;
 }
 
+/* ---- hybrid streaming: an encoder stream sharing the part --------------- */
+
+/* The encoder stream's own estimate on the deployment's part: one input
+ * per forward pass, the same hardware, power mode, ambient and envelope. */
+static int stream_estimate(const sctx *S, rl_estimate *ee, rl_err *err)
+{
+    const rl_scn_stream *st = &S->s->enc_stream;
+    rl_config c;
+    rl_config_init(&c);
+    c.model = &st->model;
+    c.hw = S->cfg.hw;
+    c.rt = st->rt;
+    c.quant = st->quant;
+    c.kv = S->cfg.kv;
+    c.prompt = 0;
+    c.output = 0;
+    c.ambient_c = S->cfg.ambient_c;
+    c.power_cap_w = S->cfg.power_cap_w;
+    c.power_mode = S->cfg.power_mode;
+    c.quiet = 1;
+    return rl_estimate_run(&c, ee, err);
+}
+
+/* Time-slicing model (README "Edge sign-off"): the part runs one job at a
+ * time, each to completion -- an encoder pass or an LLM decode step.  The
+ * encoder takes u = rate x its pass time of the part; the LLM gets the
+ * rest, so its rates scale by (1 - u) and its mean step by 1 / (1 - u);
+ * its worst step waits for the passes that arrive during it (ceil(rate x
+ * step), at least one) and its first token for one pass in flight.  The
+ * two models' memory adds; power is the time-weighted mix of the two
+ * estimates and the steady temperature follows it. */
+static void share_part(const sctx *S, const rl_estimate *ee, rl_estimate *e,
+                       rl_estimate *w)
+{
+    const rl_scn_stream *st = &S->s->enc_stream;
+    double u = fmin(0.999, st->inputs_per_s * ee->ttft_ms.p50 / 1000), keep = 1 - u;
+    double k = fmax(1, ceil(st->inputs_per_s * w->tpot_ms.p95 / 1000));
+    double amb = S->cfg.ambient_c > 0 ? S->cfg.ambient_c : S->cfg.hw->ambient_c;
+    double dev = S->cfg.tp * S->cfg.pp;
+    e->decode_tok_s.p10 *= keep; e->decode_tok_s.p50 *= keep; e->decode_tok_s.p90 *= keep;
+    e->decode_tok_s_total.p10 *= keep; e->decode_tok_s_total.p50 *= keep;
+    e->decode_tok_s_total.p90 *= keep;
+    e->offline_tok_s *= keep;
+    e->tpot_ms.p50 /= keep;
+    e->tpot_ms.p95 /= keep;
+    w->tpot_ms.p95 += k * ee->ttft_ms.p95;
+    if (w->tpot_ms.p95 < e->tpot_ms.p95) w->tpot_ms.p95 = e->tpot_ms.p95; /* never below */
+    e->ttft_ms.p95 += ee->ttft_ms.p95;
+    e->mem.device_peak += ee->mem.device_peak;
+    e->power_w = keep * e->power_w + u * ee->power_w * dev;
+    if (S->cfg.hw->c_per_w > 0 && e->power_w > 0) {
+        e->temp_demand_c = fmax(e->temp_demand_c,
+                                amb + e->power_w / dev * S->cfg.hw->c_per_w);
+        e->temp_c = fmax(e->temp_c, fmin(e->temp_demand_c, S->cfg.hw->max_c));
+    }
+}
+
+/* The signed deployment's stream figures, before share_part changes the
+ * LLM's estimates. */
+static void stream_figures(const sctx *S, const rl_estimate *ee, rl_signoff *out)
+{
+    const rl_scn_stream *st = &S->s->enc_stream;
+    out->stream_util = st->inputs_per_s * ee->ttft_ms.p50 / 1000;
+    out->stream_need = S->s->req.min_decode_tok_s * out->est.tpot_ms.p50 / 1000;
+    out->stream_latency_ms = ee->ttft_ms.p95 + out->worst.tpot_ms.p95;
+    out->stream_est = *ee;
+}
+
+/* The two lines only a hybrid deployment has: the part's time shared
+ * (encoder share + what the LLM's decode floor needs <= 1) and the
+ * encoder's per-input latency behind a decode step in flight. */
+static void stream_checks(const sctx *S, rl_signoff *out)
+{
+    const rl_scn_stream *st = &S->s->enc_stream;
+    double need = out->stream_need;
+    rl_signoff_check *k;
+    if (out->n >= RL_SIGNOFF_MAX) return;
+    k = &out->checks[out->n++];
+    memset(k, 0, sizeof *k);
+    snprintf(k->name, sizeof k->name, "shared_time");
+    snprintf(k->rule, sizeof k->rule, "hybrid");
+    snprintf(k->unit, sizeof k->unit, "share");
+    k->has_value = k->upper = 1;
+    k->value = out->stream_util + need;
+    k->limit = 1;
+    k->margin = k->limit - k->value;
+    k->margin_pct = 100 * k->margin;
+    k->pass = k->value <= 1;
+    snprintf(k->reason, sizeof k->reason, "%s at %g inputs/s takes %.0f%% of the part; the "
+             "LLM's decode floor needs %.0f%% (time-sliced, one job at a time)",
+             st->model.id, st->inputs_per_s, 100 * out->stream_util, 100 * need);
+    if (!k->pass) snprintf(k->fix, sizeof k->fix, "fewer than %.3g inputs/s",
+                           st->inputs_per_s * (1 - need) / fmax(out->stream_util, 1e-9));
+    out->pass &= k->pass;
+    if (st->latency_ms_p95 <= 0 || out->n >= RL_SIGNOFF_MAX) return;
+    k = &out->checks[out->n++];
+    memset(k, 0, sizeof *k);
+    snprintf(k->name, sizeof k->name, "stream_latency_ms_p95");
+    snprintf(k->rule, sizeof k->rule, "hybrid");
+    snprintf(k->unit, sizeof k->unit, "ms");
+    k->has_value = k->upper = 1;
+    k->value = out->stream_latency_ms;
+    k->limit = st->latency_ms_p95;
+    k->margin = k->limit - k->value;
+    k->margin_pct = 100 * k->margin / k->limit;
+    k->pass = k->margin >= 0;
+    snprintf(k->reason, sizeof k->reason, "p95 of one %s pass (%.3g ms) behind the LLM "
+             "decode step in flight (p95 %.3g ms)", st->model.id, out->stream_est.ttft_ms.p95,
+             out->stream_latency_ms - out->stream_est.ttft_ms.p95);
+    out->pass &= k->pass;
+}
+
 int rl_signoff_run(const rl_scenario *s, const rl_catalog *cat, rl_signoff *out,
                    rl_err *err)
 {
@@ -426,6 +547,12 @@ int rl_signoff_run(const rl_scenario *s, const rl_catalog *cat, rl_signoff *out,
     out->offload_mode = S.offload_mode;
     out->ambient_c = S.cfg.ambient_c > 0 ? S.cfg.ambient_c : S.cfg.hw->ambient_c;
     out->pass = 1;
+    if (s->enc_stream.set) {            /* hybrid: the LLM shares the part */
+        rl_estimate ee;
+        if ((rc = stream_estimate(&S, &ee, err))) return rc;
+        stream_figures(&S, &ee, out);
+        share_part(&S, &ee, &out->est, &out->worst);
+    }
     for (int i = 0; rl_constraints[i] && out->n < RL_SIGNOFF_MAX; i++) {
         const struct rl_constraint_ops *r = rl_constraints[i];
         rl_measure m;
@@ -440,6 +567,7 @@ int rl_signoff_run(const rl_scenario *s, const rl_catalog *cat, rl_signoff *out,
         out->pass &= ok;
         out->n++;
     }
+    if (s->enc_stream.set) stream_checks(&S, out);
     return RL_OK;
 }
 
@@ -521,6 +649,11 @@ static void report_inputs(sbuf *b, const rl_scenario *s, const rl_signoff *so)
            so->evict_window - RL_ATTN_SINKS, so->evict_window, so->context);
     sb(b, "| offload | %s |\n| ambient | %.1f C |\n", rl_offload_mode_name(so->offload_mode),
        so->ambient_c);
+    if (s->enc_stream.set)
+        sb(b, "| encoder stream | %s at %g inputs/s (%s %s), sharing the part by time "
+           "slicing: %.0f%% of its time |\n", s->enc_stream.model.id,
+           s->enc_stream.inputs_per_s, s->enc_stream.rt->id, s->enc_stream.quant->id,
+           100 * so->stream_util);
     sb(b, "| deterministic | %s |\n\n", s->req.deterministic ? "yes" : "no");
 }
 

@@ -54,6 +54,10 @@ typedef struct rl_signoff {
     long context;               /* tokens guaranteed per sequence */
     long evict_window;          /* > 0: allow_kv_eviction in force, KV held
                                    for this many tokens (< context) */
+    rl_estimate stream_est;     /* encoder_stream set: its own estimate */
+    double stream_util;         /* its share of the part's time */
+    double stream_need;         /* the share the LLM's decode floor needs */
+    double stream_latency_ms;   /* its p95 per input behind a decode step */
     double ambient_c;           /* ambient signed at */
     int offload_mode;           /* enum rl_offload_mode */
     int n;

@@ -361,6 +361,37 @@ START_TEST(signoff_kv_eviction_keeps_the_window)
 }
 END_TEST
 
+/* Hybrid streaming: an encoder stream sharing the part never speeds the
+ * LLM up -- a faster stream leaves it a smaller share (decode rate down,
+ * last token no faster, the part's shared time up), the two models' memory
+ * adds, and the stream's share is its rate x its pass time. */
+START_TEST(signoff_stream_shares_the_part)
+{
+    static rl_signoff so[4];
+    const double rates[] = {0, 5, 20, 40};
+    rl_err err;
+    char text[600];
+    for (int i = 0; i < 4; i++) {
+        char stream[160] = "";
+        if (rates[i] > 0)
+            snprintf(stream, sizeof stream, "encoder_stream={model=\"resnet-50\"; "
+                     "runtime=\"rknn\"; inputs_per_s=%g;};", rates[i]);
+        snprintf(text, sizeof text, "model=\"llama-3.2-1b\"; hardware=\"rk3588\"; "
+                 "runtime=\"rknn-llm\"; requirements={context_tokens=2048; "
+                 "min_decode_tok_s=1.0;}; search={quant=\"int8\";}; %s", stream);
+        ck_assert_int_eq(signoff_text(text, &so[i], &err), RL_OK);
+        if (i == 0) continue;
+        ck_assert(so[i].est.decode_tok_s.p50 < so[i - 1].est.decode_tok_s.p50);
+        ck_assert(so[i].worst.tpot_ms.p95 >= so[i - 1].worst.tpot_ms.p95);
+        ck_assert(so[i].est.mem.device_peak > so[0].est.mem.device_peak);
+        ck_assert(fabs(so[i].stream_util - rates[i] * so[i].stream_est.ttft_ms.p50 / 1000) <
+                  1e-9);
+        ck_assert(so[i].stream_util > so[i - 1].stream_util);
+        ck_assert_str_eq(so[i].checks[so[i].n - 1].name, "shared_time");
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("signoff");
@@ -381,6 +412,7 @@ int main(void)
     tcase_add_test(t, signoff_one_deployment_only);
     tcase_add_test(t, signoff_fix_is_real);
     tcase_add_test(t, signoff_kv_eviction_keeps_the_window);
+    tcase_add_test(t, signoff_stream_shares_the_part);
     suite_add_tcase(s, t);
     return rl_test_run(s);
 }
