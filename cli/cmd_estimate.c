@@ -17,12 +17,17 @@ static const char usage_text[] =
 "                          [--prompt N] [--output N] [--concurrency N]\n"
 "                          [--offload-layers N] [--context N] [--sliding-window N]\n"
 "                          [--replicas N] [--gpu-memory-utilization F]\n"
-"                          [--ambient C] [--calibration FILE] [--catalog DIR]\n"
+"                          [--ambient C] [--power-mode NAME] [--calibration FILE]\n"
+"                          [--catalog DIR]\n"
 "                          [--format text|json|jsonl|csv|md] [--json] [--strict]\n"
 "\n"
 "  --prompt 0   decode-only run from an empty context (llama-bench tg)\n"
 "  --output 0   prefill-only run (llama-bench pp)\n"
-"  --context N  KV cache allocated for N tokens per sequence (default prompt+output)\n"
+"  --context N  KV cache allocated for N tokens per sequence (default prompt+output);\n"
+"               below prompt+output the context is clipped: the last N tokens are\n"
+"               kept (prompt truncated, KV evicted past N while decoding)\n"
+"  --power-mode NAME  one of the hardware's power_modes (Jetson 7W/15W/25W, MAXN):\n"
+"               its power limit and clocks; every throughput follows it\n"
 "  --replicas N data-parallel copies of the tp x pp group (default: every copy\n"
 "               the devices hold); --gpu-memory-utilization F: the memory share\n"
 "               the runtime may claim, in its own rule (vLLM: of all memory)\n"
@@ -48,7 +53,7 @@ static const char usage_text[] =
 
 typedef struct opts {
     const char *model, *model_file, *hw, *hw_file, *runtime, *quant, *kv;
-    const char *calibration, *catalog, *format;
+    const char *calibration, *catalog, *format, *power_mode;
     long devices, tp, pp, prompt, output, conc, offload, context, window, replicas;
     double ambient, mem_util;
     int fmt, strict, devices_set;
@@ -70,7 +75,7 @@ static const rl_column columns[] = {
     {"e2e_latency_ms_p50", "e2e_latency_ms.p50"},
     {"memory_gib_peak", "memory_gib.device_peak"},
     {"memory_gib_capacity", "memory_gib.device_capacity"},
-    {"power_w", "power_w"}, {"launch", "launch"},
+    {"power_w", "power_w"}, {"tok_per_j", "tok_per_j"}, {"launch", "launch"},
 };
 #define NCOLS ((int)(sizeof columns / sizeof *columns))
 
@@ -83,6 +88,7 @@ static int parse(int argc, char **argv, opts *o, rl_err *err)
         { "--kv-dtype", offsetof(opts, kv) }, { "--kv-cache-dtype", offsetof(opts, kv) },
         { "--calibration", offsetof(opts, calibration) },
         { "--catalog", offsetof(opts, catalog) }, { "--format", offsetof(opts, format) },
+        { "--power-mode", offsetof(opts, power_mode) },
     };
     static const struct { const char *flag; size_t off; long min, max; } nums[] = {
         { "--devices", offsetof(opts, devices), 1, 4096 },
@@ -158,6 +164,7 @@ static int resolve(const opts *o, rl_catalog *cat, rl_arch *arch, rl_hw *hw,
         .output = o->output, .conc = o->conc, .offload = o->offload,
         .context = o->context, .window = o->window, .devices_set = o->devices_set,
         .ambient = o->ambient, .replicas = o->replicas, .mem_util = o->mem_util,
+        .power_mode = o->power_mode,
     };
     return rl_estspec_resolve(&s, cat, arch, hw, fq, c, said, n, err);
 }

@@ -32,7 +32,9 @@ static const char usage_text[] =
 "Sign off ONE deployment: every search axis of the scenario single-valued\n"
 "(runtime, quant, kv_dtype, tp, pp, context_cap, offload none|full, ...).\n"
 "Checks, one line each (PASS/FAIL, value, limit, margin, reason):\n"
-"  context            KV preallocated for the guaranteed context\n"
+"  context            KV preallocated for the guaranteed context; with\n"
+"                     requirements.allow_kv_eviction = true a sliding window\n"
+"                     of what fits passes it degraded (tokens kept stated)\n"
 "  deterministic      fixed shapes, no paging, no host link (if required)\n"
 "  device_memory      peak within usable memory less memory_margin_pct\n"
 "  host_memory        offloaded layers within host RAM (offload full)\n"
@@ -43,6 +45,8 @@ static const char usage_text[] =
 "  ttft_ms_p95 / input_latency_ms_p95 (encoders)\n"
 "  tpot_worst_ms      p95 step of the last token at the full context\n"
 "  min_decode_tok_s, min_total_tok_s / min_inputs_per_s (encoders)\n"
+"  shared_time, stream_latency_ms_p95   with an encoder_stream sharing the\n"
+"                     part (time slicing: the LLM gets what the stream leaves)\n"
 "A check appears when its requirement is set (memory, context and SRAM\n"
 "always).  A failing check lists what single change would pass it.\n"
 "\n"
@@ -100,6 +104,10 @@ static cJSON *checks_json(const rl_signoff *so)
         cJSON_AddStringToObject(o, "unit", k->unit);
         cJSON_AddStringToObject(o, "reason", k->reason);
         if (!k->pass) cJSON_AddStringToObject(o, "to_pass", k->fix);
+        if (k->tokens_kept > 0) {       /* passed by KV eviction: degraded */
+            cJSON_AddBoolToObject(o, "degraded", 1);
+            cJSON_AddNumberToObject(o, "tokens_kept", (double)k->tokens_kept);
+        }
         cJSON_AddItemToArray(a, o);
     }
     return a;

@@ -128,6 +128,11 @@ int rl_estspec_resolve(const rl_estspec *s, const rl_catalog *cat, rl_arch *arch
     c->ambient_c = s->ambient;
     c->replicas = (int)s->replicas;
     c->mem_util = s->mem_util;
+    if (s->power_mode) {                /* unknown: the modes it has, exit 2 */
+        rl_hw probe = *c->hw;
+        if ((rc = rl_hw_apply_power_mode(&probe, s->power_mode, err))) return rc;
+        c->power_mode = s->power_mode;
+    }
     return RL_OK;
 }
 

@@ -21,6 +21,7 @@ typedef struct rl_estspec {
     int devices_set;                    /* 0: the profile's own count */
     double ambient;
     double mem_util;                    /* 0: the runtime's own setting */
+    const char *power_mode;             /* NULL: the profile's own (default) mode */
 } rl_estspec;
 
 /* Defaults of `ridgeline estimate`: 1 device, tp 1, pp 1, prompt 512,

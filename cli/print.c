@@ -64,6 +64,7 @@ cJSON *rl_estimate_json(const rl_config *c, const rl_estimate *e)
     cJSON_AddNumberToObject(cfg, "concurrency", c->concurrency);
     cJSON_AddNumberToObject(cfg, "offload_layers", c->offload_layers);
     cJSON_AddNumberToObject(cfg, "replicas", c->replicas > 0 ? c->replicas : 1);
+    if (c->power_mode) cJSON_AddStringToObject(cfg, "power_mode", c->power_mode);
     cJSON_AddNumberToObject(cfg, "gpu_memory_utilization",
                             c->mem_util > 0 ? c->mem_util : c->rt->kv_reserve_frac);
     cJSON_AddStringToObject(o, "feasibility", rl_feasibility_name(e->feasibility));
@@ -98,6 +99,14 @@ cJSON *rl_estimate_json(const rl_config *c, const rl_estimate *e)
         cJSON_AddNullToObject(o, "quality_loss_pct");
     cJSON_AddNumberToObject(o, "power_w", r4(e->power_w));
     cJSON_AddNumberToObject(o, "temp_c", r4(e->temp_c));
+    if (e->context_requested > 0) {     /* clipped: what is kept */
+        sh = cJSON_AddObjectToObject(o, "context_clipped");
+        cJSON_AddNumberToObject(sh, "requested_tokens", (double)e->context_requested);
+        cJSON_AddNumberToObject(sh, "kept_tokens", (double)e->context_kept);
+        cJSON_AddNumberToObject(sh, "prompt_kept_tokens", (double)e->prompt_kept);
+    }
+    cJSON_AddNumberToObject(o, "clock_frac", r4(e->clock_frac));
+    cJSON_AddNumberToObject(o, "tok_per_j", r4(e->tok_per_j));
     sh = cJSON_AddObjectToObject(o, "bottleneck_shares_pct");
     cJSON_AddNumberToObject(sh, "weights", round(e->share_weights));
     cJSON_AddNumberToObject(sh, "kv_cache", round(e->share_kv));
@@ -156,6 +165,10 @@ void rl_estimate_print(FILE *out, const rl_config *c, const rl_estimate *e,
                 "and latencies below are what it would do if it fit\n",
                 m->device_peak, m->device_capacity);
     fprintf(out, "  %-22s %s\n", "regime", rl_regime_name(e->regime));
+    if (e->context_requested > 0)
+        fprintf(out, "  context clipped: keeps the last %ld tokens of %ld+%ld (prompt cut to "
+                "%ld, oldest KV evicted while decoding)\n", e->context_kept, (long)c->prompt,
+                (long)c->output, e->prompt_kept);
     row(out, "decode per sequence", e->decode_tok_s, "tok/s");
     row(out, "decode total", e->decode_tok_s_total, "tok/s");
     row(out, c->model->kind == RL_ENCODER && c->model->layers == 0 ? "inputs" : "prefill",
@@ -179,7 +192,11 @@ void rl_estimate_print(FILE *out, const rl_config *c, const rl_estimate *e,
         fprintf(out, "  %-22s %10.3g %%      (%s)\n", "quality loss", c->quant->quality_loss,
                 c->quant->id);
     if (e->power_w > 0)
-        fprintf(out, "  power %.0f W, steady temperature %.0f C\n", e->power_w, e->temp_c);
+        fprintf(out, "  power %.3g W%s%s, steady temperature %.0f C, clock %.0f%% of nominal, "
+                "%.3g %s per joule\n", e->power_w, c->power_mode ? " in power mode " : "",
+                c->power_mode ? c->power_mode : "", e->temp_c, e->clock_frac * 100,
+                e->tok_per_j, c->model->kind == RL_ENCODER ? "inputs"
+                : e->decode_tok_s_total.p50 > 0 ? "output tokens" : "prompt tokens");
     if (launch)
         fprintf(out, "  launch: %s\n", launch[0] ? launch
                 : "none (this runtime has no standard server command line)");

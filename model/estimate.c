@@ -123,10 +123,8 @@ int rl_config_normalise(const rl_config *in, rl_config *o, char *msg,
         return rl_err_set(err, RL_EINPUT, NULL, 0, "prompt + output (%ld tokens) exceeds "
                           "%s's %ld-token context", o->prompt + o->output, o->model->id,
                           o->model->max_context);
-    if (o->context_cap > 0 && o->context_cap < o->prompt + o->output &&
-        o->model->kind == RL_DECODER)
-        return rl_err_set(err, RL_EINPUT, NULL, 0, "context %ld is smaller than prompt + "
-                          "output (%ld tokens)", o->context_cap, o->prompt + o->output);
+    /* context_cap < prompt + output: the context is clipped (rl_estimate_run,
+     * clip_context), not an error */
     if (o->model->layers > 0 && o->pp > o->model->layers)
         return rl_err_set(err, RL_EINPUT, NULL, 0, "pp (%d) exceeds the model's %d layers",
                           o->pp, o->model->layers);
@@ -435,7 +433,32 @@ static void step_features(const rl_config *c, const wbytes *w, double ctx,
     s->pipe_div = 1;
 }
 
+static void features_at(const rl_config *c, double thermal, rl_features *f);
+
+/* Features at a sustained compute clock `thermal` (1 = the mode's full
+ * clock).  On parts whose DVFS lowers the memory controller with the core
+ * (hw mem_clock_follows > 0: SoCs, NPUs), a thermal or power-envelope cap
+ * also slows DRAM: bandwidth x (1 - follows x (1 - thermal)), so a hot
+ * ambient slows bandwidth-bound decode too.  Discrete GPUs (follows 0)
+ * keep their memory clock. */
 static void features_scaled(const rl_config *c, double thermal, rl_features *f)
+{
+    rl_config cc;
+    rl_hw hh;
+    double bw = 1 - c->hw->mem_clock_follows * (1 - thermal);
+    if (thermal >= 1 || c->hw->mem_clock_follows <= 0) {
+        features_at(c, thermal, f);
+        return;
+    }
+    cc = *c;
+    hh = *c->hw;
+    for (int t = 0; t < hh.n_tiers; t++)
+        if (strcmp(hh.tiers[t].tier, "sram") != 0) hh.tiers[t].bandwidth_gbps *= bw;
+    cc.hw = &hh;
+    features_at(&cc, thermal, f);
+}
+
+static void features_at(const rl_config *c, double thermal, rl_features *f)
 {
     const rl_arch *a = c->model;
     rl_arch aw = windowed(c);
@@ -797,6 +820,66 @@ static int placement(const rl_config *c, const rl_memory *m)
     return c->offload_layers > 0 ? RL_WITH_OFFLOAD : RL_IN_VRAM;
 }
 
+/* Point c->hw at its power mode (c->power_mode, if any): *moded gets the
+ * mode's envelope and clocks (rl_hw_apply_power_mode) and *clock the
+ * mode's compute clock fraction.  Every throughput the estimate reports
+ * goes through here, so they all follow the mode.  RL_EINPUT naming the
+ * part's modes when it has no such mode. */
+static int power_mode_hw(rl_config *c, rl_hw *moded, double *clock, rl_err *err)
+{
+    int rc;
+    *clock = 1.0;
+    if (!c->power_mode || !c->power_mode[0]) return RL_OK;
+    *moded = *c->hw;
+    if ((rc = rl_hw_apply_power_mode(moded, c->power_mode, err))) return rc;
+    for (int i = 0; i < c->hw->n_power_modes; i++)
+        if (strcmp(c->hw->power_modes[i].name, c->power_mode) == 0)
+            *clock = c->hw->power_modes[i].clock_frac;
+    c->hw = moded;
+    return RL_OK;
+}
+
+/* Graceful degradation under a fixed window (README "Edge sign-off"):
+ * a decoder whose context_cap N is below prompt + output keeps the last N
+ * tokens.  A prompt longer than N is cut to its last N tokens before
+ * prefill (llama.cpp truncates so); while decoding, the KV holds at most N
+ * tokens and the oldest are evicted (llama.cpp's context shift, or
+ * StreamingLLM's attention sinks + recent window: the same N tokens of
+ * KV), modelled as a sliding window of N on every attention layer.  So
+ * memory and every step's attention are bounded at N tokens.  What the
+ * dropped tokens cost in answer quality is not estimated. */
+static void clip_context(rl_config *c, rl_estimate *e)
+{
+    long want = c->prompt + c->output, n = c->context_cap;
+    if (c->model->kind != RL_DECODER || n <= 0 || n >= want) return;
+    e->context_requested = want;
+    e->context_kept = n;
+    if (c->prompt > n) c->prompt = n;
+    e->prompt_kept = c->prompt;
+    if (c->sliding_window <= 0 || c->sliding_window > n) c->sliding_window = n;
+}
+
+/* What clipping cost, for the explanations: tokens kept, and TTFT and
+ * TPOT against the same workload with the whole context held (when that
+ * estimate can be made at all). */
+static void clip_note(const rl_config *cin, rl_estimate *e)
+{
+    rl_config full = *cin;
+    rl_estimate u;
+    char vs[80] = "; whole context beyond the model";
+    if (!e->context_requested || cin->quiet) return;
+    full.context_cap = 0;
+    full.quiet = 1;
+    if (rl_estimate_run(&full, &u, NULL) == RL_OK)
+        snprintf(vs, sizeof vs, " vs %.3g ms, %.3g ms, %.3g GiB whole", u.ttft_ms.p50,
+                 u.tpot_ms.p50, u.mem.kv_cache);
+    note(e->explanations, &e->n_explanations,
+         "context clipped to the last %ld of %ld tokens (prompt %ld): TTFT %.3g ms, TPOT "
+         "%.3g ms, KV %.3g GiB%s; quality cost not estimated", e->context_kept,
+         e->context_requested, e->prompt_kept, e->ttft_ms.p50, e->tpot_ms.p50,
+         e->mem.kv_cache, vs);
+}
+
 /* Throughput per joule of board energy: output tokens for generation,
  * prompt tokens for prefill-only runs, inputs for encoders. */
 static double per_joule(const rl_config *c, const rl_estimate *e)
@@ -843,15 +926,9 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
 
     if ((rc = rl_config_normalise(cin, &c, split_note, sizeof split_note, err)))
         return rc;
-    if (c.power_mode && c.power_mode[0]) {      /* the mode's envelope and clocks */
-        moded = *c.hw;
-        if ((rc = rl_hw_apply_power_mode(&moded, c.power_mode, err))) return rc;
-        for (int i = 0; i < c.hw->n_power_modes; i++)
-            if (strcmp(c.hw->power_modes[i].name, c.power_mode) == 0)
-                mode_clock = c.hw->power_modes[i].clock_frac;
-        c.hw = &moded;
-    }
+    if ((rc = power_mode_hw(&c, &moded, &mode_clock, err))) return rc;
     memset(e, 0, sizeof *e);
+    clip_context(&c, e);
     memory(&c, &e->mem, &w);
     kv_capacity(&c, &e->mem, e);
     e->replicas = c.replicas;
@@ -957,6 +1034,7 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
     shares(&f, b, bp, &t, e);
     e->tok_per_j = per_joule(&c, e);
     placement_note(&c, e);
+    clip_note(cin, e);
     if (c.quiet) return RL_OK;
     if (e->share_kv > 0 && e->share_kv > e->share_weights)
         note(e->bottlenecks, &e->n_bottlenecks, "KV cache reads (%.0f%% of each step)", e->share_kv);
@@ -1025,20 +1103,29 @@ static double static_tok_s(const rl_config *n, const rl_features *f, const rl_ba
     return total > 0 ? batch * (double)n->output / total * 1000.0 : 0;
 }
 
+/* The same clocks as rl_estimate_run: the power mode's hardware, and the
+ * thermal / power-envelope cap the estimate settled on (its clock_frac
+ * over the mode's own), so this figure and the estimate's offline_tok_s
+ * agree whatever the mode and ambient. */
 double rl_offline_throughput(const rl_config *c, int batch, int inflight)
 {
     rl_config x = *c, n;
     rl_estimate e;
     rl_features f;
+    rl_hw moded;
+    double mode_clock;
 
     if (batch < 1 || c->output <= 0) return 0;
     x.concurrency = batch;
-    if (rl_config_normalise(&x, &n, NULL, 0, NULL) != RL_OK) return 0;
-    features_scaled(&n, 1.0, &f);
+    x.quiet = 1;
+    if (rl_estimate_run(&x, &e, NULL) != RL_OK) return 0;
+    if (rl_config_normalise(&x, &n, NULL, 0, NULL) != RL_OK ||
+        power_mode_hw(&n, &moded, &mode_clock, NULL) != RL_OK) return 0;
+    features_scaled(&n, e.clock_frac > 0 ? e.clock_frac / mode_clock : 1.0, &f);
     if (inflight)
         return inflight_tok_s(&f, rl_runtime_backend(n.rt, n.hw),
                               rl_runtime_backend_prefill(n.rt, n.hw), batch, (double)c->output);
-    if (rl_estimate_run(&x, &e, NULL) != RL_OK || e.tpot_ms.p50 <= 0) return 0;
+    if (e.tpot_ms.p50 <= 0) return 0;
     return static_tok_s(&n, &f, rl_runtime_backend_prefill(n.rt, n.hw), batch, e.tpot_ms.p50);
 }
 

@@ -119,6 +119,12 @@ typedef struct rl_estimate {
     double tok_per_j;           /* output tokens (prefill-only and encoders:
                                    prompt tokens / inputs) per joule of board
                                    energy; 0 when power is unknown */
+    long context_requested;     /* decoders with context_cap < prompt +
+                                   output: the tokens asked for (prompt +
+                                   output), and the last ones kept (the cap);
+                                   0 and 0 when nothing is clipped */
+    long context_kept;
+    long prompt_kept;           /* prompt tokens prefilled after clipping */
     /* decode step time shares, % (sum 100) */
     double share_weights, share_kv, share_compute, share_comm,
            share_overhead, share_offload;

@@ -180,8 +180,14 @@ static int parse_unified(const config_setting_t *s, const char *file, rl_hw *h,
     int rc;
     h->unified = strcmp(h->klass, "apple") == 0 || strcmp(h->klass, "soc") == 0 ||
                  strcmp(h->klass, "cpu") == 0;
+    /* SoC and NPU DVFS lowers the memory controller clock with the core
+     * (Jetson EMC per nvpmodel mode, RK3588 DDR devfreq); discrete GPUs keep
+     * their GDDR/HBM clock when the SM clock is capped */
+    h->mem_clock_follows = strcmp(h->klass, "soc") == 0 || strcmp(h->klass, "npu") == 0
+                         ? 0.5 : 0;
     if ((rc = rl_cfg_bool(s, "unified_memory", &h->unified, file, err)) ||
-        (rc = rl_cfg_num(s, "os_reserved_gib", 0, 1e6, &h->os_reserved_gib, file, err)))
+        (rc = rl_cfg_num(s, "os_reserved_gib", 0, 1e6, &h->os_reserved_gib, file, err)) ||
+        (rc = rl_cfg_num(s, "mem_clock_follows", 0, 1, &h->mem_clock_follows, file, err)))
         return rc;
     if (h->os_reserved_gib >= rl_hw_main_tier(h)->capacity_gib)
         return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),

@@ -64,6 +64,11 @@ typedef struct rl_hw {
                                    keep (not usable by the model) */
     int n_power_modes;
     rl_power_mode power_modes[RL_MAX_POWER_MODES];
+    double mem_clock_follows;   /* DVFS coupling: the share of a thermal or
+                                   power-envelope compute-clock cut that the
+                                   DRAM bandwidth follows (0: memory clock
+                                   kept, discrete GPUs; default 0.5 ESTIMATE
+                                   for soc and npu, 0 otherwise) */
 } rl_hw;
 
 /* Parse one device from a libconfig group.  `file` names the file for error

@@ -91,10 +91,11 @@ static const spec specs[] = {
         {W_KV, "# KV cache {}: not a mlx_lm.server flag", "q8_0=q8_0 q4_0=q4_0"},
         {W_END, NULL, NULL}}},
     /* No server CLI of their own: exllamav2 is served by TabbyAPI (a YAML
-     * config), HailoRT and RKNN-LLM by vendor SDK programs. */
+     * config), HailoRT, RKNN-LLM and RKNN by vendor SDK programs. */
     {"exllamav2", NULL, "", NULL, "", NULL, {{W_END, NULL, NULL}}},
     {"hailort", NULL, "", NULL, "", NULL, {{W_END, NULL, NULL}}},
     {"rknn-llm", NULL, "", NULL, "", NULL, {{W_END, NULL, NULL}}},
+    {"rknn", NULL, "", NULL, "", NULL, {{W_END, NULL, NULL}}},
 };
 
 /* Value of `key` in a "k=v k=v" map into out; 0 when absent. */

@@ -45,6 +45,8 @@ static const keyspec req_keys[] = {
     {"max_temp_c", K_DOUBLE, REQ(max_temp_c), 0, 200, "die temperature limit"},
     {"deterministic", K_BOOL, REQ(deterministic), 0, 1, "fixed-shape deployment"},
     {"sram_resident", K_BOOL, REQ(sram_resident), 0, 1, "working set stays in SRAM"},
+    {"allow_kv_eviction", K_BOOL, REQ(allow_kv_eviction), 0, 1,
+     "signoff: a sliding KV window may stand in for the whole context"},
     {"context_tokens", K_LONG, REQ(context_tokens), 0, 1e8, "tokens per sequence"},
     {"max_quality_loss", K_DOUBLE, REQ(max_quality_loss), 0, 100,
      "bound on the quant's quality cost, %"},
@@ -65,7 +67,7 @@ static const keyspec wl_keys[] = {
 static const char *const top_keys[] = {
     "name", "description", "model", "model_file", "hardware", "hardware_file",
     "devices", "runtime", "runtimes", "workload", "requirements", "search",
-    "objective", "top", "gpu_memory_utilization", "power_mode",
+    "objective", "top", "gpu_memory_utilization", "power_mode", "encoder_stream",
 };
 static const char *const search_keys[] = {
     "quant", "kv_dtype", "tp", "pp", "context_cap", "offload",
@@ -559,6 +561,62 @@ static void default_concurrency_axis(rl_scenario *s, const config_setting_t *roo
     s->concurrency_searched = 1;
 }
 
+/* encoder_stream = { model = "resnet-50"; inputs_per_s = 30.0;
+ * runtime = "rknn"; quant = "int8"; latency_ms_p95 = 50.0; }: an encoder
+ * sharing the part with the scenario's LLM (README "Edge sign-off"). */
+#define ES(f) offsetof(rl_scn_stream, f)
+static const keyspec stream_keys[] = {
+    {"model", -1, 0, 0, 0, "encoder model id"},
+    {"runtime", -1, 0, 0, 0, "its runtime (default: the scenario's)"},
+    {"quant", -1, 0, 0, 0, "its weight format (default int8)"},
+    {"inputs_per_s", K_DOUBLE, ES(inputs_per_s), 1e-6, 1e9, "arrival rate"},
+    {"latency_ms_p95", K_DOUBLE, ES(latency_ms_p95), 0, 1e9, "per-input p95 bound"},
+};
+
+static int stream_string(ld *L, const config_setting_t *m)
+{
+    rl_scn_stream *st = &L->s->enc_stream;
+    const char *k = config_setting_name(m), *v;
+    if (get_string(L, m, k, &v)) return RL_EINPUT;
+    if (strcmp(k, "model") == 0) {
+        const rl_arch *a = rl_catalog_model(L->cat, v);
+        if (!a) return unknown_id(L, m, RL_CAT_MODEL, v);
+        if (a->kind != RL_ENCODER)
+            return fail(L, m, "encoder_stream.model '%s' is not an encoder%s", v, NULL);
+        st->model = *a;
+        st->set = 1;
+    } else if (strcmp(k, "runtime") == 0) {
+        if (!(st->rt = rl_catalog_runtime(L->cat, v))) return unknown_id(L, m, RL_CAT_RUNTIME, v);
+    } else if (!(st->quant = rl_catalog_quant(L->cat, v))) {
+        return unknown_id(L, m, RL_CAT_QUANT, v);
+    }
+    return RL_OK;
+}
+
+static int load_encoder_stream(ld *L, const config_setting_t *root)
+{
+    const config_setting_t *g = config_setting_get_member(root, "encoder_stream");
+    rl_scn_stream *st = &L->s->enc_stream;
+    int rc;
+    if (!g) return RL_OK;
+    if ((rc = apply_table(L, g, "encoder_stream.", stream_keys, NELEM(stream_keys), st,
+                          stream_string)))
+        return rc;
+    if (!st->set || st->inputs_per_s <= 0)
+        return fail(L, g, "encoder_stream needs model and inputs_per_s%s%s", "", NULL);
+    if (L->s->model.kind != RL_DECODER)
+        return fail(L, g, "encoder_stream shares the part with an LLM; model '%s' is not a "
+                    "decoder%s", L->s->model.id, NULL);
+    if (!st->rt) st->rt = L->s->runtimes[0];
+    if (!st->quant)
+        st->quant = rl_catalog_quant(L->cat, rl_runtime_has_quant(st->rt, "int8") ? "int8"
+                                            : st->rt->quants[0]);
+    if (!st->quant || !rl_runtime_has_quant(st->rt, st->quant->id))
+        return fail(L, g, "encoder_stream: runtime '%s' does not load that quant%s",
+                    st->rt->id, NULL);
+    return RL_OK;
+}
+
 static int load_root(ld *L, const config_setting_t *root)
 {
     rl_scenario *s = L->s;
@@ -578,6 +636,7 @@ static int load_root(ld *L, const config_setting_t *root)
         return rc;
     if ((m = config_setting_get_member(root, "search")) && (rc = load_search(L, m)))
         return rc;
+    if ((rc = load_encoder_stream(L, root))) return rc;
     if (s->mode == RL_MODE_PREFILL || s->mode == RL_MODE_ENCODER) s->output_tokens = 0;
     if (s->mode == RL_MODE_ENCODER && s->model.kind != RL_ENCODER)
         return fail(L, config_setting_get_member(root, "workload"),

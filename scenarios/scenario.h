@@ -54,6 +54,9 @@ typedef struct rl_scn_req {
     double ambient_c;           /* ambient temperature (0 = hardware's) */
     double max_temp_c;          /* die limit (0 = hardware's max_c) */
     int deterministic;          /* 1: fixed shapes, no paging, no offload */
+    int allow_kv_eviction;      /* 1: signoff may hold a sliding window of
+                                   the context that fits (attention sinks +
+                                   recent tokens) instead of all of it */
     int sram_resident;          /* 1: weights + KV working set must stay in
                                    on-chip SRAM (no spill to DRAM) */
     long context_tokens;        /* tokens each sequence must hold
@@ -77,6 +80,17 @@ typedef struct rl_scn_req {
  * names none): vLLM's default max_num_seqs is 256. */
 #define RL_SCN_CONC_MAX 256
 
+/* A second, encoder stream sharing the part with the LLM (top-level key
+ * encoder_stream; signoff only -- solve does not search it). */
+typedef struct rl_scn_stream {
+    int set;                    /* 1: the scenario has one */
+    rl_arch model;              /* encoder model (catalog copy) */
+    const rl_runtime *rt;       /* default: the scenario's first runtime */
+    const rl_quant *quant;      /* default: int8 where the runtime has it */
+    double inputs_per_s;        /* arrival rate, > 0 */
+    double latency_ms_p95;      /* per-input bound (0: none) */
+} rl_scn_stream;
+
 typedef struct rl_scenario {
     char path[512];             /* file as given */
     char dir[512];              /* its folder ("." when none) */
@@ -94,6 +108,7 @@ typedef struct rl_scenario {
     int devices;                /* devices available (default hw.count) */
     char power_mode[16];        /* the hardware's power mode ("" = the
                                    profile's own figures) */
+    rl_scn_stream enc_stream;   /* hybrid streaming: encoder + LLM */
 
     int n_runtimes;             /* >= 1 */
     const rl_runtime *runtimes[RL_SCN_MAX_RT];

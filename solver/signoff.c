@@ -156,6 +156,10 @@ static int eval_rule(const sctx *S, const struct rl_constraint_ops *r,
     return ok ? -1 : 0;
 }
 
+static int stream_estimate(const sctx *S, rl_estimate *ee, rl_err *err);
+static void share_part(const sctx *S, const rl_estimate *ee, rl_estimate *e,
+                       rl_estimate *w);
+
 /* Does rule r pass for configuration c (limits lim)? */
 static int passes(const sctx *S0, const rl_config *c, const rl_limits *lim,
                   const struct rl_constraint_ops *r)
@@ -168,8 +172,67 @@ static int passes(const sctx *S0, const rl_config *c, const rl_limits *lim,
     S.lim = *lim;
     S.cfg.quiet = 1;
     if (estimate_pair(&S.cfg, &e, &w, NULL) != RL_OK) return 0;
+    if (S.s->enc_stream.set) {          /* the encoder stream shares the part */
+        rl_estimate ee;
+        if (stream_estimate(&S, &ee, NULL) != RL_OK) return 0;
+        share_part(&S, &ee, &e, &w);
+    }
     return eval_rule(&S, r, &e, &w, &m, &why) != 0;
 }
+
+/* ---- graceful degradation: a fixed KV window ------------------------- */
+
+static const struct rl_constraint_ops *rule_named(const char *name)
+{
+    for (int i = 0; rl_constraints[i]; i++)
+        if (strcmp(rl_constraints[i]->name, name) == 0) return rl_constraints[i];
+    return NULL;
+}
+
+/* The largest context, 1 .. hi tokens per sequence, whose KV fits device
+ * memory (with the margin), by bisection; 0 when not even one token's
+ * does.  Below prompt + output the estimate clips (estimate.h
+ * context_kept), so every size has a figure. */
+static long fit_context(const sctx *S, long hi)
+{
+    const struct rl_constraint_ops *mem = rule_named("device_memory");
+    rl_config c = S->cfg;
+    rl_limits l = S->lim;
+    long lo = 1;
+    if (!mem || S->s->model.kind != RL_DECODER || hi < 1) return 0;
+    c.context_cap = l.context_tokens = lo;
+    if (!passes(S, &c, &l, mem)) return 0;
+    while (lo < hi) {
+        long mid = lo + (hi - lo + 1) / 2;
+        c.context_cap = l.context_tokens = mid;
+        if (passes(S, &c, &l, mem)) lo = mid;
+        else hi = mid - 1;
+    }
+    return lo;
+}
+
+/* requirements.allow_kv_eviction: when the guaranteed context's KV does
+ * not fit (or the scenario caps it below the guarantee), hold a sliding
+ * window of the largest context that fits -- StreamingLLM's attention
+ * sinks plus the most recent tokens -- so a longer conversation evicts its
+ * oldest tokens instead of failing.  Memory and the worst decode step are
+ * then those of the window; what the evicted tokens cost in answers is not
+ * estimated.  Sets S->cfg.context_cap and returns the window (0: none). */
+static long kv_eviction(sctx *S)
+{
+    const struct rl_constraint_ops *mem = rule_named("device_memory");
+    long hi = S->cfg.context_cap > 0 ? S->cfg.context_cap : S->context, w;
+    if (!S->s->req.allow_kv_eviction || S->s->model.kind != RL_DECODER || !mem) return 0;
+    if (hi >= S->context && passes(S, &S->cfg, &S->lim, mem)) return 0;  /* all fits */
+    w = fit_context(S, hi < S->context ? hi : S->context);
+    if (w <= 0 || w >= S->context) return 0;
+    S->cfg.context_cap = w;
+    return w;
+}
+
+#define RL_ATTN_SINKS 4         /* StreamingLLM keeps 4 initial tokens
+                                   (Xiao et al. 2023, "Efficient Streaming
+                                   Language Models with Attention Sinks") */
 
 /* ---- what would make it pass ----------------------------------------- */
 
@@ -240,13 +303,37 @@ static const rl_quant *fix_quant(const sctx *S, const rl_catalog *cat,
     return best;
 }
 
+/* A failing context or device_memory check: the largest context whose KV
+ * fits, clipping below the workload's prompt + output when even that does
+ * not fit, and the KV-eviction alternative. */
+static void context_fixes(const sctx *S, const struct rl_constraint_ops *r,
+                          rl_signoff_check *k)
+{
+    long need = S->cfg.prompt + S->cfg.output;
+    long fit = fit_context(S, strcmp(r->name, "context") == 0 ? S->context : S->context - 1);
+    if (fit <= 0) return;
+    if (fit >= S->context)
+        addf(k->fix, sizeof k->fix, "a context cap of %ld tokens (it fits)", S->context);
+    else if (fit >= need)
+        addf(k->fix, sizeof k->fix, "guarantee at most %ld tokens of context (the largest "
+             "whose KV fits)", fit);
+    else
+        addf(k->fix, sizeof k->fix, "clip the context to %ld tokens (keeps the last %ld of "
+             "%ld+%ld)", fit, fit, S->cfg.prompt, S->cfg.output);
+    if (fit < S->context && !S->s->req.allow_kv_eviction)
+        addf(k->fix, sizeof k->fix, "requirements.allow_kv_eviction = true (a sliding window "
+             "of %ld tokens: keeps %ld of %ld)", fit, fit, S->context);
+}
+
 static void fixes(const sctx *S, const rl_catalog *cat, const struct rl_constraint_ops *r,
                   rl_signoff_check *k)
 {
     rl_config c = S->cfg;
     const rl_quant *q;
-    long ctx = fix_context(S, r);
+    int ctx_rule = strcmp(r->name, "context") == 0 || strcmp(r->name, "device_memory") == 0;
+    long ctx = ctx_rule ? 0 : fix_context(S, r);
     double amb;
+    if (ctx_rule) context_fixes(S, r, k);
     if (ctx > 0) addf(k->fix, sizeof k->fix, "guarantee at most %ld tokens of context", ctx);
     if (fix_ambient(S, r, &amb)) addf(k->fix, sizeof k->fix, "ambient at most %.1f C", amb);
     if ((q = fix_quant(S, cat, r)))
@@ -300,8 +387,9 @@ static void reason_for(const rl_signoff *so, rl_signoff_check *k)
 {
     if (strcmp(k->rule, "tpot_slo") == 0)
         snprintf(k->reason, sizeof k->reason, "p95 decode step of the last token at %ld "
-                 "tokens of context (average token: p95 %.3g ms)", so->context,
-                 so->est.tpot_ms.p95);
+                 "tokens of context%s (average token: p95 %.3g ms)",
+                 so->evict_window > 0 ? so->evict_window : so->context,
+                 so->evict_window > 0 ? ", the KV window" : "", so->est.tpot_ms.p95);
     else if (strcmp(k->rule, "ttft_slo") == 0)
         snprintf(k->reason, sizeof k->reason, "%s", so->cfg.model->kind == RL_ENCODER
                  ? "p95 latency of one forward pass over the batch"
@@ -314,6 +402,134 @@ static void reason_for(const rl_signoff *so, rl_signoff_check *k)
                  so->ambient_c);
 }
 
+/* The context line under KV eviction: it passes, degraded -- the window
+ * holds tokens_kept of the guaranteed tokens.  Not when the guarantee is
+ * beyond the model's own positions (eviction does not extend those here). */
+static int evicted(const rl_signoff *so, rl_signoff_check *k)
+{
+    long w = so->evict_window;
+    const rl_arch *a = so->cfg.model;
+    if (w <= 0 || (a->max_context > 0 && so->context > a->max_context)) return 0;
+    k->pass = 1;
+    k->tokens_kept = w;
+    snprintf(k->reason, sizeof k->reason, "degraded by KV eviction: a %ld-token window "
+             "(%d sinks + %ld recent) keeps %ld of %ld tokens; quality cost not estimated",
+             w, RL_ATTN_SINKS, w - RL_ATTN_SINKS, w, so->context);
+    return 1;
+}
+
+/* ---- hybrid streaming: an encoder stream sharing the part --------------- */
+
+/* The encoder stream's own estimate on the deployment's part: one input
+ * per forward pass, the same hardware, power mode, ambient and envelope. */
+static int stream_estimate(const sctx *S, rl_estimate *ee, rl_err *err)
+{
+    const rl_scn_stream *st = &S->s->enc_stream;
+    rl_config c;
+    rl_config_init(&c);
+    c.model = &st->model;
+    c.hw = S->cfg.hw;
+    c.rt = st->rt;
+    c.quant = st->quant;
+    c.kv = S->cfg.kv;
+    c.prompt = 0;
+    c.output = 0;
+    c.ambient_c = S->cfg.ambient_c;
+    c.power_cap_w = S->cfg.power_cap_w;
+    c.power_mode = S->cfg.power_mode;
+    c.quiet = 1;
+    return rl_estimate_run(&c, ee, err);
+}
+
+/* Time-slicing model (README "Edge sign-off"): the part runs one job at a
+ * time, each to completion -- an encoder pass or an LLM decode step.  The
+ * encoder takes u = rate x its pass time of the part; the LLM gets the
+ * rest, so its rates scale by (1 - u) and its mean step by 1 / (1 - u);
+ * its worst step waits for the passes that arrive during it (ceil(rate x
+ * step), at least one) and its first token for one pass in flight.  The
+ * two models' memory adds; power is the time-weighted mix of the two
+ * estimates and the steady temperature follows it. */
+static void share_part(const sctx *S, const rl_estimate *ee, rl_estimate *e,
+                       rl_estimate *w)
+{
+    const rl_scn_stream *st = &S->s->enc_stream;
+    double u = fmin(0.999, st->inputs_per_s * ee->ttft_ms.p50 / 1000), keep = 1 - u;
+    double k = fmax(1, ceil(st->inputs_per_s * w->tpot_ms.p95 / 1000));
+    double amb = S->cfg.ambient_c > 0 ? S->cfg.ambient_c : S->cfg.hw->ambient_c;
+    double dev = S->cfg.tp * S->cfg.pp;
+    e->decode_tok_s.p10 *= keep; e->decode_tok_s.p50 *= keep; e->decode_tok_s.p90 *= keep;
+    e->decode_tok_s_total.p10 *= keep; e->decode_tok_s_total.p50 *= keep;
+    e->decode_tok_s_total.p90 *= keep;
+    e->offline_tok_s *= keep;
+    e->tpot_ms.p50 /= keep;
+    e->tpot_ms.p95 /= keep;
+    w->tpot_ms.p95 += k * ee->ttft_ms.p95;
+    if (w->tpot_ms.p95 < e->tpot_ms.p95) w->tpot_ms.p95 = e->tpot_ms.p95; /* never below */
+    e->ttft_ms.p95 += ee->ttft_ms.p95;
+    e->mem.device_peak += ee->mem.device_peak;
+    e->power_w = keep * e->power_w + u * ee->power_w * dev;
+    if (S->cfg.hw->c_per_w > 0 && e->power_w > 0) {
+        e->temp_demand_c = fmax(e->temp_demand_c,
+                                amb + e->power_w / dev * S->cfg.hw->c_per_w);
+        e->temp_c = fmax(e->temp_c, fmin(e->temp_demand_c, S->cfg.hw->max_c));
+    }
+}
+
+/* The signed deployment's stream figures, before share_part changes the
+ * LLM's estimates. */
+static void stream_figures(const sctx *S, const rl_estimate *ee, rl_signoff *out)
+{
+    const rl_scn_stream *st = &S->s->enc_stream;
+    out->stream_util = st->inputs_per_s * ee->ttft_ms.p50 / 1000;
+    out->stream_need = S->s->req.min_decode_tok_s * out->est.tpot_ms.p50 / 1000;
+    out->stream_latency_ms = ee->ttft_ms.p95 + out->worst.tpot_ms.p95;
+    out->stream_est = *ee;
+}
+
+/* The two lines only a hybrid deployment has: the part's time shared
+ * (encoder share + what the LLM's decode floor needs <= 1) and the
+ * encoder's per-input latency behind a decode step in flight. */
+static void stream_checks(const sctx *S, rl_signoff *out)
+{
+    const rl_scn_stream *st = &S->s->enc_stream;
+    double need = out->stream_need;
+    rl_signoff_check *k;
+    if (out->n >= RL_SIGNOFF_MAX) return;
+    k = &out->checks[out->n++];
+    memset(k, 0, sizeof *k);
+    snprintf(k->name, sizeof k->name, "shared_time");
+    snprintf(k->rule, sizeof k->rule, "hybrid");
+    snprintf(k->unit, sizeof k->unit, "share");
+    k->has_value = k->upper = 1;
+    k->value = out->stream_util + need;
+    k->limit = 1;
+    k->margin = k->limit - k->value;
+    k->margin_pct = 100 * k->margin;
+    k->pass = k->value <= 1;
+    snprintf(k->reason, sizeof k->reason, "%s at %g inputs/s takes %.0f%% of the part; the "
+             "LLM's decode floor needs %.0f%% (time-sliced, one job at a time)",
+             st->model.id, st->inputs_per_s, 100 * out->stream_util, 100 * need);
+    if (!k->pass) snprintf(k->fix, sizeof k->fix, "fewer than %.3g inputs/s",
+                           st->inputs_per_s * (1 - need) / fmax(out->stream_util, 1e-9));
+    out->pass &= k->pass;
+    if (st->latency_ms_p95 <= 0 || out->n >= RL_SIGNOFF_MAX) return;
+    k = &out->checks[out->n++];
+    memset(k, 0, sizeof *k);
+    snprintf(k->name, sizeof k->name, "stream_latency_ms_p95");
+    snprintf(k->rule, sizeof k->rule, "hybrid");
+    snprintf(k->unit, sizeof k->unit, "ms");
+    k->has_value = k->upper = 1;
+    k->value = out->stream_latency_ms;
+    k->limit = st->latency_ms_p95;
+    k->margin = k->limit - k->value;
+    k->margin_pct = 100 * k->margin / k->limit;
+    k->pass = k->margin >= 0;
+    snprintf(k->reason, sizeof k->reason, "p95 of one %s pass (%.3g ms) behind the LLM "
+             "decode step in flight (p95 %.3g ms)", st->model.id, out->stream_est.ttft_ms.p95,
+             out->stream_latency_ms - out->stream_est.ttft_ms.p95);
+    out->pass &= k->pass;
+}
+
 int rl_signoff_run(const rl_scenario *s, const rl_catalog *cat, rl_signoff *out,
                    rl_err *err)
 {
@@ -324,12 +540,19 @@ int rl_signoff_run(const rl_scenario *s, const rl_catalog *cat, rl_signoff *out,
     if ((rc = deployment(s, cat, &S, err))) return rc;
     rl_solve_limits(s, &S.lim);         /* the search's own limits */
     S.lim.context_tokens = S.context;
+    out->evict_window = kv_eviction(&S);
     if ((rc = estimate_pair(&S.cfg, &out->est, &out->worst, err))) return rc;
     out->cfg = S.cfg;
     out->context = S.context;
     out->offload_mode = S.offload_mode;
     out->ambient_c = S.cfg.ambient_c > 0 ? S.cfg.ambient_c : S.cfg.hw->ambient_c;
     out->pass = 1;
+    if (s->enc_stream.set) {            /* hybrid: the LLM shares the part */
+        rl_estimate ee;
+        if ((rc = stream_estimate(&S, &ee, err))) return rc;
+        stream_figures(&S, &ee, out);
+        share_part(&S, &ee, &out->est, &out->worst);
+    }
     for (int i = 0; rl_constraints[i] && out->n < RL_SIGNOFF_MAX; i++) {
         const struct rl_constraint_ops *r = rl_constraints[i];
         rl_measure m;
@@ -339,10 +562,12 @@ int rl_signoff_run(const rl_scenario *s, const rl_catalog *cat, rl_signoff *out,
         if (ok < 0) continue;
         fill_check(s, r, &m, &why, ok, k);
         if (!m.note[0]) reason_for(out, k);
+        if (!ok && strcmp(r->name, "context") == 0) ok = evicted(out, k);
         if (!ok) fixes(&S, cat, r, k);
         out->pass &= ok;
         out->n++;
     }
+    if (s->enc_stream.set) stream_checks(&S, out);
     return RL_OK;
 }
 
@@ -359,6 +584,11 @@ void rl_signoff_line(const rl_signoff_check *c, char *buf, size_t n)
     char v[24], l[24], m[24];
     if (!c->has_value) {
         snprintf(buf, n, "%s  %-22s %s", c->pass ? "PASS" : "FAIL", c->name, c->reason);
+        return;
+    }
+    if (c->tokens_kept > 0) {           /* passed degraded: say what is kept */
+        snprintf(buf, n, "PASS  %-22s %ld of %.0f tokens kept (KV eviction)  %s", c->name,
+                 c->tokens_kept, c->limit, c->reason);
         return;
     }
     num(v, sizeof v, c->value);
@@ -412,8 +642,18 @@ static void report_inputs(sbuf *b, const rl_scenario *s, const rl_signoff *so)
     if (c->model->kind != RL_ENCODER)
         sb(b, "| guaranteed context | %ld tokens (KV preallocated for %ld) |\n", so->context,
            c->context_cap);
+    if (so->evict_window > 0)
+        sb(b, "| KV eviction | a sliding window of %ld tokens (%d attention sinks + the last "
+           "%ld) holds %ld of the %ld guaranteed; older tokens are evicted; the quality cost "
+           "is not estimated |\n", so->evict_window, RL_ATTN_SINKS,
+           so->evict_window - RL_ATTN_SINKS, so->evict_window, so->context);
     sb(b, "| offload | %s |\n| ambient | %.1f C |\n", rl_offload_mode_name(so->offload_mode),
        so->ambient_c);
+    if (s->enc_stream.set)
+        sb(b, "| encoder stream | %s at %g inputs/s (%s %s), sharing the part by time "
+           "slicing: %.0f%% of its time |\n", s->enc_stream.model.id,
+           s->enc_stream.inputs_per_s, s->enc_stream.rt->id, s->enc_stream.quant->id,
+           100 * so->stream_util);
     sb(b, "| deterministic | %s |\n\n", s->req.deterministic ? "yes" : "no");
 }
 

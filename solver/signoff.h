@@ -42,6 +42,8 @@ typedef struct rl_signoff_check {
     char reason[RL_NOTE_LEN];   /* one sentence */
     char fix[2 * RL_NOTE_LEN];  /* failing checks: what would pass ("" if
                                    no single change found passes) */
+    long tokens_kept;           /* > 0: passed only by KV eviction, keeping
+                                   this many of `limit` tokens (degraded) */
 } rl_signoff_check;
 
 typedef struct rl_signoff {
@@ -50,6 +52,12 @@ typedef struct rl_signoff {
     rl_estimate est;            /* the workload as specified */
     rl_estimate worst;          /* the last token at the guaranteed context */
     long context;               /* tokens guaranteed per sequence */
+    long evict_window;          /* > 0: allow_kv_eviction in force, KV held
+                                   for this many tokens (< context) */
+    rl_estimate stream_est;     /* encoder_stream set: its own estimate */
+    double stream_util;         /* its share of the part's time */
+    double stream_need;         /* the share the LLM's decode floor needs */
+    double stream_latency_ms;   /* its p95 per input behind a decode step */
     double ambient_c;           /* ambient signed at */
     int offload_mode;           /* enum rl_offload_mode */
     int n;

@@ -182,6 +182,62 @@ START_TEST(offline_throughput_in_the_estimate)
 }
 END_TEST
 
+/* A power mode (and a thermal cap) reach every throughput the estimate
+ * reports: rl_offline_throughput agrees with the estimate's own figure in
+ * a slower mode and at a hot ambient, and a lower-clock mode never raises
+ * prefill or offline throughput. */
+START_TEST(power_mode_reaches_offline_throughput)
+{
+    const char *modes[] = {"7W", "15W", "25W"};
+    double pre_prev = 0, off_prev = 0;
+    for (int i = 0; i < 3; i++) {
+        for (int hot = 0; hot < 2; hot++) {
+            rl_config c = conf("llama-3.2-1b", "jetson-orin-nano", "llama.cpp", "q4_k_m");
+            c.power_mode = modes[i];
+            c.prompt = 1024;
+            c.ambient_c = hot ? 60 : 25;
+            rl_estimate e = run(&c);
+            double ref = rl_offline_throughput(&c, 1, c.rt->continuous_batching);
+            ck_assert_msg(fabs(e.offline_tok_s - ref) < 1e-6 * ref, "%s %g %g", modes[i],
+                          e.offline_tok_s, ref);
+            if (hot) continue;
+            ck_assert(e.prefill_tok_s.p50 >= pre_prev && e.offline_tok_s >= off_prev);
+            pre_prev = e.prefill_tok_s.p50;
+            off_prev = e.offline_tok_s;
+        }
+    }
+}
+END_TEST
+
+/* A context cap below prompt + output clips instead of failing: the last
+ * N tokens are kept, the KV is that of N tokens, the prompt prefilled is
+ * at most N (TTFT that of an N-token prompt), and no decode step is slower
+ * than with the whole context held. */
+START_TEST(context_clipping_keeps_the_last_tokens)
+{
+    rl_config c = conf("llama-3.1-8b", "rtx-4090", "llama.cpp", "fp16"), n;
+    rl_config p = c;
+    c.prompt = 8192;
+    c.output = 512;
+    rl_estimate whole = run(&c);
+    ck_assert_int_eq(whole.context_requested, 0);
+    c.context_cap = 2048;
+    rl_estimate e = run(&c);
+    ck_assert_int_eq(e.context_requested, 8192 + 512);
+    ck_assert_int_eq(e.context_kept, 2048);
+    ck_assert_int_eq(e.prompt_kept, 2048);
+    ck_assert(has_note(e.explanations, e.n_explanations, "context clipped"));
+    ck_assert(e.mem.kv_cache < whole.mem.kv_cache / 3);
+    ck_assert(e.tpot_ms.p50 <= whole.tpot_ms.p50 && e.ttft_ms.p50 < whole.ttft_ms.p50);
+    p.prompt = 2048;
+    p.output = 0;
+    rl_estimate pre = run(&p);
+    ck_assert_msg(fabs(e.ttft_ms.p50 - pre.ttft_ms.p50) < 1e-6 * pre.ttft_ms.p50, "%g %g",
+                  e.ttft_ms.p50, pre.ttft_ms.p50);
+    ck_assert_int_eq(rl_config_normalise(&c, &n, NULL, 0, NULL), RL_OK);
+}
+END_TEST
+
 /* A replica's capacity in requests/s: positive without SLOs, never higher
  * under a tighter TPOT bound, 0 when nothing meets it. */
 START_TEST(replica_capacity_rps)
@@ -271,9 +327,10 @@ START_TEST(runtime_capabilities_enforced)
 END_TEST
 
 /* A KV cache allocated for fewer tokens than the run holds (--context 100
- * for 512 + 128 tokens) cannot run it: either the configuration is refused
- * or the memory reported is what the sequence needs -- never a smaller KV
- * that makes it look like it fits. */
+ * for 512 + 128 tokens) cannot hold the run: either the configuration is
+ * refused, or the memory reported is what the sequence needs, or the
+ * estimate says the context was clipped (issue 9: the last 100 tokens kept)
+ * -- never a smaller KV that silently makes it look like it fits. */
 START_TEST(context_cap_below_sequence)
 {
     rl_config c = conf("llama-3.1-8b", "rtx-4090", "llama.cpp", "fp16");
@@ -283,7 +340,8 @@ START_TEST(context_cap_below_sequence)
     full = run(&c);
     c.context_cap = 100;
     rc = rl_estimate_run(&c, &e, &err);
-    ck_assert_msg(rc == RL_EINPUT || rl_fle(full.mem.kv_cache, e.mem.kv_cache),
+    ck_assert_msg(rc == RL_EINPUT || rl_fle(full.mem.kv_cache, e.mem.kv_cache) ||
+                  (e.context_kept == 100 && e.context_requested == 640),
                   "context 100 < 640 tokens accepted with KV %.4f GiB (the run needs %.4f)",
                   e.mem.kv_cache, full.mem.kv_cache);
 }
@@ -1066,6 +1124,8 @@ int main(void)
     tcase_add_test(tc, kv_pool_rules_of_trt_and_sglang);
     tcase_add_test(tc, replicas_fill_the_devices);
     tcase_add_test(tc, offline_throughput_in_the_estimate);
+    tcase_add_test(tc, power_mode_reaches_offline_throughput);
+    tcase_add_test(tc, context_clipping_keeps_the_last_tokens);
     tcase_add_test(tc, replica_capacity_rps);
     suite_add_tcase(s, tc);
     return rl_test_run(s);

@@ -76,6 +76,31 @@ START_TEST(hotter_ambient_never_faster)
 }
 END_TEST
 
+/* A thermal clock cap on an SoC lowers its memory clock too (DVFS,
+ * mem_clock_follows): an RK3588 throttled at 70 C decodes (bandwidth-
+ * bound) slower than at 25 C, and the coupling is why -- the same part
+ * with its memory clock kept (follows 0, as a discrete GPU) decodes
+ * faster at 70 C than with it. */
+START_TEST(throttled_soc_decodes_slower)
+{
+    rl_hw kept = *hw("rk3588");
+    rl_config c = cfg("llama-3.2-1b", hw("rk3588"), "rknn-llm", "int8");
+    ck_assert(c.hw->mem_clock_follows > 0);
+    ck_assert(hw("rtx-4090")->mem_clock_follows == 0);
+    c.ambient_c = 25;
+    rl_estimate cool = run(&c);
+    c.ambient_c = 70;
+    rl_estimate hot = run(&c);
+    ck_assert(hot.clock_limit == RL_CLOCK_THERMAL && cool.clock_frac > hot.clock_frac);
+    ck_assert_msg(hot.decode_tok_s.p50 < 0.9 * cool.decode_tok_s.p50, "%g vs %g",
+                  hot.decode_tok_s.p50, cool.decode_tok_s.p50);
+    kept.mem_clock_follows = 0;
+    c.hw = &kept;
+    rl_estimate hot_kept = run(&c);
+    ck_assert(hot_kept.decode_tok_s.p50 > hot.decode_tok_s.p50);
+}
+END_TEST
+
 START_TEST(more_sram_never_worse)
 {
     const char *ids[] = { "rk3588", "edge-soc-small-sram", "edge-soc-large-sram", "h10hm2" };
@@ -301,6 +326,72 @@ START_TEST(signoff_fix_is_real)
 }
 END_TEST
 
+/* A context whose KV does not fit: without allow_kv_eviction it fails
+ * device_memory and offers the window; with it the sign-off passes
+ * degraded, the context line keeping exactly the window offered, and
+ * the last token (at the window) is faster than at the whole context. */
+START_TEST(signoff_kv_eviction_keeps_the_window)
+{
+    static rl_signoff no, yes;
+    rl_err err;
+    const char *fmt = "model=\"llama-3.1-8b\"; hardware=\"rk3588\"; runtime=\"rknn-llm\"; "
+                      "requirements={context_tokens=131072; memory_margin_pct=10.0; %s}; "
+                      "search={quant=\"int8\";};";
+    char text[400];
+    long kept = 0, offered = 0;
+    const char *p;
+    snprintf(text, sizeof text, fmt, "");
+    ck_assert_int_eq(signoff_text(text, &no, &err), RL_OK);
+    ck_assert(!no.pass && no.evict_window == 0);
+    for (int i = 0; i < no.n; i++)
+        if (strcmp(no.checks[i].name, "device_memory") == 0) {
+            ck_assert(!no.checks[i].pass);
+            ck_assert((p = strstr(no.checks[i].fix, "a sliding window of ")) != NULL);
+            offered = atol(p + strlen("a sliding window of "));
+        }
+    snprintf(text, sizeof text, fmt, "allow_kv_eviction = true;");
+    ck_assert_int_eq(signoff_text(text, &yes, &err), RL_OK);
+    ck_assert(yes.pass);
+    for (int i = 0; i < yes.n; i++)
+        if (strcmp(yes.checks[i].name, "context") == 0) kept = yes.checks[i].tokens_kept;
+    ck_assert(kept > 512 + 128 && kept < 131072);
+    ck_assert_int_eq(kept, offered);
+    ck_assert_int_eq(yes.evict_window, kept);
+    ck_assert(yes.worst.tpot_ms.p95 < no.worst.tpot_ms.p95);
+}
+END_TEST
+
+/* Hybrid streaming: an encoder stream sharing the part never speeds the
+ * LLM up -- a faster stream leaves it a smaller share (decode rate down,
+ * last token no faster, the part's shared time up), the two models' memory
+ * adds, and the stream's share is its rate x its pass time. */
+START_TEST(signoff_stream_shares_the_part)
+{
+    static rl_signoff so[4];
+    const double rates[] = {0, 5, 20, 40};
+    rl_err err;
+    char text[600];
+    for (int i = 0; i < 4; i++) {
+        char stream[160] = "";
+        if (rates[i] > 0)
+            snprintf(stream, sizeof stream, "encoder_stream={model=\"resnet-50\"; "
+                     "runtime=\"rknn\"; inputs_per_s=%g;};", rates[i]);
+        snprintf(text, sizeof text, "model=\"llama-3.2-1b\"; hardware=\"rk3588\"; "
+                 "runtime=\"rknn-llm\"; requirements={context_tokens=2048; "
+                 "min_decode_tok_s=1.0;}; search={quant=\"int8\";}; %s", stream);
+        ck_assert_int_eq(signoff_text(text, &so[i], &err), RL_OK);
+        if (i == 0) continue;
+        ck_assert(so[i].est.decode_tok_s.p50 < so[i - 1].est.decode_tok_s.p50);
+        ck_assert(so[i].worst.tpot_ms.p95 >= so[i - 1].worst.tpot_ms.p95);
+        ck_assert(so[i].est.mem.device_peak > so[0].est.mem.device_peak);
+        ck_assert(fabs(so[i].stream_util - rates[i] * so[i].stream_est.ttft_ms.p50 / 1000) <
+                  1e-9);
+        ck_assert(so[i].stream_util > so[i - 1].stream_util);
+        ck_assert_str_eq(so[i].checks[so[i].n - 1].name, "shared_time");
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("signoff");
@@ -308,6 +399,7 @@ int main(void)
     tcase_add_checked_fixture(t, setup, teardown);
     tcase_set_timeout(t, 60);
     tcase_add_test(t, hotter_ambient_never_faster);
+    tcase_add_test(t, throttled_soc_decodes_slower);
     tcase_add_test(t, more_sram_never_worse);
     tcase_add_test(t, larger_envelope_never_worse);
     tcase_add_test(t, worst_token_never_below_average);
@@ -319,6 +411,8 @@ int main(void)
     tcase_add_test(t, power_modes_bound_the_clock);
     tcase_add_test(t, signoff_one_deployment_only);
     tcase_add_test(t, signoff_fix_is_real);
+    tcase_add_test(t, signoff_kv_eviction_keeps_the_window);
+    tcase_add_test(t, signoff_stream_shares_the_part);
     suite_add_tcase(s, t);
     return rl_test_run(s);
 }
