@@ -30,10 +30,13 @@ static cJSON *range_json(rl_range r)
     return o;
 }
 
+/* p50 and p95; p10/p90 as well where the latency has that band (TTFT) */
 static cJSON *lat_json(rl_lat l)
 {
     cJSON *o = cJSON_CreateObject();
+    if (l.p90 > 0) cJSON_AddNumberToObject(o, "p10", r4(l.p10));
     cJSON_AddNumberToObject(o, "p50", r4(l.p50));
+    if (l.p90 > 0) cJSON_AddNumberToObject(o, "p90", r4(l.p90));
     cJSON_AddNumberToObject(o, "p95", r4(l.p95));
     return o;
 }
@@ -127,8 +130,12 @@ static void row(FILE *out, const char *name, rl_range r, const char *unit)
 
 static void lrow(FILE *out, const char *name, rl_lat l)
 {
-    char a[32], b[32];
-    if (l.p50 > 0)
+    char a[32], b[32], c[32], d[32];
+    if (l.p50 > 0 && l.p90 > 0)
+        fprintf(out, "  %-22s %10s ms  (p10 %s, p90 %s, p95 %s)\n", name,
+                rl_fmt_num(a, sizeof a, l.p50, 4), rl_fmt_num(c, sizeof c, l.p10, 4),
+                rl_fmt_num(d, sizeof d, l.p90, 4), rl_fmt_num(b, sizeof b, l.p95, 4));
+    else if (l.p50 > 0)
         fprintf(out, "  %-22s %10s ms  (p95 %s)\n", name, rl_fmt_num(a, sizeof a, l.p50, 4),
                 rl_fmt_num(b, sizeof b, l.p95, 4));
     else

@@ -259,6 +259,9 @@ static int backend_from_setting(const config_setting_t *s, const char *file,
         { "sigma_decode", 0, 3, &b->sigma_decode },
         { "sigma_prefill", 0, 3, &b->sigma_prefill },
         { "sigma_ttft", 0, 3, &b->sigma_ttft },
+        { "q10_decode", -3, 3, &b->q10_decode }, { "q90_decode", -3, 3, &b->q90_decode },
+        { "q10_prefill", -3, 3, &b->q10_prefill }, { "q90_prefill", -3, 3, &b->q90_prefill },
+        { "q10_ttft", -3, 3, &b->q10_ttft }, { "q90_ttft", -3, 3, &b->q90_ttft },
     };
     int rc;
 
@@ -278,6 +281,10 @@ static int backend_from_setting(const config_setting_t *s, const char *file,
     for (size_t i = 0; i < sizeof f / sizeof *f; i++)
         if ((rc = rl_cfg_num(s, f[i].key, f[i].min, f[i].max, f[i].dst, file, err)))
             return rc;
+    if (b->q10_decode > b->q90_decode || b->q10_prefill > b->q90_prefill ||
+        b->q10_ttft > b->q90_ttft)
+        return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
+                          "backend '%s': a q10_* above its q90_*", b->match);
     return rl_cfg_int(s, "fitted_points", 0, 1 << 30, &b->fitted_points, file, err);
 }
 

@@ -99,6 +99,13 @@ typedef struct rl_backend {
     double sigma_decode;        /* log-space residual sd for p10/p90 */
     double sigma_prefill;
     double sigma_ttft;
+    /* split-conformal band: the 10th / 90th percentile of ln(measured /
+     * predicted) over held-out devices' rows (calibrate), per metric;
+     * p10 = p50 exp(q10), p90 = p50 exp(q90).  Both 0: too few held-out
+     * rows, and the band is the sigma band widened (estimate.c). */
+    double q10_decode, q90_decode;
+    double q10_prefill, q90_prefill;
+    double q10_ttft, q90_ttft;
     int fitted_points;          /* how many measurements produced these */
 } rl_backend;
 

@@ -56,7 +56,9 @@ typedef struct rl_config {
 void rl_config_init(rl_config *c);
 
 typedef struct rl_range { double p10, p50, p90; } rl_range;
-typedef struct rl_lat { double p50, p95; } rl_lat;
+/* Latencies: p50 and p95; TTFT also has p10/p90 (the band decode and
+ * prefill get; 0 where a latency has none). */
+typedef struct rl_lat { double p50, p95, p10, p90; } rl_lat;
 
 enum rl_clock_limit { RL_CLOCK_NONE, RL_CLOCK_THERMAL, RL_CLOCK_POWER };
 

@@ -457,6 +457,46 @@ START_TEST(frontend_adds_to_ttft)
 }
 END_TEST
 
+/* p10/p90: a backend with held-out percentiles (calibration q10_* /
+ * q90_*) puts them around p50 as they are; one without widens its sigma
+ * band for thin data, and the assumptions say which.  TTFT has the band
+ * too, with p95 never inside it. */
+START_TEST(band_from_heldout_percentiles)
+{
+    rl_config c = conf("llama-3.1-8b", "h100-sxm", "vllm", "fp16");
+    rl_runtime rt = *c.rt;
+    rl_backend *b, *bp;
+    rl_estimate thin, q;
+    c.rt = &rt;
+    c.prompt = 512;
+    c.output = 128;
+    b = (rl_backend *)rl_runtime_backend(&rt, c.hw);
+    bp = (rl_backend *)rl_runtime_backend_prefill(&rt, c.hw);
+    b->q10_decode = b->q90_decode = bp->q10_prefill = bp->q90_prefill = 0;
+    bp->q10_ttft = bp->q90_ttft = 0;
+    b->sigma_decode = 0.1;
+    thin = run(&c);
+    /* widened: wider than the plain 1.2816 sigma */
+    ck_assert(thin.decode_tok_s.p90 / thin.decode_tok_s.p50 > exp(1.2816 * 0.1) * 1.02);
+    ck_assert(rl_feq(thin.decode_tok_s.p50 / thin.decode_tok_s.p10,
+                     thin.decode_tok_s.p90 / thin.decode_tok_s.p50));
+    ck_assert(has_note(thin.assumptions, thin.n_assumptions, "widened"));
+    ck_assert(thin.ttft_ms.p10 < thin.ttft_ms.p50 && thin.ttft_ms.p50 < thin.ttft_ms.p90 &&
+              thin.ttft_ms.p90 <= thin.ttft_ms.p95);
+    b->q10_decode = -0.05; b->q90_decode = 0.2;       /* skewed, as residuals are */
+    bp->q10_prefill = -0.3; bp->q90_prefill = 0.01;
+    bp->q10_ttft = -0.02; bp->q90_ttft = 0.9;
+    q = run(&c);
+    ck_assert(rl_feq(q.decode_tok_s.p50, thin.decode_tok_s.p50));
+    ck_assert(rl_feq(q.decode_tok_s.p10, q.decode_tok_s.p50 * exp(-0.05)));
+    ck_assert(rl_feq(q.decode_tok_s.p90, q.decode_tok_s.p50 * exp(0.2)));
+    ck_assert(rl_feq(q.prefill_tok_s.p10, q.prefill_tok_s.p50 * exp(-0.3)));
+    ck_assert(rl_feq(q.ttft_ms.p90, q.ttft_ms.p50 * exp(0.9)));
+    ck_assert(q.ttft_ms.p95 >= q.ttft_ms.p90);
+    ck_assert(has_note(q.assumptions, q.n_assumptions, "split conformal"));
+}
+END_TEST
+
 /* Dequantising weight-only formats costs time under the peak and energy
  * under the power cap alike: a power-bound prefill of Q4_K_M is slower than
  * fp16 by dequant_eff^dequant_ops, as it is when the peak binds; a format
@@ -1056,6 +1096,7 @@ int main(void)
     tcase_add_test(tc, jetson_does_not_borrow_discrete_fit);
     tcase_add_test(tc, arrival_waits_for_the_step_in_flight);
     tcase_add_test(tc, frontend_adds_to_ttft);
+    tcase_add_test(tc, band_from_heldout_percentiles);
     tcase_add_test(tc, dequant_costs_under_the_power_cap);
     tcase_add_test(tc, link_eff_scales_communication);
     tcase_add_test(tc, thermal_throttles);
