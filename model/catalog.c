@@ -880,6 +880,32 @@ int rl_runtime_has_kv(const rl_runtime *r, const char *k)
     return 0;
 }
 
+/* A GPU whose vendor is unknown: the runtime's GPU backend (a GPU
+ * vendor's, tier-qualified only when by_tier and the part has that memory)
+ * fitted on the most measurements, i.e. the parameters the most GPUs of
+ * that runtime agree on; NULL when none is fitted (priors: "*"). */
+static const rl_backend *gpu_backend(const rl_runtime *r, const rl_hw *h, int by_tier)
+{
+    static const char *const gpu_vendors[] = { "nvidia", "amd", "intel" };
+    const char *tier = rl_hw_main_tier(h)->tier;
+    const rl_backend *best = NULL;
+
+    for (int i = 0; i < r->n_backends; i++) {
+        const rl_backend *b = &r->backends[i];
+        const char *slash = strchr(b->match, '/');
+        size_t vl = slash ? (size_t)(slash - b->match) : strlen(b->match);
+        int gpu = 0;
+        for (size_t k = 0; k < sizeof gpu_vendors / sizeof *gpu_vendors; k++)
+            gpu |= strlen(gpu_vendors[k]) == vl && strncmp(b->match, gpu_vendors[k], vl) == 0;
+        /* a tier-qualified backend only for a part with that memory */
+        if (!gpu || (slash && (!by_tier || strcmp(slash + 1, tier) != 0)) ||
+            b->fitted_points == 0)
+            continue;
+        if (!best || b->fitted_points > best->fitted_points) best = b;
+    }
+    return best;
+}
+
 static const rl_backend *find_backend(const rl_runtime *r, const rl_hw *h, int by_tier)
 {
     char vt[32], ct[32];
@@ -895,6 +921,10 @@ static const rl_backend *find_backend(const rl_runtime *r, const rl_hw *h, int b
             return &r->backends[i];
     for (int i = 0; i < r->n_backends; i++)
         if (strcmp(r->backends[i].match, h->klass) == 0) return &r->backends[i];
+    if (!h->vendor[0] && strcmp(h->klass, "gpu") == 0) {
+        const rl_backend *g = gpu_backend(r, h, by_tier);
+        if (g) return g;
+    }
     for (int i = 0; i < r->n_backends; i++)
         if (strcmp(r->backends[i].match, "*") == 0) return &r->backends[i];
     return &r->backends[r->n_backends - 1];

@@ -238,8 +238,10 @@ int rl_runtime_has_quant(const rl_runtime *r, const char *quant_id);
 int rl_runtime_has_kv(const rl_runtime *r, const char *kv_id);
 /* Backend parameters for a device: the first backend whose match is
  * "vendor/tier" (e.g. "nvidia/hbm", tier of the main memory), then
- * "class/tier", the vendor, the class, then "*".  Never NULL for a
- * loaded runtime. */
+ * "class/tier", the vendor, the class, then "*".  A GPU profile with no
+ * vendor (none given nor read off its name, hardware.h) gets, before "*",
+ * the runtime's GPU backend fitted on the most measurements.  Never NULL
+ * for a loaded runtime. */
 const rl_backend *rl_runtime_backend(const rl_runtime *r, const rl_hw *h);
 
 /* Backend for prefill: the same lookup without the "/tier" matches --

@@ -754,6 +754,15 @@ static void explain(const rl_config *c, const rl_backend *b, const rl_backend *b
          c->rt->id, b->match, b->bw_eff, b->mfu, b->layer_us,
          b->fitted_points > 0 ? "fitted by ridgeline calibrate" : "prior, not fitted",
          b->fitted_points);
+    if (c->hw->vendor_inferred)
+        note(e->assumptions, &e->n_assumptions,
+             "vendor '%s' read off the profile's id/name (it names none): %s's %s parameters",
+             c->hw->vendor, c->rt->id, b->match);
+    else if (!c->hw->vendor[0] && strcmp(c->hw->klass, "cpu") != 0)
+        note(e->assumptions, &e->n_assumptions,
+             "the profile names no vendor and its name none we know: %s%s's '%s' parameters",
+             b->fitted_points > 0 && strcmp(c->hw->klass, "gpu") == 0
+             ? "the GPU backend fitted on the most devices, " : "", c->rt->id, b->match);
     if (bp != b)
         note(e->assumptions, &e->n_assumptions,
              "prefill parameters from %s on %s: MFU %.2f (%s, %d points)", c->rt->id,

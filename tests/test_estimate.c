@@ -497,6 +497,40 @@ START_TEST(band_from_heldout_percentiles)
 }
 END_TEST
 
+/* Profiles with only the required keys and no vendor: one whose name
+ * names an NVIDIA part gets the fitted NVIDIA backend, one whose name
+ * names nothing the runtime's most-fitted GPU backend (not the "*"
+ * priors), and the assumptions say which. */
+START_TEST(vendorless_profiles_use_fitted_backends)
+{
+    rl_hw rtx, unk;
+    rl_err err;
+    rl_config c = conf("llama-3.1-8b", "rtx-4090", "llama.cpp", "q4_k_m");
+    const rl_backend *nv = rl_runtime_backend(c.rt, c.hw), *b;
+    rl_estimate e;
+
+    ck_assert_int_eq(rl_hw_load_file(RL_TEST_DATA "/hw-minimal-rtx.cfg", &rtx, &err), RL_OK);
+    ck_assert_int_eq(rl_hw_load_file(RL_TEST_DATA "/hw-minimal-gpu.cfg", &unk, &err), RL_OK);
+    ck_assert(nv->fitted_points > 0);
+    c.hw = &rtx;
+    ck_assert_ptr_eq(rl_runtime_backend(c.rt, &rtx), nv);
+    e = run(&c);
+    ck_assert(has_note(e.assumptions, e.n_assumptions, "read off"));
+    c.hw = &unk;
+    b = rl_runtime_backend(c.rt, &unk);
+    ck_assert_msg(b->fitted_points > 0 && strcmp(b->match, "*") != 0, "%s", b->match);
+    for (int i = 0; i < c.rt->n_backends; i++)      /* the most-fitted GPU one */
+        if (strcmp(c.rt->backends[i].match, "nvidia") == 0 || strcmp(c.rt->backends[i].match, "amd") == 0)
+            ck_assert_int_ge(b->fitted_points, c.rt->backends[i].fitted_points);
+    ck_assert_ptr_nonnull(rl_runtime_backend_prefill(c.rt, &unk));
+    ck_assert(rl_runtime_backend_prefill(c.rt, &unk)->fitted_points > 0);
+    e = run(&c);
+    ck_assert(has_note(e.assumptions, e.n_assumptions, "fitted on the most"));
+    /* a runtime nobody fitted keeps the catch-all priors */
+    ck_assert_str_eq(rl_runtime_backend(rl_catalog_runtime(cat, "vllm"), &unk)->match, "*");
+}
+END_TEST
+
 /* Dequantising weight-only formats costs time under the peak and energy
  * under the power cap alike: a power-bound prefill of Q4_K_M is slower than
  * fp16 by dequant_eff^dequant_ops, as it is when the peak binds; a format
@@ -1097,6 +1131,7 @@ int main(void)
     tcase_add_test(tc, arrival_waits_for_the_step_in_flight);
     tcase_add_test(tc, frontend_adds_to_ttft);
     tcase_add_test(tc, band_from_heldout_percentiles);
+    tcase_add_test(tc, vendorless_profiles_use_fitted_backends);
     tcase_add_test(tc, dequant_costs_under_the_power_cap);
     tcase_add_test(tc, link_eff_scales_communication);
     tcase_add_test(tc, thermal_throttles);
