@@ -81,6 +81,7 @@ cJSON *rl_estimate_json(const rl_config *c, const rl_estimate *e)
     cJSON_AddItemToObject(o, "e2e_latency_ms", lat_json(e->e2e_latency_ms));
     m = cJSON_AddObjectToObject(o, "memory_gib");
     cJSON_AddNumberToObject(m, "weights", r4(e->mem.weights));
+    cJSON_AddNumberToObject(m, "weights_total", r4(e->mem.weights_total));
     cJSON_AddNumberToObject(m, "kv_cache", r4(e->mem.kv_cache));
     cJSON_AddNumberToObject(m, "activations", r4(e->mem.activations));
     cJSON_AddNumberToObject(m, "runtime_overhead", r4(e->mem.runtime_overhead));
@@ -174,6 +175,8 @@ void rl_estimate_print(FILE *out, const rl_config *c, const rl_estimate *e,
             "runtime %.2f = %.2f of %.2f usable; host %.2f\n",
             m->weights, m->kv_cache, m->activations, m->runtime_overhead, m->device_peak,
             m->device_capacity, m->host_peak);
+    fprintf(out, "  %-22s %.2f GiB (every device and the host together)\n", "weights as stored",
+            m->weights_total);
     if (e->kv_capacity_tokens > 0)
         fprintf(out, "  KV pool %.2f GiB per device: %.0f tokens per replica, %.2f sequences "
                 "of %ld tokens\n", m->kv_pool, e->kv_capacity_tokens, e->max_concurrency,

@@ -372,11 +372,11 @@ double rl_meas_predict_band(const rl_meas *m, double *lo, double *hi)
 
     switch (m->metric) {
     case RL_M_WEIGHTS:
-        if (m->whole_file) p50 = rl_weight_bytes(c.model, c.quant) / GIB;
-        else {
-            c.output = 1;
-            p50 = rl_estimate_run(&c, &e, NULL) == RL_OK ? e.mem.weights : 0;
-        }
+        /* a file size is the estimate's weights as stored (every device
+         * and the host), a device buffer its per-device figure */
+        c.output = 1;
+        p50 = rl_estimate_run(&c, &e, NULL) != RL_OK ? 0
+            : m->whole_file ? e.mem.weights_total : e.mem.weights;
         l = h = p50;
         break;
     case RL_M_THROUGHPUT: {

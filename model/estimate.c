@@ -292,6 +292,7 @@ static void memory(const rl_config *c, rl_memory *m, wbytes *w)
      * average. */
     ends = w->embed * host_embed + w->lm_head;
     m->weights = ((w->body + w->experts) * on_frac + ends) / (c->tp * c->pp) / GIB;
+    m->weights_total = w->total / GIB;
     if (c->pp > 1)
         m->weights += (w->body + w->experts) / L / 2 / c->tp / GIB;
     kv = rl_arch_kv_elems(&aw, kv_alloc_tokens(c)) * c->kv->bytes_per_elem * c->concurrency;

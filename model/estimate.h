@@ -84,6 +84,10 @@ typedef struct rl_memory {      /* GiB, per device (the most loaded one) */
     double device_peak;         /* sum of the above */
     double device_capacity;     /* usable capacity of one device */
     double host_peak;           /* host RAM: offloaded layers + staging */
+    double weights_total;       /* NOT per device: every weight of the model
+                                   wherever it lives (all devices, host-
+                                   resident embedding, offloaded layers) as
+                                   stored -- a GGUF's tensor bytes */
     double kv_pool;             /* what the runtime's accounting leaves for
                                    KV: capacity - weights - activation peak
                                    - overheads (vLLM "Available KV cache

@@ -531,6 +531,28 @@ START_TEST(vendorless_profiles_use_fitted_backends)
 }
 END_TEST
 
+/* Weights as stored: the whole model wherever it lives -- the per-device
+ * figure plus llama.cpp's host-resident token embedding, or times the
+ * tensor-parallel shards -- equal to the format's byte count (a GGUF's
+ * tensor bytes). */
+START_TEST(weights_total_is_the_whole_model)
+{
+    rl_config c = conf("llama-3.1-8b", "rtx-4090", "llama.cpp", "q4_k_m");
+    rl_config v = conf("llama-3.1-8b", "h100-sxm", "vllm", "fp16");
+    rl_estimate e = run(&c), t;
+    double whole = rl_weight_bytes(c.model, c.quant) / GIB;
+
+    ck_assert(rl_feq(e.mem.weights_total, whole));
+    ck_assert(c.rt->embed_on_host);
+    ck_assert(e.mem.weights < whole * 0.99);            /* the embedding is on the host */
+    ck_assert(e.mem.host_peak > 0 && fabs(e.mem.weights + e.mem.host_peak - whole) < 1e-6 * whole);
+    v.devices = v.tp = 2;
+    t = run(&v);
+    ck_assert(rl_feq(t.mem.weights_total, rl_weight_bytes(v.model, v.quant) / GIB));
+    ck_assert(t.mem.weights < 0.6 * t.mem.weights_total);   /* each device holds about half */
+}
+END_TEST
+
 /* Dequantising weight-only formats costs time under the peak and energy
  * under the power cap alike: a power-bound prefill of Q4_K_M is slower than
  * fp16 by dequant_eff^dequant_ops, as it is when the peak binds; a format
@@ -1132,6 +1154,7 @@ int main(void)
     tcase_add_test(tc, frontend_adds_to_ttft);
     tcase_add_test(tc, band_from_heldout_percentiles);
     tcase_add_test(tc, vendorless_profiles_use_fitted_backends);
+    tcase_add_test(tc, weights_total_is_the_whole_model);
     tcase_add_test(tc, dequant_costs_under_the_power_cap);
     tcase_add_test(tc, link_eff_scales_communication);
     tcase_add_test(tc, thermal_throttles);
