@@ -264,7 +264,7 @@ static int map_row(char **f, int line, const rl_catalog *cat, const hwname *hw, 
         m->cfg.output = 0;
         /* llama.cpp's `main` times one run's first prompt eval; llama-bench
          * warms up first and averages repetitions */
-        m->cold = strstr(f[C_RT], " main ") != NULL;
+        m->cold = m->cfg.cold = strstr(f[C_RT], " main ") != NULL;
         /* serving benchmarks: requests arrive at a rate ("~QPS 2") and each
          * generates gen tokens, so others are decoding when one arrives */
         {
@@ -396,11 +396,11 @@ double rl_meas_predict_band(const rl_meas *m, double *lo, double *hi)
         case RL_M_PREFILL: p50 = e.prefill_tok_s.p50; l = e.prefill_tok_s.p10; h = e.prefill_tok_s.p90; break;
         case RL_M_TTFT: {
             /* a fresh process's first prompt also pays the backend's
-             * one-time costs; the estimate's TTFT is a warm process's.
+             * one-time costs: cfg.cold (estimate --cold) adds them.
              * The estimate's TTFT is a server client's: engine-level
              * timings (a CLI, gptSessionBenchmark) lack the front end. */
             const rl_backend *bp = rl_runtime_backend_prefill(c.rt, c.hw);
-            double adj = (m->cold ? bp->cold_ms : 0) - (m->served ? 0 : bp->frontend_ms);
+            double adj = -(m->served ? 0 : bp->frontend_ms);
             /* the band is relative (ln(measured / predicted) percentiles):
              * the same ratios around the adjusted p50 */
             double rl = e.ttft_ms.p50 > 0 ? e.ttft_ms.p10 / e.ttft_ms.p50 : 1;

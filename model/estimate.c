@@ -790,10 +790,14 @@ static void explain(const rl_config *c, const rl_backend *b, const rl_backend *b
              "(request parsing, tokenisation, streaming the first token; %s)",
              c->rt->id, bp->frontend_ms, bp->fitted_points > 0 ? "fitted" : "prior");
     band_note(b, bp, f, e);
-    if (bp->cold_ms > 0.5 && f->has_prefill)
+    if (bp->cold_ms > 0.5 && f->has_prefill && c->cold)
+        note(e->assumptions, &e->n_assumptions,
+             "TTFT of a cold start (--cold): the first prompt after %s starts, %.0f ms of "
+             "kernel loading and first allocations included", c->rt->id, bp->cold_ms);
+    else if (bp->cold_ms > 0.5 && f->has_prefill)
         note(e->assumptions, &e->n_assumptions,
              "TTFT is a warm process's: the first prompt after %s starts takes about "
-             "%.0f ms more (kernel loading, first allocations)", c->rt->id, bp->cold_ms);
+             "%.0f ms more (kernel loading, first allocations; --cold)", c->rt->id, bp->cold_ms);
 }
 
 static double inflight_tok_s(const rl_features *f, const rl_backend *b,
@@ -995,8 +999,11 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
         }
         /* ...and, behind a server, its front end: request parsing,
          * tokenisation, detokenising and streaming the first token */
-        e->ttft_ms.p50 = first + q50 + bp->frontend_ms;
-        e->ttft_ms.p95 = (first + q95 + bp->frontend_ms) *
+        /* ...and, for the first prompt of a fresh process, its one-time
+         * costs (kernel loading, first allocations: cold_ms) */
+        double cold = c.cold ? (f.has_prefill ? bp : b)->cold_ms : 0;
+        e->ttft_ms.p50 = first + q50 + bp->frontend_ms + cold;
+        e->ttft_ms.p95 = (first + q95 + bp->frontend_ms + cold) *
                          exp(Z95 * (f.has_prefill ? bp : b)->sigma_ttft);
         {
             /* p10/p90: the band around p50 (the held-out TTFT

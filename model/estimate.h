@@ -46,6 +46,9 @@ typedef struct rl_config {
                                    sustained power stays within it */
     const char *power_mode;     /* the hardware's power mode by name (NULL:
                                    the profile's own figures); borrowed */
+    int cold;                   /* 1: TTFT of the first prompt after the
+                                   runtime starts (a single CLI run): adds
+                                   the backend's cold_ms; 0: a warm server */
     int quiet;                  /* 1: numbers only, no bottleneck/explanation/
                                    assumption sentences (the solver's inner
                                    loop; formatting them is most of the cost) */

@@ -191,7 +191,8 @@ START_TEST(synthetic_csv)
         const rl_backend *b = rl_runtime_backend_prefill(m->cfg.rt, m->cfg.hw);
         double lo, hi, cold = rl_meas_predict_band(m, &lo, &hi), warm;
         rl_meas w = *m;
-        w.cold = 0;
+        ck_assert_int_eq(m->cfg.cold, 1);                       /* estimate --cold */
+        w.cold = w.cfg.cold = 0;
         warm = rl_meas_predict(&w);
         ck_assert(b->cold_ms > 0);
         ck_assert_msg(rl_feq(cold, warm + b->cold_ms), "cold %g warm %g + %g", cold, warm,

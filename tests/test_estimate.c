@@ -553,6 +553,26 @@ START_TEST(weights_total_is_the_whole_model)
 }
 END_TEST
 
+/* --cold: a single cold run's TTFT is the warm one plus the prefill
+ * backend's cold_ms; nothing else moves, and the assumption says so. */
+START_TEST(cold_start_adds_cold_ms)
+{
+    rl_config c = conf("llama-3.1-8b", "rtx-4090", "llama.cpp", "q4_k_m");
+    const rl_backend *bp = rl_runtime_backend_prefill(c.rt, c.hw);
+    rl_estimate warm = run(&c), cold;
+
+    ck_assert(bp->cold_ms > 1);
+    c.cold = 1;
+    cold = run(&c);
+    ck_assert(rl_feq(cold.ttft_ms.p50, warm.ttft_ms.p50 + bp->cold_ms));
+    ck_assert(cold.ttft_ms.p95 > warm.ttft_ms.p95 + bp->cold_ms);
+    ck_assert(rl_feq(cold.decode_tok_s.p50, warm.decode_tok_s.p50));
+    ck_assert(rl_feq(cold.prefill_tok_s.p50, warm.prefill_tok_s.p50));
+    ck_assert(has_note(cold.assumptions, cold.n_assumptions, "cold start"));
+    ck_assert(has_note(warm.assumptions, warm.n_assumptions, "--cold"));
+}
+END_TEST
+
 /* Dequantising weight-only formats costs time under the peak and energy
  * under the power cap alike: a power-bound prefill of Q4_K_M is slower than
  * fp16 by dequant_eff^dequant_ops, as it is when the peak binds; a format
@@ -1155,6 +1175,7 @@ int main(void)
     tcase_add_test(tc, band_from_heldout_percentiles);
     tcase_add_test(tc, vendorless_profiles_use_fitted_backends);
     tcase_add_test(tc, weights_total_is_the_whole_model);
+    tcase_add_test(tc, cold_start_adds_cold_ms);
     tcase_add_test(tc, dequant_costs_under_the_power_cap);
     tcase_add_test(tc, link_eff_scales_communication);
     tcase_add_test(tc, thermal_throttles);
