@@ -19,7 +19,7 @@ static const char usage_text[] =
 "                          [--replicas N] [--gpu-memory-utilization F]\n"
 "                          [--ambient C] [--power-mode NAME] [--calibration FILE]\n"
 "                          [--catalog DIR]\n"
-"                          [--format text|json|jsonl|csv|md] [--json] [--strict]\n"
+"                          [--format text|json|jsonl|csv|md] [--json] [--strict] [--cold]\n"
 "\n"
 "  --prompt 0   decode-only run from an empty context (llama-bench tg)\n"
 "  --output 0   prefill-only run (llama-bench pp)\n"
@@ -45,6 +45,11 @@ static const char usage_text[] =
 "  --strict     exit 1 when the configuration does not fit (insufficient_memory)\n"
 "TTFT is a warm process's: the prompt's prefill, plus (at --concurrency > 1)\n"
 "queueing behind other prompts and the rest of the decode step in flight.\n"
+"  --cold       TTFT of a single cold run instead: the first prompt after the\n"
+"               runtime starts (llama-cli / llama.cpp main), its one-time costs\n"
+"               (kernel loading, first allocations: the backend's fitted cold_ms)\n"
+"               included; without it, a warm server's (llama-bench, serving)\n"
+"TTFT has p10/p50/p90 (held-out error percentiles) and p95.\n"
 "A configuration that does not fit is marked NOT RUNNABLE (\"runnable\": false\n"
 "in JSON); its speeds are what it would do if it fit.  The output ends with\n"
 "the command that launches it on its runtime (\"launch\" in JSON).\n"
@@ -56,7 +61,7 @@ typedef struct opts {
     const char *calibration, *catalog, *format, *power_mode;
     long devices, tp, pp, prompt, output, conc, offload, context, window, replicas;
     double ambient, mem_util;
-    int fmt, strict, devices_set;
+    int fmt, strict, devices_set, cold;
 } opts;
 
 /* The columns of --format csv and md: paths into the --json object. */
@@ -112,6 +117,7 @@ static int parse(int argc, char **argv, opts *o, rl_err *err)
         int hit = 0, r;
         if (strcmp(argv[i], "--json") == 0) { o->format = "json"; continue; }
         if (strcmp(argv[i], "--strict") == 0) { o->strict = 1; continue; }
+        if (strcmp(argv[i], "--cold") == 0) { o->cold = 1; continue; }
         for (size_t k = 0; !hit && k < sizeof strs / sizeof *strs; k++) {
             if ((r = rl_arg_value(argc, argv, &i, strs[k].flag, &v, err)) < 0) return RL_EINPUT;
             if (r) { *(const char **)((char *)o + strs[k].off) = v; hit = 1; }
@@ -229,6 +235,7 @@ int rl_cmd_estimate(int argc, char **argv)
     if (o.calibration && (rc = rl_catalog_apply_calibration(cat, o.calibration, &err)))
         goto out;
     if ((rc = resolve(&o, cat, &arch, &hw, &fq, &c, said, sizeof said, &err))) goto out;
+    c.cold = o.cold;
     if ((rc = rl_estimate_run(&c, &e, &err))) goto out;
     add_assumptions(&e, cat, said);
     if ((rc = show(&o, &c, &e)))

@@ -259,6 +259,32 @@ static void score_rows(const rl_meas_set *s, const char *dev, void *ctx)
     }
 }
 
+/* Held-out coverage of the shipped kind of band.  rl_calibrate gives each
+ * (runtime, metric) group the split-conformal percentiles of
+ * every device's held-out residuals; scoring device D with those would
+ * use D's own errors.  So D's rows are scored with percentiles of the
+ * OTHER devices' held-out residuals of the same group (each predicted by
+ * the fold that left that device out), and only rows whose group is too
+ * thin (under 10 rows or 3 devices, calibrate.h) keep the fold's own band
+ * (its sigma, widened as the estimate does). */
+static void conformal_cover(const rl_meas_set *s, const vrows *v)
+{
+    double *res = malloc(sizeof *res * (size_t)(s->n + 1));
+
+    if (!res) return;
+    /* ln(measured / predicted) of rows whose backend the fold fitted (the
+     * others keep the fold's prior band, as rl_calibrate gives them) */
+    for (int i = 0; i < s->n; i++)
+        res[i] = s->m[i].hw_id[0] && !v->prior[i] && !isnan(v->errs[i]) && v->errs[i] > -100
+                 ? -log1p(v->errs[i] / 100) : NAN;
+    for (int i = 0; i < s->n; i++) {
+        rl_band b;
+        if (isnan(res[i]) || !rl_band_of(s, res, i, s->m[i].hw_id, &b)) continue;
+        v->inband[i] = res[i] >= b.q10 - 1e-9 && res[i] <= b.q90 + 1e-9;
+    }
+    free(res);
+}
+
 static const char val_usage[] =
 "usage: ridgeline validate [--data DIR] [--catalog DIR] [--in-sample | --priors]\n"
 "                         [--by-device] [--verbose] [--json] [--jobs N]\n"
@@ -326,6 +352,7 @@ int rl_cmd_validate(int argc, char **argv)
         }
         /* rows no fold predicted (no device id): at the priors */
         score_rows(&s, NULL, &vr);
+        if (!o.in_sample && !o.priors) conformal_cover(&s, &vr);
     }
     if (o.verbose)
         for (int d = 0; d <= ndev; d++)

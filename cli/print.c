@@ -30,10 +30,13 @@ static cJSON *range_json(rl_range r)
     return o;
 }
 
+/* p50 and p95; p10/p90 as well where the latency has that band (TTFT) */
 static cJSON *lat_json(rl_lat l)
 {
     cJSON *o = cJSON_CreateObject();
+    if (l.p90 > 0) cJSON_AddNumberToObject(o, "p10", r4(l.p10));
     cJSON_AddNumberToObject(o, "p50", r4(l.p50));
+    if (l.p90 > 0) cJSON_AddNumberToObject(o, "p90", r4(l.p90));
     cJSON_AddNumberToObject(o, "p95", r4(l.p95));
     return o;
 }
@@ -79,6 +82,7 @@ cJSON *rl_estimate_json(const rl_config *c, const rl_estimate *e)
     cJSON_AddItemToObject(o, "e2e_latency_ms", lat_json(e->e2e_latency_ms));
     m = cJSON_AddObjectToObject(o, "memory_gib");
     cJSON_AddNumberToObject(m, "weights", r4(e->mem.weights));
+    cJSON_AddNumberToObject(m, "weights_total", r4(e->mem.weights_total));
     cJSON_AddNumberToObject(m, "kv_cache", r4(e->mem.kv_cache));
     cJSON_AddNumberToObject(m, "activations", r4(e->mem.activations));
     cJSON_AddNumberToObject(m, "runtime_overhead", r4(e->mem.runtime_overhead));
@@ -136,8 +140,12 @@ static void row(FILE *out, const char *name, rl_range r, const char *unit)
 
 static void lrow(FILE *out, const char *name, rl_lat l)
 {
-    char a[32], b[32];
-    if (l.p50 > 0)
+    char a[32], b[32], c[32], d[32];
+    if (l.p50 > 0 && l.p90 > 0)
+        fprintf(out, "  %-22s %10s ms  (p10 %s, p90 %s, p95 %s)\n", name,
+                rl_fmt_num(a, sizeof a, l.p50, 4), rl_fmt_num(c, sizeof c, l.p10, 4),
+                rl_fmt_num(d, sizeof d, l.p90, 4), rl_fmt_num(b, sizeof b, l.p95, 4));
+    else if (l.p50 > 0)
         fprintf(out, "  %-22s %10s ms  (p95 %s)\n", name, rl_fmt_num(a, sizeof a, l.p50, 4),
                 rl_fmt_num(b, sizeof b, l.p95, 4));
     else
@@ -180,6 +188,8 @@ void rl_estimate_print(FILE *out, const rl_config *c, const rl_estimate *e,
             "runtime %.2f = %.2f of %.2f usable; host %.2f\n",
             m->weights, m->kv_cache, m->activations, m->runtime_overhead, m->device_peak,
             m->device_capacity, m->host_peak);
+    fprintf(out, "  %-22s %.2f GiB (every device and the host together)\n", "weights as stored",
+            m->weights_total);
     if (e->kv_capacity_tokens > 0)
         fprintf(out, "  KV pool %.2f GiB per device: %.0f tokens per replica, %.2f sequences "
                 "of %ld tokens\n", m->kv_pool, e->kv_capacity_tokens, e->max_concurrency,

@@ -32,6 +32,12 @@
 #define MIN_ROWS 8              /* fewest rows a group needs to be fitted */
 #define LAMBDA 0.1             /* prior weight (see file comment) */
 
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 const char *rl_metric_name(int m)
 {
     static const char *const n[RL_M_N] = {
@@ -258,7 +264,7 @@ static int map_row(char **f, int line, const rl_catalog *cat, const hwname *hw, 
         m->cfg.output = 0;
         /* llama.cpp's `main` times one run's first prompt eval; llama-bench
          * warms up first and averages repetitions */
-        m->cold = strstr(f[C_RT], " main ") != NULL;
+        m->cold = m->cfg.cold = strstr(f[C_RT], " main ") != NULL;
         /* serving benchmarks: requests arrive at a rate ("~QPS 2") and each
          * generates gen tokens, so others are decoding when one arrives */
         {
@@ -366,11 +372,11 @@ double rl_meas_predict_band(const rl_meas *m, double *lo, double *hi)
 
     switch (m->metric) {
     case RL_M_WEIGHTS:
-        if (m->whole_file) p50 = rl_weight_bytes(c.model, c.quant) / GIB;
-        else {
-            c.output = 1;
-            p50 = rl_estimate_run(&c, &e, NULL) == RL_OK ? e.mem.weights : 0;
-        }
+        /* a file size is the estimate's weights as stored (every device
+         * and the host), a device buffer its per-device figure */
+        c.output = 1;
+        p50 = rl_estimate_run(&c, &e, NULL) != RL_OK ? 0
+            : m->whole_file ? e.mem.weights_total : e.mem.weights;
         l = h = p50;
         break;
     case RL_M_THROUGHPUT: {
@@ -390,15 +396,19 @@ double rl_meas_predict_band(const rl_meas *m, double *lo, double *hi)
         case RL_M_PREFILL: p50 = e.prefill_tok_s.p50; l = e.prefill_tok_s.p10; h = e.prefill_tok_s.p90; break;
         case RL_M_TTFT: {
             /* a fresh process's first prompt also pays the backend's
-             * one-time costs; the estimate's TTFT is a warm process's.
+             * one-time costs: cfg.cold (estimate --cold) adds them.
              * The estimate's TTFT is a server client's: engine-level
              * timings (a CLI, gptSessionBenchmark) lack the front end. */
             const rl_backend *bp = rl_runtime_backend_prefill(c.rt, c.hw);
-            double adj = (m->cold ? bp->cold_ms : 0) - (m->served ? 0 : bp->frontend_ms);
+            double adj = -(m->served ? 0 : bp->frontend_ms);
+            /* the band is relative (ln(measured / predicted) percentiles):
+             * the same ratios around the adjusted p50 */
+            double rl = e.ttft_ms.p50 > 0 ? e.ttft_ms.p10 / e.ttft_ms.p50 : 1;
+            double rh = e.ttft_ms.p50 > 0 ? e.ttft_ms.p90 / e.ttft_ms.p50 : 1;
             if (m->qps > 0 && m->gen > 0) loaded_ttft(m, &e);
             p50 = e.ttft_ms.p50 + adj;
-            l = e.ttft_ms.p50 * e.ttft_ms.p50 / e.ttft_ms.p95 + adj;
-            h = e.ttft_ms.p95 + adj;
+            l = p50 * rl;
+            h = p50 * rh;
             break;
         }
         case RL_M_KV: p50 = l = h = e.mem.kv_cache; break;
@@ -549,6 +559,10 @@ static void set_sigmas(const rl_meas_set *s, const group *g)
         n[k] += 1;
     }
     /* In-sample spread understates error on unseen devices: floor it. */
+    /* held-out percentiles belong to the parameters they were measured
+     * with: a refit drops them (rl_calibrate sets them again) */
+    b->q10_decode = b->q90_decode = b->q10_prefill = b->q90_prefill = 0;
+    b->q10_ttft = b->q90_ttft = 0;
     if (n[0] > 0) b->sigma_decode = fmax(0.06, sqrt(ss[0] / n[0]) * 1.5);
     if (n[1] > 0) b->sigma_prefill = fmax(0.08, sqrt(ss[1] / n[1]) * 1.5);
     if (n[2] > 0) b->sigma_ttft = fmax(0.10, sqrt(ss[2] / n[2]) * 1.5);
@@ -711,17 +725,133 @@ static int sigma_class(int metric)
     return metric == RL_M_PREFILL ? 1 : metric == RL_M_TTFT ? 2 : 0;
 }
 
-/* Fold callback of rl_calibrate: the held-out device's log residuals. */
+/* Held-out residuals of rl_calibrate's folds: ln(measured / predicted)
+ * per row, and whether the fold had fitted the backend the row depends
+ * on (0: its runtime ran on priors there, as an unmeasured one would). */
+typedef struct heldout { double *res; unsigned char *fitted; } heldout;
+
+static const rl_backend *own_backend(const rl_meas *m);
+
+/* Fold callback of rl_calibrate: the held-out device's rows. */
 static void residuals_of(const rl_meas_set *s, const char *dev, void *ctx)
 {
-    double *res = ctx;
+    heldout *h = ctx;
     for (int j = 0; j < s->n; j++) {
         double p;
         if (strcmp(s->m[j].hw_id, dev) != 0 || s->m[j].metric == RL_M_WEIGHTS ||
             s->m[j].metric == RL_M_KV) continue;
         p = rl_meas_predict(&s->m[j]);
-        if (p > 0) res[j] = log(p / s->m[j].value);
+        if (p > 0) h->res[j] = log(s->m[j].value / p);
+        h->fitted[j] = own_backend(&s->m[j])->fitted_points > 0;
     }
+}
+
+int rl_band_class(int metric)
+{
+    return metric == RL_M_DECODE ? 0 : metric == RL_M_PREFILL ? 1 : metric == RL_M_TTFT ? 2 : -1;
+}
+
+/* The backend whose parameters row m's metric depends on. */
+static const rl_backend *own_backend(const rl_meas *m)
+{
+    return m->metric == RL_M_DECODE || m->metric == RL_M_THROUGHPUT
+           ? rl_runtime_backend(m->cfg.rt, m->cfg.hw)
+           : rl_runtime_backend_prefill(m->cfg.rt, m->cfg.hw);
+}
+
+/* The group's held-out residuals (runtime `rt`, `metric`, rows off device
+ * `skip`), sorted, into x; returns how many, *ndev the distinct devices
+ * they come from. */
+static int group_residuals(const rl_meas_set *s, const double *res, const char *rt,
+                           int metric, const char *skip, double *x, int *ndev)
+{
+    const char *devs[RL_BAND_MIN_DEVICES];
+    int n = 0;
+
+    *ndev = 0;
+    for (int j = 0; j < s->n; j++) {
+        const rl_meas *m = &s->m[j];
+        int k;
+        if (m->metric != metric || isnan(res[j]) || strcmp(m->cfg.rt->id, rt) != 0 ||
+            (skip && strcmp(m->hw_id, skip) == 0))
+            continue;
+        x[n++] = res[j];
+        for (k = 0; k < *ndev; k++) if (strcmp(devs[k], m->hw_id) == 0) break;
+        if (k == *ndev && *ndev < RL_BAND_MIN_DEVICES) devs[(*ndev)++] = m->hw_id;
+    }
+    qsort(x, (size_t)n, sizeof *x, cmp_dbl);
+    return n;
+}
+
+/* Split-conformal percentiles of n sorted residuals: the order statistics
+ * of rank floor((n+1) 0.1) and ceil((n+1) 0.9), so that a new row from
+ * the same distribution falls below q10 or above q90 with probability at
+ * most 10% each, whatever n (Vovk et al. 2005; Lei et al. 2018).  The
+ * residuals cluster by device (one device's rows share its offset), so
+ * the rows must also come from several devices. */
+static int conformal(const double *x, int n, int ndev, rl_band *b)
+{
+    int lo, hi;
+    b->n = n;
+    b->q10 = b->q90 = 0;
+    if (n < RL_BAND_MIN || ndev < RL_BAND_MIN_DEVICES) return 0;
+    lo = (int)floor((n + 1) * 0.1) - 1;
+    hi = (int)ceil((n + 1) * 0.9) - 1;
+    if (lo < 0) lo = 0;
+    if (hi > n - 1) hi = n - 1;
+    /* the band holds the p50 itself even where the group is biased (a
+     * wider band: the guarantee stands) */
+    b->q10 = fmin(0, x[lo]);
+    b->q90 = fmax(0, x[hi]);
+    if (!(b->q10 < b->q90)) { b->q10 = b->q90 = 0; return 0; }
+    return 1;
+}
+
+int rl_band_of(const rl_meas_set *s, const double *res, int i, const char *skip, rl_band *b)
+{
+    const rl_meas *m = &s->m[i];
+    double *x;
+    int n, ok, ndev;
+
+    memset(b, 0, sizeof *b);
+    if (rl_band_class(m->metric) < 0 || !(x = malloc(sizeof *x * (size_t)(s->n + 1))))
+        return 0;
+    n = group_residuals(s, res, m->cfg.rt->id, m->metric, skip, x, &ndev);
+    ok = conformal(x, n, ndev, b);
+    free(x);
+    return ok;
+}
+
+/* Set the q10_* / q90_* of every fitted backend of `cat` from held-out
+ * residuals res[] of `s` (ln(measured / predicted); NAN where none or
+ * where the fold ran the row's runtime on priors).  One band per runtime
+ * and metric, pooled over its backends: a backend alone has too few
+ * devices (two HBM GPUs, two Apple chips) for a device-level percentile.
+ * Backends on priors keep their (wide) sigma band. */
+static void set_bands(rl_catalog *cat, const rl_meas_set *s, const double *res)
+{
+    double *x = malloc(sizeof *x * (size_t)(s->n + 1));
+    static const int met[3] = { RL_M_DECODE, RL_M_PREFILL, RL_M_TTFT };
+
+    if (!x) return;
+    for (int r = 0; r < rl_catalog_count(cat, RL_CAT_RUNTIME); r++) {
+        rl_runtime *rt = rl_catalog_runtime_mut(cat, rl_catalog_runtime_at(cat, r)->id);
+        for (int k = 0; k < 3; k++) {
+            rl_band band;
+            int ndev, n = group_residuals(s, res, rt->id, met[k], NULL, x, &ndev);
+            conformal(x, n, ndev, &band);
+            for (int bi = 0; bi < rt->n_backends; bi++) {
+                rl_backend *b = &rt->backends[bi];
+                double *q[3][2] = { { &b->q10_decode, &b->q90_decode },
+                                    { &b->q10_prefill, &b->q90_prefill },
+                                    { &b->q10_ttft, &b->q90_ttft } };
+                int fit = b->fitted_points > 0;
+                *q[k][0] = fit ? band.q10 : 0;
+                *q[k][1] = fit ? band.q90 : 0;
+            }
+        }
+    }
+    free(x);
 }
 
 int rl_calibrate(rl_catalog *cat, const rl_meas_set *s, int jobs, rl_progress_fn progress,
@@ -730,11 +860,18 @@ int rl_calibrate(rl_catalog *cat, const rl_meas_set *s, int jobs, rl_progress_fn
     int nrt = rl_catalog_count(cat, RL_CAT_RUNTIME), groups;
     rl_runtime *saved = malloc(sizeof *saved * (size_t)nrt);
     double *res = malloc(sizeof *res * (size_t)(s->n + 1));
+    unsigned char *fitted = calloc((size_t)s->n + 1, 1);
+    heldout h = { res, fitted };
 
-    if (!saved || !res) { free(saved); free(res); return rl_calibrate_fit(cat, s, NULL); }
+    if (!saved || !res || !fitted) {
+        free(saved);
+        free(res);
+        free(fitted);
+        return rl_calibrate_fit(cat, s, NULL);
+    }
     for (int i = 0; i < nrt; i++) saved[i] = *rl_catalog_runtime_at(cat, i);
     for (int i = 0; i < s->n; i++) res[i] = NAN;
-    rl_calibrate_folds(cat, s, jobs, residuals_of, res, progress, pctx);
+    rl_calibrate_folds(cat, s, jobs, residuals_of, &h, progress, pctx);
     groups = rl_calibrate_fit(cat, s, NULL);
     /* held-out sigma per (backend, class) */
     for (int r = 0; r < nrt; r++) {
@@ -758,6 +895,10 @@ int rl_calibrate(rl_catalog *cat, const rl_meas_set *s, int jobs, rl_progress_fn
             if (n[2] >= 5) rt->backends[b].sigma_ttft = fmax(0.05, sqrt(ss[2] / n[2]));
         }
     }
+    for (int i = 0; i < s->n; i++)      /* bands: only fitted predictions */
+        if (!fitted[i]) res[i] = NAN;
+    set_bands(cat, s, res);
+    free(fitted);
     free(saved);
     free(res);
     return groups;
@@ -779,7 +920,11 @@ int rl_calibration_write(const rl_catalog *cat, const char *path, const char *cm
                "# source: the measurements named on the Written-by line (data/benchmarks:\n"
                "# its README lists every measurement's origin; --runs: the run records);\n"
                "# sigma_* are the RMS log error on held-out devices where a backend has 5+\n"
-               "# such rows (else 1.5 x the in-sample sd); they set p10/p90.\n\n"
+               "# such rows (else 1.5 x the in-sample sd); q10_* / q90_* the split-conformal\n"
+               "# 10th / 90th percentiles of ln(measured / predicted) on held-out devices,\n"
+               "# per runtime and metric over its fitted backends, where it has 10+ such\n"
+               "# rows from 3+ devices (else both 0).  p10/p90 = p50 exp(q10 / q90);\n"
+               "# without them, the sigma band widened 1.2x.\n\n"
                "calibration = (\n", cmdline);
     for (int i = 0, first = 1; i < rl_catalog_count(cat, RL_CAT_RUNTIME); i++) {
         const rl_runtime *r = rl_catalog_runtime_at(cat, i);
@@ -796,10 +941,13 @@ int rl_calibration_write(const rl_catalog *cat, const char *path, const char *cm
                        "        pre_bw_eff = %.4f; tflops_per_w = %.4f; seq_us = %.3f;\n"
                        "        cold_ms = %.3f; link_eff = %.4f; frontend_ms = %.3f;\n"
                        "        sigma_decode = %.4f; sigma_prefill = %.4f; sigma_ttft = %.4f;\n"
+                       "        q10_decode = %.4f; q90_decode = %.4f; q10_prefill = %.4f;\n"
+                       "        q90_prefill = %.4f; q10_ttft = %.4f; q90_ttft = %.4f;\n"
                        "        fitted_points = %d; }%s\n",
                     b->match, b->bw_eff, b->layer_us, b->step_ms, b->mfu, b->attn_eff,
                     b->prefill_ms, b->kv_eff, b->dequant_eff, b->dequant_flops, b->pre_bw_eff, b->tflops_per_w, b->seq_us, b->cold_ms, b->link_eff, b->frontend_ms, b->sigma_decode, b->sigma_prefill, b->sigma_ttft,
-                    b->fitted_points, j + 1 < r->n_backends ? "," : "");
+                    b->q10_decode, b->q90_decode, b->q10_prefill, b->q90_prefill,
+                    b->q10_ttft, b->q90_ttft, b->fitted_points, j + 1 < r->n_backends ? "," : "");
         }
         fprintf(f, "    );\n  }");
     }

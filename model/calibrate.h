@@ -99,10 +99,33 @@ int rl_calibrate_folds(const rl_catalog *cat, const rl_meas_set *s, int jobs,
  * out-of-sample log residuals (rl_calibrate_folds with `jobs` workers and
  * `progress`), then fit on everything; each backend's
  * sigma_decode / sigma_prefill / sigma_ttft become the RMS of its held-out
- * residuals (at least 5 rows; else 1.5 x in-sample, floored), so p10/p90
- * describe error on a device the fit has not seen.  Returns groups fitted. */
+ * residuals (at least 5 rows; else 1.5 x in-sample, floored), and the
+ * q10_* / q90_* their split-conformal percentiles (rl_band_of, every
+ * device's rows), so p10/p90 describe error on a device the fit has not
+ * seen.  Returns groups fitted. */
 int rl_calibrate(rl_catalog *cat, const rl_meas_set *s, int jobs, rl_progress_fn progress,
                  void *pctx);
+
+/* Split-conformal bands.  A performance row's band comes from the
+ * held-out log residuals ln(measured / predicted) of its group: the same
+ * runtime and metric (decode, prefill, TTFT), pooled over the runtime's
+ * backends, counting only rows whose backend the fold had fitted.  With at
+ * least RL_BAND_MIN residuals from RL_BAND_MIN_DEVICES devices, q10/q90
+ * are their order statistics of rank floor((n+1) 0.1) and ceil((n+1)
+ * 0.9), widened to hold 0 (p50 inside its own band).  rl_band_class: 0
+ * decode, 1 prefill, 2 TTFT, -1 a metric without its own band. */
+#define RL_BAND_MIN 10
+#define RL_BAND_MIN_DEVICES 3
+typedef struct rl_band { double q10, q90; int n; } rl_band;
+int rl_band_class(int metric);
+
+/* The band of row i's group from res[] (indexed like s, NAN = none),
+ * leaving out rows measured on device `skip` (NULL: none) -- validate
+ * scores a held-out device with the other devices' residuals only.
+ * Returns 1 with q10 < q90 filled, 0 when the group is too thin (b->n
+ * says how many rows it had; fewer than 3 devices also count as thin) or
+ * out of memory. */
+int rl_band_of(const rl_meas_set *s, const double *res, int i, const char *skip, rl_band *b);
 
 /* Write the fitted backends of every runtime that has any fitted backend,
  * in the calibration.cfg format rl_catalog_apply_calibration reads, to

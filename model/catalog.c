@@ -259,6 +259,9 @@ static int backend_from_setting(const config_setting_t *s, const char *file,
         { "sigma_decode", 0, 3, &b->sigma_decode },
         { "sigma_prefill", 0, 3, &b->sigma_prefill },
         { "sigma_ttft", 0, 3, &b->sigma_ttft },
+        { "q10_decode", -3, 3, &b->q10_decode }, { "q90_decode", -3, 3, &b->q90_decode },
+        { "q10_prefill", -3, 3, &b->q10_prefill }, { "q90_prefill", -3, 3, &b->q90_prefill },
+        { "q10_ttft", -3, 3, &b->q10_ttft }, { "q90_ttft", -3, 3, &b->q90_ttft },
     };
     int rc;
 
@@ -278,6 +281,10 @@ static int backend_from_setting(const config_setting_t *s, const char *file,
     for (size_t i = 0; i < sizeof f / sizeof *f; i++)
         if ((rc = rl_cfg_num(s, f[i].key, f[i].min, f[i].max, f[i].dst, file, err)))
             return rc;
+    if (b->q10_decode > b->q90_decode || b->q10_prefill > b->q90_prefill ||
+        b->q10_ttft > b->q90_ttft)
+        return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
+                          "backend '%s': a q10_* above its q90_*", b->match);
     return rl_cfg_int(s, "fitted_points", 0, 1 << 30, &b->fitted_points, file, err);
 }
 
@@ -873,6 +880,32 @@ int rl_runtime_has_kv(const rl_runtime *r, const char *k)
     return 0;
 }
 
+/* A GPU whose vendor is unknown: the runtime's GPU backend (a GPU
+ * vendor's, tier-qualified only when by_tier and the part has that memory)
+ * fitted on the most measurements, i.e. the parameters the most GPUs of
+ * that runtime agree on; NULL when none is fitted (priors: "*"). */
+static const rl_backend *gpu_backend(const rl_runtime *r, const rl_hw *h, int by_tier)
+{
+    static const char *const gpu_vendors[] = { "nvidia", "amd", "intel" };
+    const char *tier = rl_hw_main_tier(h)->tier;
+    const rl_backend *best = NULL;
+
+    for (int i = 0; i < r->n_backends; i++) {
+        const rl_backend *b = &r->backends[i];
+        const char *slash = strchr(b->match, '/');
+        size_t vl = slash ? (size_t)(slash - b->match) : strlen(b->match);
+        int gpu = 0;
+        for (size_t k = 0; k < sizeof gpu_vendors / sizeof *gpu_vendors; k++)
+            gpu |= strlen(gpu_vendors[k]) == vl && strncmp(b->match, gpu_vendors[k], vl) == 0;
+        /* a tier-qualified backend only for a part with that memory */
+        if (!gpu || (slash && (!by_tier || strcmp(slash + 1, tier) != 0)) ||
+            b->fitted_points == 0)
+            continue;
+        if (!best || b->fitted_points > best->fitted_points) best = b;
+    }
+    return best;
+}
+
 static const rl_backend *find_backend(const rl_runtime *r, const rl_hw *h, int by_tier)
 {
     char vt[32], ct[32];
@@ -888,6 +921,10 @@ static const rl_backend *find_backend(const rl_runtime *r, const rl_hw *h, int b
             return &r->backends[i];
     for (int i = 0; i < r->n_backends; i++)
         if (strcmp(r->backends[i].match, h->klass) == 0) return &r->backends[i];
+    if (!h->vendor[0] && strcmp(h->klass, "gpu") == 0) {
+        const rl_backend *g = gpu_backend(r, h, by_tier);
+        if (g) return g;
+    }
     for (int i = 0; i < r->n_backends; i++)
         if (strcmp(r->backends[i].match, "*") == 0) return &r->backends[i];
     return &r->backends[r->n_backends - 1];

@@ -99,6 +99,13 @@ typedef struct rl_backend {
     double sigma_decode;        /* log-space residual sd for p10/p90 */
     double sigma_prefill;
     double sigma_ttft;
+    /* split-conformal band: the 10th / 90th percentile of ln(measured /
+     * predicted) over held-out devices' rows (calibrate), per metric;
+     * p10 = p50 exp(q10), p90 = p50 exp(q90).  Both 0: too few held-out
+     * rows, and the band is the sigma band widened (estimate.c). */
+    double q10_decode, q90_decode;
+    double q10_prefill, q90_prefill;
+    double q10_ttft, q90_ttft;
     int fitted_points;          /* how many measurements produced these */
 } rl_backend;
 
@@ -231,8 +238,10 @@ int rl_runtime_has_quant(const rl_runtime *r, const char *quant_id);
 int rl_runtime_has_kv(const rl_runtime *r, const char *kv_id);
 /* Backend parameters for a device: the first backend whose match is
  * "vendor/tier" (e.g. "nvidia/hbm", tier of the main memory), then
- * "class/tier", the vendor, the class, then "*".  Never NULL for a
- * loaded runtime. */
+ * "class/tier", the vendor, the class, then "*".  A GPU profile with no
+ * vendor (none given nor read off its name, hardware.h) gets, before "*",
+ * the runtime's GPU backend fitted on the most measurements.  Never NULL
+ * for a loaded runtime. */
 const rl_backend *rl_runtime_backend(const rl_runtime *r, const rl_hw *h);
 
 /* Backend for prefill: the same lookup without the "/tier" matches --

@@ -290,6 +290,7 @@ static void memory(const rl_config *c, rl_memory *m, wbytes *w)
      * average. */
     ends = w->embed * host_embed + w->lm_head;
     m->weights = ((w->body + w->experts) * on_frac + ends) / (c->tp * c->pp) / GIB;
+    m->weights_total = w->total / GIB;
     if (c->pp > 1)
         m->weights += (w->body + w->experts) / L / 2 / c->tp / GIB;
     kv = rl_arch_kv_elems(&aw, kv_alloc_tokens(c)) * c->kv->bytes_per_elem * c->concurrency;
@@ -692,14 +693,48 @@ static void shares(const rl_features *f, const rl_backend *b, const rl_backend *
     }
 }
 
-/* p10/p50/p90 of a log-normal error with this sigma around p50. */
-static rl_range spread(double p50, double sigma)
+/* Where a backend has too few held-out rows for split-conformal
+ * quantiles (calibrate.c, RL_BAND_MIN), the band is the log-normal sigma
+ * band widened by this finite-sample factor: Student's t at 0.90 with 4
+ * degrees of freedom (1.533, the fewest rows behind a held-out sigma) over
+ * the normal's 1.2816. */
+#define THIN_WIDEN 1.196
+
+/* p10/p50/p90 around p50: ln(measured / predicted) has held-out 10th and
+ * 90th percentiles q10 and q90 (both 0: not known, so the widened sigma
+ * band instead). */
+static rl_range spread(double p50, double q10, double q90, double sigma)
 {
     rl_range r;
     r.p50 = p50;
-    r.p10 = p50 * exp(-Z90 * sigma);
-    r.p90 = p50 * exp(Z90 * sigma);
+    if (q10 < q90) {
+        r.p10 = p50 * exp(q10);
+        r.p90 = p50 * exp(q90);
+    } else {
+        r.p10 = p50 * exp(-Z90 * THIN_WIDEN * sigma);
+        r.p90 = p50 * exp(Z90 * THIN_WIDEN * sigma);
+    }
     return r;
+}
+
+/* Say how p10/p90 were made, in one assumption. */
+static void band_note(const rl_backend *b, const rl_backend *bp, const rl_features *f,
+                      rl_estimate *e)
+{
+    int dq = b->q10_decode < b->q90_decode, pq = bp->q10_prefill < bp->q90_prefill;
+    int tq = bp->q10_ttft < bp->q90_ttft;
+    int all = (!f->has_decode || dq) && (!f->has_prefill || (pq && tq));
+    int none = (!f->has_decode || !dq) && (!f->has_prefill || (!pq && !tq));
+
+    note(e->assumptions, &e->n_assumptions, "p10/p90: %s",
+         all ? "10th/90th percentiles of this runtime's error on held-out devices "
+               "(split conformal: devices the fit did not see)"
+         : none ? (b->fitted_points > 0 || bp->fitted_points > 0
+                   ? "too few held-out rows for percentiles (10 from 3 devices): "
+                     "the sigma band, widened 1.2x for the thin data"
+                   : "no measurements behind this backend: its prior sigma band, widened 1.2x")
+         : "held-out percentiles where the runtime has 10+ held-out rows of a metric "
+           "from 3+ devices, else the sigma band widened 1.2x");
 }
 
 static void explain(const rl_config *c, const rl_backend *b, const rl_backend *bp,
@@ -743,6 +778,15 @@ static void explain(const rl_config *c, const rl_backend *b, const rl_backend *b
          c->rt->id, b->match, b->bw_eff, b->mfu, b->layer_us,
          b->fitted_points > 0 ? "fitted by ridgeline calibrate" : "prior, not fitted",
          b->fitted_points);
+    if (c->hw->vendor_inferred)
+        note(e->assumptions, &e->n_assumptions,
+             "vendor '%s' read off the profile's id/name (it names none): %s's %s parameters",
+             c->hw->vendor, c->rt->id, b->match);
+    else if (!c->hw->vendor[0] && strcmp(c->hw->klass, "cpu") != 0)
+        note(e->assumptions, &e->n_assumptions,
+             "the profile names no vendor and its name none we know: %s%s's '%s' parameters",
+             b->fitted_points > 0 && strcmp(c->hw->klass, "gpu") == 0
+             ? "the GPU backend fitted on the most devices, " : "", c->rt->id, b->match);
     if (bp != b)
         note(e->assumptions, &e->n_assumptions,
              "prefill parameters from %s on %s: MFU %.2f (%s, %d points)", c->rt->id,
@@ -768,10 +812,15 @@ static void explain(const rl_config *c, const rl_backend *b, const rl_backend *b
              "TTFT as a client of the %s server sees it: includes %.1f ms of its front end "
              "(request parsing, tokenisation, streaming the first token; %s)",
              c->rt->id, bp->frontend_ms, bp->fitted_points > 0 ? "fitted" : "prior");
-    if (bp->cold_ms > 0.5 && f->has_prefill)
+    band_note(b, bp, f, e);
+    if (bp->cold_ms > 0.5 && f->has_prefill && c->cold)
+        note(e->assumptions, &e->n_assumptions,
+             "TTFT of a cold start (--cold): the first prompt after %s starts, %.0f ms of "
+             "kernel loading and first allocations included", c->rt->id, bp->cold_ms);
+    else if (bp->cold_ms > 0.5 && f->has_prefill)
         note(e->assumptions, &e->n_assumptions,
              "TTFT is a warm process's: the first prompt after %s starts takes about "
-             "%.0f ms more (kernel loading, first allocations)", c->rt->id, bp->cold_ms);
+             "%.0f ms more (kernel loading, first allocations; --cold)", c->rt->id, bp->cold_ms);
 }
 
 static double inflight_tok_s(const rl_features *f, const rl_backend *b,
@@ -994,8 +1043,9 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
         e->offline_tok_s = c.rt->continuous_batching
             ? inflight_tok_s(&f, b, bp, c.concurrency, (double)c.output)
             : static_tok_s(&c, &f, bp, c.concurrency, t.step_avg);
-        e->decode_tok_s = spread(tok, b->sigma_decode);
-        e->decode_tok_s_total = spread(tok * c.concurrency, b->sigma_decode);
+        e->decode_tok_s = spread(tok, b->q10_decode, b->q90_decode, b->sigma_decode);
+        e->decode_tok_s_total = spread(tok * c.concurrency, b->q10_decode, b->q90_decode,
+                                       b->sigma_decode);
         e->tpot_ms.p50 = t.step_avg;
         e->tpot_ms.p95 = t.step_avg * exp(Z95 * b->sigma_decode);
     }
@@ -1003,7 +1053,8 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
         double P = c.model->kind == RL_ENCODER      /* a batch of inputs */
                  ? (c.model->input_tokens > 0 ? c.model->input_tokens : 1) * (double)c.concurrency
                  : (double)c.prompt;
-        e->prefill_tok_s = spread(P / t.prefill * 1000.0, bp->sigma_prefill);
+        e->prefill_tok_s = spread(P / t.prefill * 1000.0, bp->q10_prefill, bp->q90_prefill,
+                                  bp->sigma_prefill);
     }
     {
         /* TTFT: the prompt's prefill (or the first step when there is no
@@ -1025,9 +1076,21 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
         }
         /* ...and, behind a server, its front end: request parsing,
          * tokenisation, detokenising and streaming the first token */
-        e->ttft_ms.p50 = first + q50 + bp->frontend_ms;
-        e->ttft_ms.p95 = (first + q95 + bp->frontend_ms) *
+        /* ...and, for the first prompt of a fresh process, its one-time
+         * costs (kernel loading, first allocations: cold_ms) */
+        double cold = c.cold ? (f.has_prefill ? bp : b)->cold_ms : 0;
+        e->ttft_ms.p50 = first + q50 + bp->frontend_ms + cold;
+        e->ttft_ms.p95 = (first + q95 + bp->frontend_ms + cold) *
                          exp(Z95 * (f.has_prefill ? bp : b)->sigma_ttft);
+        {
+            /* p10/p90: the band around p50 (the held-out TTFT
+             * percentiles of the prefill backend); p95 never below p90 */
+            const rl_backend *tb = f.has_prefill ? bp : b;
+            rl_range r = spread(e->ttft_ms.p50, tb->q10_ttft, tb->q90_ttft, tb->sigma_ttft);
+            e->ttft_ms.p10 = r.p10;
+            e->ttft_ms.p90 = r.p90;
+            e->ttft_ms.p95 = fmax(e->ttft_ms.p95, r.p90);
+        }
         e->e2e_latency_ms.p50 = e->ttft_ms.p50 + N * e->tpot_ms.p50;
         e->e2e_latency_ms.p95 = e->ttft_ms.p95 + N * e->tpot_ms.p95;
     }

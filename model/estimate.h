@@ -46,6 +46,9 @@ typedef struct rl_config {
                                    sustained power stays within it */
     const char *power_mode;     /* the hardware's power mode by name (NULL:
                                    the profile's own figures); borrowed */
+    int cold;                   /* 1: TTFT of the first prompt after the
+                                   runtime starts (a single CLI run): adds
+                                   the backend's cold_ms; 0: a warm server */
     int quiet;                  /* 1: numbers only, no bottleneck/explanation/
                                    assumption sentences (the solver's inner
                                    loop; formatting them is most of the cost) */
@@ -56,7 +59,9 @@ typedef struct rl_config {
 void rl_config_init(rl_config *c);
 
 typedef struct rl_range { double p10, p50, p90; } rl_range;
-typedef struct rl_lat { double p50, p95; } rl_lat;
+/* Latencies: p50 and p95; TTFT also has p10/p90 (the band decode and
+ * prefill get; 0 where a latency has none). */
+typedef struct rl_lat { double p50, p95, p10, p90; } rl_lat;
 
 enum rl_clock_limit { RL_CLOCK_NONE, RL_CLOCK_THERMAL, RL_CLOCK_POWER };
 
@@ -82,6 +87,10 @@ typedef struct rl_memory {      /* GiB, per device (the most loaded one) */
     double device_peak;         /* sum of the above */
     double device_capacity;     /* usable capacity of one device */
     double host_peak;           /* host RAM: offloaded layers + staging */
+    double weights_total;       /* NOT per device: every weight of the model
+                                   wherever it lives (all devices, host-
+                                   resident embedding, offloaded layers) as
+                                   stored -- a GGUF's tensor bytes */
     double kv_pool;             /* what the runtime's accounting leaves for
                                    KV: capacity - weights - activation peak
                                    - overheads (vLLM "Available KV cache

@@ -6,6 +6,7 @@
 #include "hardware.h"
 #include "cfg.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -196,6 +197,52 @@ static int parse_unified(const config_setting_t *s, const char *file, rl_hw *h,
     return RL_OK;
 }
 
+/* Which vendor's runtime backend a profile without `vendor` gets: the one
+ * its id or name names, by whole words (split at anything not a letter or
+ * digit) or their well-known prefixes, only where exactly one vendor fits
+ * and the class is one that vendor makes ("" otherwise).  CPUs are never
+ * given one: every runtime's CPU backend is chosen by class. */
+static const char *vendor_from_name(const rl_hw *h)
+{
+    static const struct { const char *vendor, *classes, *words; } v[] = {
+        { "nvidia", "gpu soc", " nvidia geforce rtx* gtx* quadro tesla titan jetson orin xavier "
+          "dgx hgx t4 l4 l40* a2 a10* a16 a30 a40 a100* a800 a4000 a5000 a6000 h100* h800 "
+          "h200* h20 gh200 b100 b200 gb200 v100 p100 " },
+        { "amd", "gpu", " amd radeon instinct rocm rx* w7900 w7800 mi50 mi60 mi100 mi2* mi3* " },
+        { "apple", "gpu apple soc", " apple m1 m2 m3 m4 macbook mac macstudio " },
+        { "rockchip", "soc npu", " rockchip rk3588* rk3576 " },
+        { "hailo", "npu", " hailo* " },
+    };
+    char txt[256];
+    const char *found = "";
+    size_t len = (size_t)snprintf(txt, sizeof txt, "%s %s", h->id, h->name);
+
+    if (len >= sizeof txt) len = sizeof txt - 1;
+    for (size_t p = 0; p < len; p++)            /* words, NUL-separated */
+        txt[p] = isalnum((unsigned char)txt[p]) ? (char)tolower((unsigned char)txt[p]) : '\0';
+    for (size_t p = 0; p < len; p += strlen(txt + p) + 1) {
+        const char *tok = txt + p;
+        size_t n = strlen(tok);
+        if (n == 0 || n > 30) continue;
+        for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+            char w[40];
+            int hit;
+            if (!strstr(v[i].classes, h->klass)) continue;
+            snprintf(w, sizeof w, " %s ", tok);
+            hit = strstr(v[i].words, w) != NULL;
+            /* "rtx*": any word starting so ("rtx4090"), at least 2 chars */
+            for (size_t k = n; !hit && k >= 2; k--) {
+                snprintf(w, sizeof w, " %.*s* ", (int)k, tok);
+                hit = strstr(v[i].words, w) != NULL;
+            }
+            if (!hit || strcmp(found, v[i].vendor) == 0) continue;
+            if (found[0]) return "";            /* two vendors: ambiguous */
+            found = v[i].vendor;
+        }
+    }
+    return found;
+}
+
 /* Defaults documented in README ("Hardware profiles"); each is stated in
  * the estimate's assumptions when it was used. */
 static void set_defaults(rl_hw *h)
@@ -239,6 +286,10 @@ int rl_hw_from_setting(const config_setting_t *s, const char *file,
                           "hardware '%s': class must be gpu, apple, cpu, npu or soc, got '%s'",
                           h.id, h.klass);
     if (!h.name[0]) snprintf(h.name, sizeof h.name, "%s", h.id);
+    if (!h.vendor[0] && strcmp(h.klass, "cpu") != 0) {
+        snprintf(h.vendor, sizeof h.vendor, "%s", vendor_from_name(&h));
+        h.vendor_inferred = h.vendor[0] != 0;
+    }
     if ((rc = parse_tiers(s, file, &h, err)) ||
         (rc = parse_compute(s, file, &h, err)) ||
         (rc = parse_optional(s, file, &h, err)) ||

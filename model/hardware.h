@@ -43,6 +43,8 @@ typedef struct rl_hw {
     char name[128];
     char klass[8];              /* gpu | apple | cpu | npu | soc */
     char vendor[16];            /* nvidia | amd | apple | ... ("" unknown) */
+    int vendor_inferred;        /* 1: the profile named no vendor and
+                                   `vendor` was read off its id or name */
     char source[256];
     int count;                  /* identical devices in the system */
     int n_tiers;

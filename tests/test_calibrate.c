@@ -191,7 +191,8 @@ START_TEST(synthetic_csv)
         const rl_backend *b = rl_runtime_backend_prefill(m->cfg.rt, m->cfg.hw);
         double lo, hi, cold = rl_meas_predict_band(m, &lo, &hi), warm;
         rl_meas w = *m;
-        w.cold = 0;
+        ck_assert_int_eq(m->cfg.cold, 1);                       /* estimate --cold */
+        w.cold = w.cfg.cold = 0;
         warm = rl_meas_predict(&w);
         ck_assert(b->cold_ms > 0);
         ck_assert_msg(rl_feq(cold, warm + b->cold_ms), "cold %g warm %g + %g", cold, warm,
@@ -390,6 +391,9 @@ START_TEST(fit_holdout_and_roundtrip)
     ck_assert_int_eq(b->fitted_points, 0);
     /* fit, write, read back onto fresh priors */
     ck_assert_int_eq(rl_calibrate_fit(cat, &s, NULL), 1);
+    ck_assert(b->q10_decode == 0 && b->q90_decode == 0);   /* a refit drops them */
+    b->q10_decode = -0.125;
+    b->q90_decode = 0.25;
     make_tmp();
     snprintf(path, sizeof path, "%s/calibration.cfg", tmp);
     ck_assert_int_eq(rl_calibration_write(cat, path, "test", &e), RL_OK);
@@ -401,6 +405,7 @@ START_TEST(fit_holdout_and_roundtrip)
         ck_assert(fabs(r->bw_eff - b->bw_eff) < 1e-4);
         ck_assert(fabs(r->layer_us - b->layer_us) < 1e-3);
         ck_assert_int_eq(r->fitted_points, s.n);
+        ck_assert(fabs(r->q10_decode + 0.125) < 1e-4 && fabs(r->q90_decode - 0.25) < 1e-4);
         /* runtimes that were not fitted keep their priors */
         ck_assert_int_eq(rl_runtime_backend(rl_catalog_runtime(again, "vllm"),
                                             rl_catalog_hw(again, "h100-sxm"))->fitted_points, 0);
@@ -408,6 +413,61 @@ START_TEST(fit_holdout_and_roundtrip)
     ck_assert_int_eq(rl_calibration_write(cat, "/nonexistent/dir/c.cfg", "t", &e), RL_EIO);
     rl_catalog_free(again);
     remove_tmp();
+    rl_catalog_free(cat);
+}
+END_TEST
+
+/* Split-conformal bands: order statistics of the group's held-out
+ * residuals, the held-out device's own rows left out, thin groups (few
+ * rows or few devices) refused, p50 always inside. */
+START_TEST(conformal_band_from_residuals)
+{
+    rl_err e;
+    rl_catalog *cat = rl_catalog_open_priors(CATDIR, &e);
+    rl_meas rows[256];
+    rl_meas_set s;
+    double res[256];
+    rl_band b;
+    int n, ndev4090 = 0;
+
+    memset(&s, 0, sizeof s);
+    s.m = rows;
+    s.n = synth_decode(cat, rows, 256);
+    ck_assert_int_ge(s.n, 40);
+    ck_assert_int_eq(rl_band_class(RL_M_DECODE), 0);
+    ck_assert_int_eq(rl_band_class(RL_M_THROUGHPUT), -1);
+    /* 19 residuals -0.09 .. +0.09 on rows 0..18, the rest unknown */
+    for (int i = 0; i < s.n; i++) res[i] = i < 19 ? (i - 9) * 0.01 : NAN;
+    ck_assert_int_eq(rl_band_of(&s, res, 0, NULL, &b), 1);
+    ck_assert_int_eq(b.n, 19);
+    /* ranks floor(20 x 0.1) = 2 and ceil(20 x 0.9) = 18 of 19 */
+    ck_assert(fabs(b.q10 + 0.08) < 1e-12 && fabs(b.q90 - 0.08) < 1e-12);
+    /* scoring a device leaves its own residuals out */
+    for (int i = 0; i < 19; i++) ndev4090 += strcmp(rows[i].hw_id, rows[0].hw_id) == 0;
+    ck_assert_int_ge(ndev4090, 1);
+    n = rl_band_of(&s, res, 0, rows[0].hw_id, &b);
+    ck_assert_int_eq(b.n, 19 - ndev4090);
+    ck_assert_int_eq(n, 19 - ndev4090 >= RL_BAND_MIN);
+    /* rows of two devices are too few devices, however many rows */
+    n = 0;
+    for (int i = 0; i < s.n; i++) {
+        int two = strcmp(rows[i].hw_id, "rtx-4090") == 0 || strcmp(rows[i].hw_id, "rtx-3090") == 0;
+        res[i] = two ? (i % 7) * 0.01 - 0.03 : NAN;
+        n += two;
+    }
+    ck_assert_int_ge(n, RL_BAND_MIN);
+    ck_assert_int_eq(rl_band_of(&s, res, 0, NULL, &b), 0);
+    ck_assert_int_eq(b.n, n);
+    for (int i = 0; i < s.n; i++) res[i] = i < 19 ? (i - 9) * 0.01 : NAN;
+    /* thin: 9 rows are not enough for the 90th percentile's rank */
+    for (int i = 9; i < s.n; i++) res[i] = NAN;
+    ck_assert_int_eq(rl_band_of(&s, res, 0, NULL, &b), 0);
+    ck_assert_int_eq(b.n, 9);
+    ck_assert(b.q10 == 0 && b.q90 == 0);
+    /* a group the model always underpredicts: the band still holds p50 */
+    for (int i = 0; i < s.n; i++) res[i] = i < 30 ? 0.1 + i * 0.01 : NAN;
+    ck_assert_int_eq(rl_band_of(&s, res, 0, NULL, &b), 1);
+    ck_assert(b.q10 == 0 && b.q90 > 0.3);
     rl_catalog_free(cat);
 }
 END_TEST
@@ -425,6 +485,7 @@ int main(void)
     tcase_add_test(tc, predictions_positive);
     tcase_add_test(tc, fit_recovers_bw_eff);
     tcase_add_test(tc, fit_holdout_and_roundtrip);
+    tcase_add_test(tc, conformal_band_from_residuals);
     suite_add_tcase(s, tc);
     return rl_test_run(s);
 }

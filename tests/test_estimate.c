@@ -515,6 +515,122 @@ START_TEST(frontend_adds_to_ttft)
 }
 END_TEST
 
+/* p10/p90: a backend with held-out percentiles (calibration q10_* /
+ * q90_*) puts them around p50 as they are; one without widens its sigma
+ * band for thin data, and the assumptions say which.  TTFT has the band
+ * too, with p95 never inside it. */
+START_TEST(band_from_heldout_percentiles)
+{
+    rl_config c = conf("llama-3.1-8b", "h100-sxm", "vllm", "fp16");
+    rl_runtime rt = *c.rt;
+    rl_backend *b, *bp;
+    rl_estimate thin, q;
+    c.rt = &rt;
+    c.prompt = 512;
+    c.output = 128;
+    b = (rl_backend *)rl_runtime_backend(&rt, c.hw);
+    bp = (rl_backend *)rl_runtime_backend_prefill(&rt, c.hw);
+    b->q10_decode = b->q90_decode = bp->q10_prefill = bp->q90_prefill = 0;
+    bp->q10_ttft = bp->q90_ttft = 0;
+    b->sigma_decode = 0.1;
+    thin = run(&c);
+    /* widened: wider than the plain 1.2816 sigma */
+    ck_assert(thin.decode_tok_s.p90 / thin.decode_tok_s.p50 > exp(1.2816 * 0.1) * 1.02);
+    ck_assert(rl_feq(thin.decode_tok_s.p50 / thin.decode_tok_s.p10,
+                     thin.decode_tok_s.p90 / thin.decode_tok_s.p50));
+    ck_assert(has_note(thin.assumptions, thin.n_assumptions, "widened"));
+    ck_assert(thin.ttft_ms.p10 < thin.ttft_ms.p50 && thin.ttft_ms.p50 < thin.ttft_ms.p90 &&
+              thin.ttft_ms.p90 <= thin.ttft_ms.p95);
+    b->q10_decode = -0.05; b->q90_decode = 0.2;       /* skewed, as residuals are */
+    bp->q10_prefill = -0.3; bp->q90_prefill = 0.01;
+    bp->q10_ttft = -0.02; bp->q90_ttft = 0.9;
+    q = run(&c);
+    ck_assert(rl_feq(q.decode_tok_s.p50, thin.decode_tok_s.p50));
+    ck_assert(rl_feq(q.decode_tok_s.p10, q.decode_tok_s.p50 * exp(-0.05)));
+    ck_assert(rl_feq(q.decode_tok_s.p90, q.decode_tok_s.p50 * exp(0.2)));
+    ck_assert(rl_feq(q.prefill_tok_s.p10, q.prefill_tok_s.p50 * exp(-0.3)));
+    ck_assert(rl_feq(q.ttft_ms.p90, q.ttft_ms.p50 * exp(0.9)));
+    ck_assert(q.ttft_ms.p95 >= q.ttft_ms.p90);
+    ck_assert(has_note(q.assumptions, q.n_assumptions, "split conformal"));
+}
+END_TEST
+
+/* Profiles with only the required keys and no vendor: one whose name
+ * names an NVIDIA part gets the fitted NVIDIA backend, one whose name
+ * names nothing the runtime's most-fitted GPU backend (not the "*"
+ * priors), and the assumptions say which. */
+START_TEST(vendorless_profiles_use_fitted_backends)
+{
+    rl_hw rtx, unk;
+    rl_err err;
+    rl_config c = conf("llama-3.1-8b", "rtx-4090", "llama.cpp", "q4_k_m");
+    const rl_backend *nv = rl_runtime_backend(c.rt, c.hw), *b;
+    rl_estimate e;
+
+    ck_assert_int_eq(rl_hw_load_file(RL_TEST_DATA "/hw-minimal-rtx.cfg", &rtx, &err), RL_OK);
+    ck_assert_int_eq(rl_hw_load_file(RL_TEST_DATA "/hw-minimal-gpu.cfg", &unk, &err), RL_OK);
+    ck_assert(nv->fitted_points > 0);
+    c.hw = &rtx;
+    ck_assert_ptr_eq(rl_runtime_backend(c.rt, &rtx), nv);
+    e = run(&c);
+    ck_assert(has_note(e.assumptions, e.n_assumptions, "read off"));
+    c.hw = &unk;
+    b = rl_runtime_backend(c.rt, &unk);
+    ck_assert_msg(b->fitted_points > 0 && strcmp(b->match, "*") != 0, "%s", b->match);
+    for (int i = 0; i < c.rt->n_backends; i++)      /* the most-fitted GPU one */
+        if (strcmp(c.rt->backends[i].match, "nvidia") == 0 || strcmp(c.rt->backends[i].match, "amd") == 0)
+            ck_assert_int_ge(b->fitted_points, c.rt->backends[i].fitted_points);
+    ck_assert_ptr_nonnull(rl_runtime_backend_prefill(c.rt, &unk));
+    ck_assert(rl_runtime_backend_prefill(c.rt, &unk)->fitted_points > 0);
+    e = run(&c);
+    ck_assert(has_note(e.assumptions, e.n_assumptions, "fitted on the most"));
+    /* a runtime nobody fitted keeps the catch-all priors */
+    ck_assert_str_eq(rl_runtime_backend(rl_catalog_runtime(cat, "vllm"), &unk)->match, "*");
+}
+END_TEST
+
+/* Weights as stored: the whole model wherever it lives -- the per-device
+ * figure plus llama.cpp's host-resident token embedding, or times the
+ * tensor-parallel shards -- equal to the format's byte count (a GGUF's
+ * tensor bytes). */
+START_TEST(weights_total_is_the_whole_model)
+{
+    rl_config c = conf("llama-3.1-8b", "rtx-4090", "llama.cpp", "q4_k_m");
+    rl_config v = conf("llama-3.1-8b", "h100-sxm", "vllm", "fp16");
+    rl_estimate e = run(&c), t;
+    double whole = rl_weight_bytes(c.model, c.quant) / GIB;
+
+    ck_assert(rl_feq(e.mem.weights_total, whole));
+    ck_assert(c.rt->embed_on_host);
+    ck_assert(e.mem.weights < whole * 0.99);            /* the embedding is on the host */
+    ck_assert(e.mem.host_peak > 0 && fabs(e.mem.weights + e.mem.host_peak - whole) < 1e-6 * whole);
+    v.devices = v.tp = 2;
+    t = run(&v);
+    ck_assert(rl_feq(t.mem.weights_total, rl_weight_bytes(v.model, v.quant) / GIB));
+    ck_assert(t.mem.weights < 0.6 * t.mem.weights_total);   /* each device holds about half */
+}
+END_TEST
+
+/* --cold: a single cold run's TTFT is the warm one plus the prefill
+ * backend's cold_ms; nothing else moves, and the assumption says so. */
+START_TEST(cold_start_adds_cold_ms)
+{
+    rl_config c = conf("llama-3.1-8b", "rtx-4090", "llama.cpp", "q4_k_m");
+    const rl_backend *bp = rl_runtime_backend_prefill(c.rt, c.hw);
+    rl_estimate warm = run(&c), cold;
+
+    ck_assert(bp->cold_ms > 1);
+    c.cold = 1;
+    cold = run(&c);
+    ck_assert(rl_feq(cold.ttft_ms.p50, warm.ttft_ms.p50 + bp->cold_ms));
+    ck_assert(cold.ttft_ms.p95 > warm.ttft_ms.p95 + bp->cold_ms);
+    ck_assert(rl_feq(cold.decode_tok_s.p50, warm.decode_tok_s.p50));
+    ck_assert(rl_feq(cold.prefill_tok_s.p50, warm.prefill_tok_s.p50));
+    ck_assert(has_note(cold.assumptions, cold.n_assumptions, "cold start"));
+    ck_assert(has_note(warm.assumptions, warm.n_assumptions, "--cold"));
+}
+END_TEST
+
 /* Dequantising weight-only formats costs time under the peak and energy
  * under the power cap alike: a power-bound prefill of Q4_K_M is slower than
  * fp16 by dequant_eff^dequant_ops, as it is when the peak binds; a format
@@ -1114,6 +1230,10 @@ int main(void)
     tcase_add_test(tc, jetson_does_not_borrow_discrete_fit);
     tcase_add_test(tc, arrival_waits_for_the_step_in_flight);
     tcase_add_test(tc, frontend_adds_to_ttft);
+    tcase_add_test(tc, band_from_heldout_percentiles);
+    tcase_add_test(tc, vendorless_profiles_use_fitted_backends);
+    tcase_add_test(tc, weights_total_is_the_whole_model);
+    tcase_add_test(tc, cold_start_adds_cold_ms);
     tcase_add_test(tc, dequant_costs_under_the_power_cap);
     tcase_add_test(tc, link_eff_scales_communication);
     tcase_add_test(tc, thermal_throttles);

@@ -86,6 +86,56 @@ START_TEST(peak_fallbacks)
 }
 END_TEST
 
+/* A profile without `vendor` gets the one its id or name names, where
+ * exactly one vendor fits and makes that class of part. */
+static const char *vendor_of(const char *id, const char *name, const char *klass)
+{
+    static rl_hw h;
+    char txt[512];
+    config_t cfg;
+    rl_err e;
+    int rc;
+    snprintf(txt, sizeof txt, "id = \"%s\"; name = \"%s\"; class = \"%s\";\n"
+             "memory = ( { tier = \"gddr\"; capacity_gib = 8.0; bandwidth_gbps = 400.0; } );\n"
+             "compute = { fp16_tflops = 20.0; };", id, name, klass);
+    config_init(&cfg);
+    ck_assert_int_eq(config_read_string(&cfg, txt), CONFIG_TRUE);
+    rc = rl_hw_from_setting(config_root_setting(&cfg), "t.cfg", &h, &e);
+    config_destroy(&cfg);
+    ck_assert_int_eq(rc, RL_OK);
+    ck_assert_int_eq(h.vendor_inferred, h.vendor[0] != 0);
+    return h.vendor;
+}
+
+START_TEST(vendor_read_off_the_name)
+{
+    rl_hw h;
+    rl_err e;
+    ck_assert_str_eq(vendor_of("my-rtx-box", "", "gpu"), "nvidia");
+    ck_assert_str_eq(vendor_of("x", "GeForce RTX 4090", "gpu"), "nvidia");
+    ck_assert_str_eq(vendor_of("node-a100-80g", "", "gpu"), "nvidia");
+    ck_assert_str_eq(vendor_of("lab-l40s", "", "gpu"), "nvidia");
+    ck_assert_str_eq(vendor_of("jetson-orin-custom", "", "soc"), "nvidia");
+    ck_assert_str_eq(vendor_of("mi300x-node", "", "gpu"), "amd");
+    ck_assert_str_eq(vendor_of("x", "AMD Radeon PRO W7900", "gpu"), "amd");
+    ck_assert_str_eq(vendor_of("studio-m2-ultra", "", "apple"), "apple");
+    ck_assert_str_eq(vendor_of("rk3588-board", "", "soc"), "rockchip");
+    /* two vendors named: ambiguous, none */
+    ck_assert_str_eq(vendor_of("h100-vs-mi300x", "", "gpu"), "");
+    /* words inside other words do not count ("mac" in "macro", "a10" in "ka10") */
+    ck_assert_str_eq(vendor_of("macro-ka10", "", "gpu"), "");
+    /* a vendor that does not make that class: none (no NVIDIA CPU backend) */
+    ck_assert_str_eq(vendor_of("rtx-host", "", "cpu"), "");
+    ck_assert_str_eq(vendor_of("acme-x1", "", "gpu"), "");
+    /* a vendor the profile names stays, not marked inferred */
+    ck_assert_int_eq(rl_hw_load_file(HW("sram-npu.cfg"), &h, &e), RL_OK);
+    ck_assert_int_eq(h.vendor_inferred, 0);
+    ck_assert_int_eq(rl_hw_load_file(RL_TEST_DATA "/hw-minimal-rtx.cfg", &h, &e), RL_OK);
+    ck_assert_str_eq(h.vendor, "nvidia");
+    ck_assert_int_eq(h.vendor_inferred, 1);
+}
+END_TEST
+
 START_TEST(compute_kind_names)
 {
     ck_assert_int_eq(rl_compute_kind_from_name("fp8"), RL_C_FP8);
@@ -222,6 +272,7 @@ int main(void)
     TCase *tc = tcase_create("core");
 
     tcase_add_test(tc, minimal_defaults);
+    tcase_add_test(tc, vendor_read_off_the_name);
     tcase_add_test(tc, full_profile_and_tiers);
     tcase_add_test(tc, peak_fallbacks);
     tcase_add_test(tc, compute_kind_names);
