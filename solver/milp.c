@@ -24,6 +24,9 @@ typedef struct row {
  * n_vars columns, at most max_rows rows. */
 struct rl_milp {
     int n_vars, n_rows, max_rows;
+    int large;                  /* rl_milp_new_large: MIR cuts (the covering
+                                   models of procure hit the time limit
+                                   without them) */
     double *lb, *ub, *cost;
     int *integer;
     int *mark;                  /* scratch for the duplicate-index check */
@@ -77,7 +80,9 @@ rl_milp *rl_milp_new_large(int n_vars, int max_rows, rl_err *err)
                    "allowed)", n_vars, max_rows, RL_MILP_LARGE_VARS, RL_MILP_LARGE_ROWS);
         return NULL;
     }
-    return alloc_milp(n_vars, max_rows, err);
+    rl_milp *m = alloc_milp(n_vars, max_rows, err);
+    if (m) m->large = 1;
+    return m;
 }
 
 void rl_milp_free(rl_milp *m)
@@ -242,6 +247,9 @@ static int solve_locked(const rl_milp *m, int tm_lim_ms, int *status, double *ob
     parm.presolve = GLP_ON;
     parm.msg_lev = GLP_MSG_OFF;
     parm.tm_lim = tm_lim_ms;
+    if (m->large) {
+        parm.mir_cuts = GLP_ON;     /* cover cuts raise GLPK internal errors on some of these models */
+    }
     int ret = glp_intopt(P, &parm);
     int st = map_status(ret, glp_mip_status(P));
     if (st == RL_MILP_OPTIMAL || st == RL_MILP_FEASIBLE) {

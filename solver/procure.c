@@ -35,7 +35,8 @@
 
 #define TM_LIM_MS 10000             /* per MILP solve */
 #define HOURS_PER_YEAR 8760.0
-#define SOLVE_TOP 64                /* configurations taken from each search */
+#define SOLVE_TOP 8                /* configurations taken from each search */
+#define PAIR_KEEP 64                /* distinct splits sized per pair */
 
 static double now_ms(void)
 {
@@ -52,7 +53,8 @@ static config_setting_t *add(config_setting_t *p, const char *k, int type)
 }
 
 /* The settings of one (demand, candidate) scenario; 0 or -1 on OOM. */
-static int pair_settings(config_t *cfg, const rl_plan_demand *d, const rl_plan_cand *c)
+static int pair_settings(config_t *cfg, const rl_plan_demand *d, const rl_plan_cand *c,
+                         int tp)
 {
     config_setting_t *r = config_root_setting(cfg), *w, *q, *s, *m;
     int ok = 1;
@@ -70,7 +72,14 @@ static int pair_settings(config_t *cfg, const rl_plan_demand *d, const rl_plan_c
         ok &= config_setting_set_float(add(q, "tpot_ms_p95", CONFIG_TYPE_FLOAT), d->tpot_ms_p95);
     s = add(r, "search", CONFIG_TYPE_GROUP);
     ok &= config_setting_set_int_elem(add(s, "replicas", CONFIG_TYPE_ARRAY), -1, 1) != NULL;
-    ok &= config_setting_set_int_elem(add(s, "concurrency", CONFIG_TYPE_ARRAY), -1, 1) != NULL;
+    /* one replica spans one node: tensor parallel inside it, no pipeline
+     * (vLLM's and SGLang's advice within a node); one search per degree,
+     * so the best of each devices-per-replica count are all ranked */
+    ok &= config_setting_set_int_elem(add(s, "tp", CONFIG_TYPE_ARRAY), -1, tp) != NULL;
+    ok &= config_setting_set_int_elem(add(s, "pp", CONFIG_TYPE_ARRAY), -1, 1) != NULL;
+    /* serving from host RAM is never what one buys hardware for */
+    ok &= config_setting_set_string_elem(add(s, "offload", CONFIG_TYPE_ARRAY), -1, "none")
+          != NULL;
     if (d->n_quants) {
         m = add(s, "quant", CONFIG_TYPE_ARRAY);
         for (int i = 0; i < d->n_quants; i++)
@@ -110,6 +119,32 @@ static void keep_option(rl_proc_option *kept, int *n, int cap, const rl_proc_opt
     else if (worst >= 0 && o->capacity_rps > kept[worst].capacity_rps) kept[worst] = *o;
 }
 
+/* 1 when k replicas of a can stand in for one of b: together no more
+ * devices, at least its capacity, no more power (any node that holds b
+ * holds them, so no plan needs b). */
+static int dominates(const rl_proc_option *a, const rl_proc_option *b)
+{
+    for (int k = 1; k * a->devices_per_replica <= b->devices_per_replica; k++)
+        if (k * a->capacity_rps >= b->capacity_rps && k * a->power_w <= b->power_w)
+            return 1;
+    return 0;
+}
+
+/* Drop the pair's options that another of its options dominates (ties:
+ * the earlier one stays). */
+static int prune_dominated(rl_proc_option *o, int n)
+{
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+        int drop = 0;
+        for (int j = 0; j < n && !drop; j++)
+            if (j != i && dominates(&o[j], &o[i]))
+                drop = !dominates(&o[i], &o[j]) || j < i;
+        if (!drop) o[m++] = o[i];
+    }
+    return m;
+}
+
 /* Size one ranked configuration as an option (capacity 0: none). */
 static void size_option(const rl_ranked *k, const rl_plan_demand *d, rl_proc_option *o)
 {
@@ -140,19 +175,19 @@ static void size_option(const rl_ranked *k, const rl_plan_demand *d, rl_proc_opt
     o->power_w = e.power_w;
 }
 
-/* The options of one pair appended to *all (grown as needed). */
-static int pair_options(const rl_plan *p, int di, int ci, const rl_catalog *cat,
-                        rl_proc_option **all, int *n, int *cap, rl_err *err)
+/* One search of a pair at tensor-parallel degree tp; its distinct splits
+ * sized into kept[] (nk of PAIR_KEEP). */
+static int pair_tp(const rl_plan *p, int di, int ci, int tp, const rl_catalog *cat,
+                   rl_proc_option *kept, int *nk, rl_err *err)
 {
     config_t cfg;
     rl_scenario *s = NULL;
     rl_solve_opts so;
     rl_solve_result res;
-    rl_proc_option kept[64];
-    int nk = 0, rc;
+    int rc;
     memset(&res, 0, sizeof res);
     config_init(&cfg);
-    if (pair_settings(&cfg, &p->demand[di], &p->cand[ci]) < 0) {
+    if (pair_settings(&cfg, &p->demand[di], &p->cand[ci], tp) < 0) {
         config_destroy(&cfg);
         return rl_err_set(err, RL_EIO, NULL, 0, "out of memory");
     }
@@ -167,15 +202,37 @@ static int pair_options(const rl_plan *p, int di, int ci, const rl_catalog *cat,
     rl_solve_opts_init(&so);
     rc = rl_solve(s, cat, &so, &res, err);
     for (int i = 0; rc == RL_OK && i < res.n_ranked; i++) {
+        const rl_config *c = &res.ranked[i].cfg;
         rl_proc_option o;
+        int seen = 0;
+        for (int k = 0; k < *nk && !seen; k++)   /* sized already (another batch) */
+            seen = kept[k].tp == c->tp && kept[k].pp == c->pp &&
+                   kept[k].offload_layers == c->offload_layers &&
+                   kept[k].context_cap == c->context_cap &&
+                   !strcmp(kept[k].runtime, c->rt->id) && !strcmp(kept[k].quant, c->quant->id) &&
+                   !strcmp(kept[k].kv, c->kv->id);
+        if (seen) continue;
         size_option(&res.ranked[i], &p->demand[di], &o);
         o.demand = di;
         o.cand = ci;
-        if (o.capacity_rps > 0) keep_option(kept, &nk, 64, &o);
+        if (o.capacity_rps > 0) keep_option(kept, nk, PAIR_KEEP, &o);
     }
     rl_solve_result_free(&res);
     rl_scenario_free(s);
+    return rc;
+}
+
+/* The options of one pair appended to *all (grown as needed): a search
+ * per tensor-parallel degree 1, 2, 4 ... devices_per_node. */
+static int pair_options(const rl_plan *p, int di, int ci, const rl_catalog *cat,
+                        rl_proc_option **all, int *n, int *cap, rl_err *err)
+{
+    rl_proc_option kept[PAIR_KEEP];
+    int nk = 0, rc = RL_OK;
+    for (int tp = 1; rc == RL_OK && tp <= p->cand[ci].devices_per_node; tp *= 2)
+        rc = pair_tp(p, di, ci, tp, cat, kept, &nk, err);
     if (rc != RL_OK) return rc;
+    nk = prune_dominated(kept, nk);
     if (*n + nk > *cap) {
         int nc = (*n + nk) * 2 + 16;
         rl_proc_option *g = realloc(*all, (size_t)nc * sizeof *g);
@@ -539,14 +596,18 @@ static int explain_optimal(ctx *C, rl_proc_result *r, const msol *best, msol *s,
         r->bind_max_count = fixed && better(s->objective, best->objective);
     for (int h = 0; rc == RL_OK && h < p->n_cand; h++) {
         model_spec m;
+        const msol *w = s;
         spec_init(&m, p->objective);
         m.without = h;
-        rc = solve_plan(C, m, s, err);
-        r->without[h].status = s->status;
-        if (rc == RL_OK && s->status != RL_PROC_INFEASIBLE) {
-            r->without[h].total_cost_usd = s->cost;
-            r->without[h].total_power_w = s->power;
-            r->without[h].headroom = s->headroom;
+        /* a candidate the plan does not buy: the same plan stays feasible
+         * and optimal without it, no solve needed */
+        if (best->nodes[h] == 0) w = best;
+        else rc = solve_plan(C, m, s, err);
+        r->without[h].status = w->status;
+        if (rc == RL_OK && w->status != RL_PROC_INFEASIBLE) {
+            r->without[h].total_cost_usd = w->cost;
+            r->without[h].total_power_w = w->power;
+            r->without[h].headroom = w->headroom;
         }
     }
     return rc;
