@@ -219,13 +219,13 @@ static int load_root(const config_t *cfg, const char *file, const rl_catalog *ca
                          err)) ||
         (rc = rl_cfg_num(root, "years", 0.01, 50, &p->years, file, err)) ||
         (rc = load_objective(root, p, file, err)) ||
-        (rc = load_list(root, "candidates", RL_PLAN_MAX_CAND, &p->n_cand, file, err)) ||
-        (rc = load_list(root, "demand", RL_PLAN_MAX_DEMAND, &p->n_demand, file, err)))
+        (rc = load_list(root, "candidates", RL_PLAN_MAX_CAND, &p->n_cand, file, err)))
         return rc;
     const config_setting_t *cl = config_setting_get_member(root, "candidates");
     const config_setting_t *dl = config_setting_get_member(root, "demand");
     for (int i = 0; rc == RL_OK && i < p->n_cand; i++)
         rc = load_cand(config_setting_get_elem(cl, (unsigned)i), cat, &p->cand[i], file, err);
+    if (rc == RL_OK) rc = load_list(root, "demand", RL_PLAN_MAX_DEMAND, &p->n_demand, file, err);
     for (int i = 0; rc == RL_OK && i < p->n_demand; i++)
         rc = load_demand(config_setting_get_elem(dl, (unsigned)i), cat, &p->demand[i], file,
                          err);
