@@ -26,6 +26,7 @@ int rl_cmd_signoff(int argc, char **argv);
 int rl_cmd_harness(int argc, char **argv);     /* cmd_harness.c */
 int rl_cmd_runs(int argc, char **argv);        /* cmd_runs.c */
 int rl_cmd_serve(int argc, char **argv);
+int rl_cmd_procure(int argc, char **argv);     /* cmd_procure.c */
 
 /* The `solve --json` document of one solved scenario (cmd_solve.c; batch
  * reuses it per line) and the exit status its result implies (0, or 1 when

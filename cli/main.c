@@ -24,6 +24,7 @@ static const struct command {
     { "estimate", rl_cmd_estimate, "predict memory, speed and latency of one configuration" },
     { "solve", rl_cmd_solve, "search a scenario's deployment options, rank the feasible ones" },
     { "signoff", rl_cmd_signoff, "check one fixed deployment against its requirements, with margins" },
+    { "procure", rl_cmd_procure, "what to buy for a demand mix: hardware, counts, replicas (MILP)" },
     { "batch", rl_cmd_batch, "solve many scenario files, one JSON line (or csv/md row) each" },
     { "catalog", rl_cmd_catalog, "list built-in models, hardware, runtimes or quant formats" },
     { "import", rl_cmd_import, "read a config.json or GGUF header into a model spec" },

@@ -27,8 +27,10 @@
 
 #include "rl_err.h"
 
-#define RL_MILP_MAX_VARS 64
+#define RL_MILP_MAX_VARS 64     /* rl_milp_new / rl_milp_sol */
 #define RL_MILP_MAX_ROWS 64
+#define RL_MILP_LARGE_VARS 200000   /* rl_milp_new_large (procurement) */
+#define RL_MILP_LARGE_ROWS 20000
 
 typedef struct rl_milp rl_milp;     /* opaque */
 
@@ -55,6 +57,11 @@ typedef struct rl_milp_sol {
 rl_milp *rl_milp_new(int n_vars, rl_err *err);
 void rl_milp_free(rl_milp *m);              /* NULL is a no-op */
 
+/* The same for larger models (procure.c): up to RL_MILP_LARGE_VARS
+ * variables and max_rows rows (<= RL_MILP_LARGE_ROWS), solved with
+ * rl_milp_solve_x since rl_milp_sol holds only RL_MILP_MAX_VARS values. */
+rl_milp *rl_milp_new_large(int n_vars, int max_rows, rl_err *err);
+
 /* Variable j: bounds lb <= x <= ub (ub may be HUGE_VAL), integer flag,
  * objective cost.  RL_EINPUT for a bad index, NaN, or lb > ub. */
 int rl_milp_var(rl_milp *m, int j, double lb, double ub, int integer,
@@ -73,6 +80,13 @@ int rl_milp_nrows(const rl_milp *m);
  * RL_ESOLVER with err when GLPK fails, hits an internal error, or runs out
  * of time without an integer solution. */
 int rl_milp_solve(rl_milp *m, int tm_lim_ms, rl_milp_sol *sol, rl_err *err);
+
+/* Same as rl_milp_solve for a problem of any size: *status (enum
+ * rl_milp_status), *objective and x[0..n_vars-1] (caller's array) are
+ * written; x and objective are valid for OPTIMAL / FEASIBLE.
+ * rl_milp_solve refuses problems of more than RL_MILP_MAX_VARS. */
+int rl_milp_solve_x(rl_milp *m, int tm_lim_ms, int *status, double *objective,
+                    double *x, rl_err *err);
 
 /* Test hook: make the next solve trigger a GLPK internal error (to test
  * the error-hook path).  Not for production use. */
