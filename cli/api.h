@@ -80,6 +80,17 @@ int rl_api_estimate_spec(const cJSON *req, const rl_catalog *cat, rl_api_est *ou
 int rl_api_scenario(const cJSON *req, const rl_catalog *cat, rl_scenario **out,
                     rl_api_error *e);
 
+struct rl_plan;
+
+/* ---- POST /v1/procure ------------------------------------------------- */
+
+/* A procurement plan as JSON (the plan file's keys, README "procure") ->
+ * the rl_plan rl_plan_load produces, through the same loader and checks.
+ * RL_OK with *out owned (rl_plan_free), or the HTTP status with e filled
+ * (field = the JSON path at fault, e.g. "demand[1].requests_per_s"). */
+int rl_api_plan(const cJSON *req, const rl_catalog *cat, struct rl_plan **out,
+                rl_api_error *e);
+
 /* ---- run-record store (POST/GET /v1/calibrate) ------------------------ */
 
 /* The shared run store (model/runstore.h: DIR/runs.log, one checksummed

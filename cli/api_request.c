@@ -7,6 +7,7 @@
  * closest known id (the catalog's own "did you mean").
  */
 #include "api.h"
+#include "procure.h"
 #include "runrec.h"
 
 #include <libconfig.h>
@@ -279,26 +280,30 @@ static int refuse_files(const cJSON *req, rl_api_error *e)
     return RL_OK;
 }
 
-/* Load the emitted text; an error's line becomes the field. */
-static int load_scenario(const rl_cfgtext *t, const rl_catalog *cat, rl_scenario **out,
-                         rl_api_error *e)
+/* A loader's error on the emitted text: its line becomes the field. */
+static int cfg_error(const rl_cfgtext *t, const rl_err *err, rl_api_error *e)
 {
-    rl_err err;
-    rl_err_clear(&err);
-    int rc = rl_scenario_load_string(t->text, "scenario", cat, out, &err);
-    if (rc == RL_OK) return RL_OK;
-    const char *p = rl_cfgtext_path(t, err.line);
-    int unknown = strncmp(err.msg, "unknown ", 8) == 0 && !strstr(err.msg, "unknown key");
-    int named = *p && strncmp(err.msg, p, strlen(p)) == 0;   /* message names it */
+    const char *p = rl_cfgtext_path(t, err->line);
+    int unknown = strncmp(err->msg, "unknown ", 8) == 0 && !strstr(err->msg, "unknown key");
+    int named = *p && strncmp(err->msg, p, strlen(p)) == 0;   /* message names it */
     rl_api_fail(e, unknown ? 422 : 400, p, "%s%s%s", named ? "" : p,
-                *p && !named ? ": " : "", err.msg);
-    const char *dym = strstr(err.msg, "did you mean '");
+                *p && !named ? ": " : "", err->msg);
+    const char *dym = strstr(err->msg, "did you mean '");
     if (dym) {
         dym += 14;
         snprintf(e->suggestion, sizeof e->suggestion, "%.*s",
                  (int)strcspn(dym, "'"), dym);
     }
     return e->http;
+}
+
+static int load_scenario(const rl_cfgtext *t, const rl_catalog *cat, rl_scenario **out,
+                         rl_api_error *e)
+{
+    rl_err err;
+    rl_err_clear(&err);
+    if (rl_scenario_load_string(t->text, "scenario", cat, out, &err) == RL_OK) return RL_OK;
+    return cfg_error(t, &err, e);
 }
 
 int rl_api_scenario(const cJSON *req, const rl_catalog *cat, rl_scenario **out,
@@ -330,6 +335,26 @@ int rl_api_scenario(const cJSON *req, const rl_catalog *cat, rl_scenario **out,
         if (!d) (*out)->devices = inl.count > 0 ? inl.count : 1;
     }
     cJSON_Delete(copy);
+    return rc;
+}
+
+/* ---- POST /v1/procure ----------------------------------------------------- */
+
+int rl_api_plan(const cJSON *req, const rl_catalog *cat, rl_plan **out, rl_api_error *e)
+{
+    rl_cfgtext t;
+    rl_err err;
+    int rc;
+
+    *out = NULL;
+    if (!cJSON_IsObject(req)) return rl_api_fail(e, 400, "", "the body must be a JSON object");
+    rc = rl_cfgtext_from_json(req, "", &t, e);
+    if (rc == RL_OK) {
+        rl_err_clear(&err);
+        if (rl_plan_load_string(t.text, "plan", cat, out, &err) != RL_OK)
+            rc = cfg_error(&t, &err, e);
+    }
+    rl_cfgtext_free(&t);
     return rc;
 }
 

@@ -8,7 +8,7 @@
  *   GET  /v1/catalog/{models,runtimes,quantizations,hardware-profiles}
  *   POST /v1/calibrate  append a run record; GET lists them
  *   POST /v1/signoff   a scenario as JSON -> the signoff --json document
- *   POST /v1/procure   501 until that command exists
+ *   POST /v1/procure   a plan as JSON -> the procure --json document
  *   GET  /healthz, /metrics, / (the planning page and its assets)
  *
  * Searches (solve, an estimate's objective) run in a forked child with a
@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "solver.h"
 #include "signoff.h"
+#include "procure.h"
 
 #include <errno.h>
 #include <math.h>
@@ -172,6 +173,45 @@ static void route_solve(const rl_api_ctx *ctx, const cJSON *req, rl_api_resp *r)
     solve_job j = {ctx->cat, s};
     run_capped(ctx, solve_child, &j, r);
     rl_scenario_free(s);
+}
+
+/* ---- POST /v1/procure ------------------------------------------------------ */
+
+/* A plan as JSON (the plan file's keys): the `procure --json` document,
+ * 200 for an optimal or an infeasible plan (status and why say which),
+ * 503 when the MILP or the server's cap runs out of time. */
+typedef struct procure_job { const rl_catalog *cat; const rl_plan *p; } procure_job;
+
+static char *procure_child(const void *arg, int *status)
+{
+    const procure_job *j = arg;
+    rl_proc_result res;
+    rl_err err;
+    rl_api_error e;
+
+    rl_err_clear(&err);
+    if (rl_procure(j->p, j->cat, &res, &err) != RL_OK) {
+        int input = err.code == RL_EINPUT;
+        rl_api_fail(&e, input ? 400 : 500, "", "%s", err.msg);
+        *status = e.http;
+        return rl_api_error_body(&e);
+    }
+    cJSON *doc = rl_procure_json(j->p, &res);
+    *status = res.status == RL_PROC_TIME_LIMIT ? 503 : 200;
+    rl_proc_result_free(&res);
+    char *s = doc ? cJSON_PrintUnformatted(doc) : NULL;
+    cJSON_Delete(doc);
+    return s;
+}
+
+static void route_procure(const rl_api_ctx *ctx, const cJSON *req, rl_api_resp *r)
+{
+    rl_plan *p = NULL;
+    rl_api_error e;
+    if (rl_api_plan(req, ctx->cat, &p, &e)) { set_error(r, &e); return; }
+    procure_job j = {ctx->cat, p};
+    run_capped(ctx, procure_child, &j, r);
+    rl_plan_free(p);
 }
 
 /* ---- POST /v1/signoff ------------------------------------------------------ */
@@ -412,6 +452,7 @@ static void post_json(const rl_api_ctx *ctx, const char *route, const char *body
     if (strcmp(route, "estimate") == 0) route_estimate(ctx, req, r);
     else if (strcmp(route, "solve") == 0) route_solve(ctx, req, r);
     else if (strcmp(route, "signoff") == 0) route_signoff(ctx, req, r);
+    else if (strcmp(route, "procure") == 0) route_procure(ctx, req, r);
     else route_calibrate(ctx, 1, req, r);
     cJSON_Delete(req);
 }
@@ -441,12 +482,7 @@ void rl_api_handle(const rl_api_ctx *ctx, const char *method, const char *url,
     for (size_t i = 0; i < sizeof posts / sizeof *posts; i++) {
         if (strncmp(url, "/v1/", 4) != 0 || strcmp(url + 4, posts[i]) != 0) continue;
         r->route = posts[i];
-        if (strcmp(posts[i], "procure") == 0) {
-            char m[160];
-            snprintf(m, sizeof m, "POST /v1/%s is not implemented yet: `ridgeline %s` does "
-                     "not exist in this build", posts[i], posts[i]);
-            error_msg(r, 501, "", m);
-        } else if (post) post_json(ctx, posts[i], body, len, r);
+        if (post) post_json(ctx, posts[i], body, len, r);
         else if (get && i == 2) route_calibrate(ctx, 0, NULL, r);
         else error_msg(r, 405, "", i == 2 ? "use GET or POST" : "use POST");
         return;

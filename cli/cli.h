@@ -47,6 +47,11 @@ cJSON *rl_catalog_json(const rl_catalog *cat, int kind);
  * POST /v1/signoff answers the same).  Owned cJSON, NULL on OOM. */
 struct rl_signoff;
 cJSON *rl_signoff_json(const struct rl_signoff *so);
+/* The `procure --json` document of a solved plan (cmd_procure.c; serve's
+ * POST /v1/procure answers the same).  Owned cJSON, NULL on OOM. */
+struct rl_plan;
+struct rl_proc_result;
+cJSON *rl_procure_json(const struct rl_plan *p, const struct rl_proc_result *r);
 
 /* JSON object of one estimate, exactly the DESIGN.md `estimate --json`
  * contract.  Returns an owned cJSON (caller deletes), NULL on OOM. */

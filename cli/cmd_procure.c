@@ -132,7 +132,7 @@ static void add_candidates(cJSON *doc, const rl_plan *p, const rl_proc_result *r
     cJSON_AddItemToObject(b, "at_max_count", atmax);
 }
 
-static cJSON *result_json(const rl_plan *p, const rl_proc_result *r)
+cJSON *rl_procure_json(const rl_plan *p, const rl_proc_result *r)
 {
     cJSON *doc = cJSON_CreateObject(), *a, *o, *why;
     cJSON_AddStringToObject(doc, "plan", p->name);
@@ -237,7 +237,7 @@ int rl_cmd_procure(int argc, char **argv)
         return rl_fail(&err);
     }
     if (o.json) {
-        cJSON *doc = result_json(p, &r);
+        cJSON *doc = rl_procure_json(p, &r);
         rc = doc ? rl_json_print(stdout, doc, 1) : RL_EIO;
         cJSON_Delete(doc);
     } else {

@@ -46,8 +46,8 @@ static const char usage_text[] =
 "  --max-body BYTES  request body cap (default 1048576; 413 beyond)\n"
 "  --conn-timeout S  a request must arrive whole within S s (default 10)\n"
 "  --time-cap-ms MS  time cap of one search (default 20000; 503 beyond)\n"
-"Routes: POST /v1/estimate /v1/solve /v1/calibrate, GET /v1/calibrate,\n"
-"GET /v1/catalog/{models,runtimes,quantizations,hardware-profiles},\n"
+"Routes: POST /v1/estimate /v1/solve /v1/signoff /v1/procure /v1/calibrate,\n"
+"GET /v1/calibrate /v1/catalog/{models,runtimes,quantizations,hardware-profiles}\n"
 "GET /healthz /metrics /.  Exit status 0 after SIGINT/SIGTERM, 2 bad\n"
 "flags, 4 when the port cannot be bound or the store opened.\n";
 

@@ -107,10 +107,23 @@ expect 404 GET /v1/nothing
 expect 404 GET /nothing.html
 expect 405 GET /v1/estimate
 expect 405 PUT /v1/calibrate '{}'
-for r in procure; do
-    expect 501 POST /v1/$r '{}'
-    jq -e --arg r "$r" '.error | contains("/v1/" + $r)' "$TMP/out" >/dev/null || fail "501 does not name $r"
-done
+
+# ---- procure == CLI ---------------------------------------------------------------------
+# a one-candidate plan as JSON and as a plan file: the same document (but its timing)
+PLAN='{"name":"one-node","objective":"min_cost","candidates":[{"hardware":"h100-sxm","devices_per_node":8}],"demand":[{"name":"chat","model":"llama-3.1-8b","prompt_tokens":1024,"output_tokens":256,"requests_per_s":20.0,"ttft_ms_p95":1000.0,"tpot_ms_p95":50.0,"quants":["fp16","fp8"]}]}'
+expect 200 POST /v1/procure "$PLAN"
+printf '%s' "$PLAN" | jq -r '"name = \"\(.name)\"; objective = \"\(.objective)\";
+  candidates = ( { hardware = \"h100-sxm\"; devices_per_node = 8; } );
+  demand = ( { name = \"chat\"; model = \"llama-3.1-8b\"; prompt_tokens = 1024; output_tokens = 256;
+    requests_per_s = 20.0; ttft_ms_p95 = 1000.0; tpot_ms_p95 = 50.0; quants = [ \"fp16\", \"fp8\" ]; } );"' > "$TMP/plan.cfg"
+"$BIN" procure "$TMP/plan.cfg" --json > "$TMP/cli.json" || fail "procure CLI exit $?"
+[ "$(jq -r .status "$TMP/out")" = optimal ] || fail "procure status: $(jq -r .status "$TMP/out")"
+diff <(jq -S 'del(.elapsed_ms)' "$TMP/out") <(jq -S 'del(.elapsed_ms)' "$TMP/cli.json") > /dev/null ||
+    fail "procure differs from CLI: $(diff <(jq -S 'del(.elapsed_ms)' "$TMP/out") <(jq -S 'del(.elapsed_ms)' "$TMP/cli.json") | head -5)"
+expect 400 POST /v1/procure '{"candidates":[{"hardware":"h100-sxm"}],"demand":[{"name":"chat","model":"llama-3.1-8b","prompt_tokens":1024,"output_tokens":256,"requests_per_s":"x"}]}'
+[ "$(jq -r .field "$TMP/out")" = "demand[0].requests_per_s" ] || fail "procure field: $(cat "$TMP/out")"
+expect 422 POST /v1/procure '{"candidates":[{"hardware":"h100-sxn"}],"demand":[{"name":"chat","model":"llama-3.1-8b","prompt_tokens":1024,"output_tokens":256,"requests_per_s":1.0}]}'
+[ "$(jq -r .suggestion "$TMP/out")" = h100-sxm ] || fail "procure unknown hw: $(cat "$TMP/out")"
 
 # ---- signoff == CLI ---------------------------------------------------------------------
 # the thermal example as JSON: FAIL at 70 C, the same document as the CLI's

@@ -391,7 +391,7 @@ START_TEST(router_routes)
     static const struct { const char *m, *url, *body; int status; } cases[] = {
         {"GET", "/healthz", NULL, 200}, {"GET", "/nope", NULL, 404},
         {"GET", "/v1/nope", NULL, 404}, {"GET", "/v1/estimate", NULL, 405},
-        {"DELETE", "/v1/calibrate", NULL, 405}, {"POST", "/v1/procure", "{}", 501},
+        {"DELETE", "/v1/calibrate", NULL, 405}, {"POST", "/v1/procure", "{}", 400},
         {"POST", "/v1/signoff", "{}", 400}, {"POST", "/v1/estimate", "{\"model_id\":", 400},
         {"POST", "/v1/estimate", "", 400}, {"GET", "/v1/catalog/quants", NULL, 404},
         {"GET", "/", NULL, 200}, {"GET", "/v1/calibrate", NULL, 200},
@@ -400,7 +400,6 @@ START_TEST(router_routes)
         rl_api_handle(&ctx, cases[i].m, cases[i].url, cases[i].body,
                       cases[i].body ? strlen(cases[i].body) : 0, &r);
         ck_assert_msg(r.status == cases[i].status, "%s %s: %d", cases[i].m, cases[i].url, r.status);
-        if (r.status == 501) ck_assert_ptr_nonnull(strstr(r.body, cases[i].url + 4));
         rl_api_resp_free(&r);
     }
     static const struct { const char *what; int kind; } cats[] = {
