@@ -17,7 +17,7 @@
 #include <string.h>
 
 static const char usage_text[] =
-"usage: ridgeline procure PLAN.cfg [--json] [--catalog DIR]\n"
+"usage: ridgeline procure PLAN.cfg [--json] [--jobs N] [--catalog DIR]\n"
 "\n"
 "What to buy for a demand mix.  The plan file lists candidates\n"
 "({hardware, price_usd, max_count, devices_per_node}) and demands\n"
@@ -32,13 +32,15 @@ static const char usage_text[] =
 "\n"
 "  --json          {status, total_cost_usd, total_power_w, purchase,\n"
 "                   assignments, options, binding, without, why}\n"
+"  --jobs N        threads for the (demand, candidate) searches (default:\n"
+"                  one per CPU; the answer is the same)\n"
 "  --catalog DIR   catalog directory (default: built in)\n"
 "\n"
 "exit status: 0 optimal, 1 infeasible (the output says which limit blocks\n"
 "and by how much, or which demand nothing serves), 2 usage or input error,\n"
 "3 solver failure or time limit, 4 I/O error\n";
 
-typedef struct opts { const char *file, *catalog; int json; } opts;
+typedef struct opts { const char *file, *catalog; int json; long jobs; } opts;
 
 static int parse(int argc, char **argv, opts *o, rl_err *err)
 {
@@ -48,6 +50,11 @@ static int parse(int argc, char **argv, opts *o, rl_err *err)
         if (strcmp(argv[i], "--json") == 0) { o->json = 1; continue; }
         if ((r = rl_arg_value(argc, argv, &i, "--catalog", &v, err)) < 0) return RL_EINPUT;
         if (r) { o->catalog = v; continue; }
+        if ((r = rl_arg_value(argc, argv, &i, "--jobs", &v, err)) < 0) return RL_EINPUT;
+        if (r) {
+            if (rl_parse_long("--jobs", v, 1, 64, &o->jobs, err)) return RL_EINPUT;
+            continue;
+        }
         if (argv[i][0] == '-' && argv[i][1])
             return rl_err_set(err, RL_EINPUT, NULL, 0, "unknown option '%s' "
                               "(ridgeline procure --help)", argv[i]);
@@ -230,8 +237,8 @@ int rl_cmd_procure(int argc, char **argv)
     if (rl_help_asked(argc, argv, usage_text)) return RL_OK;
     if ((rc = parse(argc, argv, &o, &err))) return rl_fail(&err);
     if (!(cat = rl_catalog_open(o.catalog, &err))) return rl_fail(&err);
-    if ((rc = rl_plan_load(o.file, cat, &p, &err)) ||
-        (rc = rl_procure(p, cat, &r, &err))) {
+    if ((rc = rl_plan_load(o.file, cat, &p, &err)) == RL_OK) p->jobs = (int)o.jobs;
+    if (rc || (rc = rl_procure(p, cat, &r, &err))) {
         rl_plan_free(p);
         rl_catalog_free(cat);
         return rl_fail(&err);

@@ -906,15 +906,21 @@ static const rl_backend *gpu_backend(const rl_runtime *r, const rl_hw *h, int by
     return best;
 }
 
+/* m == "a/b" (estimates look a backend up several times each: no
+ * formatting on that path). */
+static int is_pair(const char *m, const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    return strncmp(m, a, n) == 0 && m[n] == '/' && strcmp(m + n + 1, b) == 0;
+}
+
 static const rl_backend *find_backend(const rl_runtime *r, const rl_hw *h, int by_tier)
 {
-    char vt[32], ct[32];
     const char *tier = rl_hw_main_tier(h)->tier;
 
-    snprintf(vt, sizeof vt, "%s/%s", h->vendor, tier);
-    snprintf(ct, sizeof ct, "%s/%s", h->klass, tier);
     for (int i = 0; by_tier && i < r->n_backends; i++)
-        if (strcmp(r->backends[i].match, vt) == 0 || strcmp(r->backends[i].match, ct) == 0)
+        if (is_pair(r->backends[i].match, h->vendor, tier) ||
+            is_pair(r->backends[i].match, h->klass, tier))
             return &r->backends[i];
     for (int i = 0; i < r->n_backends; i++)
         if (h->vendor[0] && strcmp(r->backends[i].match, h->vendor) == 0)

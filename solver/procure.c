@@ -28,15 +28,18 @@
 #include "scenario.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define TM_LIM_MS 10000             /* per MILP solve */
 #define HOURS_PER_YEAR 8760.0
 #define SOLVE_TOP 8                /* configurations taken from each search */
 #define PAIR_KEEP 64                /* distinct splits sized per pair */
+#define RL_PROC_MAX_JOBS 64
 
 static double now_ms(void)
 {
@@ -222,38 +225,94 @@ static int pair_tp(const rl_plan *p, int di, int ci, int tp, const rl_catalog *c
     return rc;
 }
 
-/* The options of one pair appended to *all (grown as needed): a search
- * per tensor-parallel degree 1, 2, 4 ... devices_per_node. */
+/* The options of one pair (owned *out, *n of them): a search per
+ * tensor-parallel degree 1, 2, 4 ... devices_per_node. */
 static int pair_options(const rl_plan *p, int di, int ci, const rl_catalog *cat,
-                        rl_proc_option **all, int *n, int *cap, rl_err *err)
+                        rl_proc_option **out, int *n, rl_err *err)
 {
     rl_proc_option kept[PAIR_KEEP];
     int nk = 0, rc = RL_OK;
+    *out = NULL;
+    *n = 0;
     for (int tp = 1; rc == RL_OK && tp <= p->cand[ci].devices_per_node; tp *= 2)
         rc = pair_tp(p, di, ci, tp, cat, kept, &nk, err);
     if (rc != RL_OK) return rc;
     nk = prune_dominated(kept, nk);
-    if (*n + nk > *cap) {
-        int nc = (*n + nk) * 2 + 16;
-        rl_proc_option *g = realloc(*all, (size_t)nc * sizeof *g);
-        if (!g) return rl_err_set(err, RL_EIO, NULL, 0, "out of memory");
-        *all = g;
-        *cap = nc;
-    }
-    memcpy(*all + *n, kept, (size_t)nk * sizeof *kept);
-    *n += nk;
+    if (nk && !(*out = malloc((size_t)nk * sizeof *kept)))
+        return rl_err_set(err, RL_EIO, NULL, 0, "out of memory");
+    memcpy(*out, kept, (size_t)nk * sizeof *kept);
+    *n = nk;
     return RL_OK;
+}
+
+/* Pairs shared by the workers: each takes the next index and files its
+ * options (or its error) under that index. */
+typedef struct pair_work {
+    const rl_plan *p;
+    const rl_catalog *cat;
+    int n_pairs, next;
+    rl_proc_option **opt;       /* n_pairs */
+    int *n, *rc;                /* n_pairs */
+    rl_err *err;                /* n_pairs */
+} pair_work;
+
+static void *pair_worker(void *arg)
+{
+    pair_work *w = arg;
+    int i;
+    while ((i = __atomic_fetch_add(&w->next, 1, __ATOMIC_RELAXED)) < w->n_pairs) {
+        rl_err_clear(&w->err[i]);
+        w->rc[i] = pair_options(w->p, i / w->p->n_cand, i % w->p->n_cand, w->cat,
+                                &w->opt[i], &w->n[i], &w->err[i]);
+    }
+    return NULL;
+}
+
+/* Run the workers (the calling thread is one of them). */
+static void run_pairs(pair_work *w, int jobs)
+{
+    pthread_t th[RL_PROC_MAX_JOBS];
+    int started = 0;
+    if (jobs <= 0) jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (jobs > w->n_pairs) jobs = w->n_pairs;
+    if (jobs > RL_PROC_MAX_JOBS) jobs = RL_PROC_MAX_JOBS;
+    for (int j = 1; j < jobs; j++)
+        if (pthread_create(&th[started], NULL, pair_worker, w) == 0) started++;
+    pair_worker(w);
+    for (int j = 0; j < started; j++) pthread_join(th[j], NULL);
 }
 
 int rl_procure_options(const rl_plan *p, const rl_catalog *cat, rl_proc_option **opt,
                        int *n, rl_err *err)
 {
-    int cap = 0, rc = RL_OK;
+    int np = p->n_demand * p->n_cand, rc = RL_OK, total = 0;
+    pair_work w = { p, cat, np, 0, calloc((size_t)np + 1, sizeof *w.opt),
+                    calloc((size_t)np + 1, sizeof *w.n), calloc((size_t)np + 1, sizeof *w.rc),
+                    calloc((size_t)np + 1, sizeof *w.err) };
     *opt = NULL;
     *n = 0;
-    for (int d = 0; rc == RL_OK && d < p->n_demand; d++)
-        for (int c = 0; rc == RL_OK && c < p->n_cand; c++)
-            rc = pair_options(p, d, c, cat, opt, n, &cap, err);
+    if (!w.opt || !w.n || !w.rc || !w.err)
+        rc = rl_err_set(err, RL_EIO, NULL, 0, "out of memory");
+    else
+        run_pairs(&w, p->jobs);
+    for (int i = 0; rc == RL_OK && i < np; i++) {
+        if (w.rc[i] != RL_OK) {
+            rc = w.rc[i];
+            if (err) *err = w.err[i];
+        }
+        total += w.n[i];
+    }
+    if (rc == RL_OK && total && !(*opt = malloc((size_t)total * sizeof **opt)))
+        rc = rl_err_set(err, RL_EIO, NULL, 0, "out of memory");
+    for (int i = 0; rc == RL_OK && i < np; i++) {
+        memcpy(*opt + *n, w.opt[i], (size_t)w.n[i] * sizeof **opt);
+        *n += w.n[i];
+    }
+    for (int i = 0; w.opt && i < np; i++) free(w.opt[i]);
+    free(w.opt);
+    free(w.n);
+    free(w.rc);
+    free(w.err);
     if (rc != RL_OK) {
         free(*opt);
         *opt = NULL;
@@ -588,9 +647,14 @@ static int explain_optimal(ctx *C, rl_proc_result *r, const msol *best, msol *s,
 {
     const rl_plan *p = C->p;
     int rc = RL_OK, fixed;
-    if (p->budget_usd > 0 && !(rc = relax(C, 0, p->objective, s, &fixed, err)))
+    /* A limit on the very quantity minimised never binds: a better plan
+     * without it would be within it too (no solve) -- the budget under
+     * min_cost, the power limit under min_power. */
+    if (p->budget_usd > 0 && p->objective != RL_PROC_MIN_COST &&
+        !(rc = relax(C, 0, p->objective, s, &fixed, err)))
         r->bind_budget = fixed && better(s->objective, best->objective);
-    if (!rc && p->power_w_max > 0 && !(rc = relax(C, 1, p->objective, s, &fixed, err)))
+    if (!rc && p->power_w_max > 0 && p->objective != RL_PROC_MIN_POWER &&
+        !(rc = relax(C, 1, p->objective, s, &fixed, err)))
         r->bind_power = fixed && better(s->objective, best->objective);
     if (!rc && has_max(p) && !(rc = relax(C, 2, p->objective, s, &fixed, err)))
         r->bind_max_count = fixed && better(s->objective, best->objective);

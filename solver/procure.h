@@ -75,6 +75,9 @@ typedef struct rl_plan {
     double energy_usd_per_kwh;  /* TCO: 0 = capex only */
     double years;               /* TCO horizon (default 3 when priced) */
     int n_cand, n_demand;
+    int jobs;                   /* threads for the option searches (not in
+                                   the file: `procure --jobs`); <= 0 one per
+                                   online CPU; the result is the same */
     rl_plan_cand cand[RL_PLAN_MAX_CAND];
     rl_plan_demand demand[RL_PLAN_MAX_DEMAND];
 } rl_plan;
@@ -105,9 +108,11 @@ typedef struct rl_proc_option {
                                    at that concurrency */
 } rl_proc_option;
 
-/* The options of every (demand, candidate) pair.  RL_OK with *opt owned
- * (free()) and *n set (possibly 0); RL_EINPUT when a pair's scenario is
- * rejected (the demand's line), RL_ESOLVER / RL_EIO from the search. */
+/* The options of every (demand, candidate) pair, searched by p->jobs
+ * threads, listed in pair order whatever the threads.  RL_OK with *opt
+ * owned (free()) and *n set (possibly 0); RL_EINPUT when a pair's scenario
+ * is rejected (the demand's line; the first such pair in order),
+ * RL_ESOLVER / RL_EIO from the search. */
 int rl_procure_options(const rl_plan *p, const rl_catalog *cat, rl_proc_option **opt,
                        int *n, rl_err *err);
 

@@ -326,6 +326,43 @@ START_TEST(whole_nodes_and_device_link)
 }
 END_TEST
 
+/* Threads change the speed, never the options or their order (and the
+ * error of a bad pair is the first in pair order). */
+START_TEST(options_same_for_any_jobs)
+{
+    rl_plan *p = NULL;
+    rl_err e;
+    const char *text =
+        "candidates = ( { hardware = \"rtx-4090\"; devices_per_node = 2; },\n"
+        "  { hardware = \"l40s\"; devices_per_node = 4; }, { hardware = \"a10\"; } );\n"
+        "demand = ( { name = \"a\"; model = \"llama-3.2-1b\"; prompt_tokens = 512;\n"
+        "  output_tokens = 128; requests_per_s = 30.0; tpot_ms_p95 = 40.0; },\n"
+        "  { name = \"b\"; model = \"llama-3.1-8b\"; prompt_tokens = 1024;\n"
+        "  output_tokens = 256; requests_per_s = 5.0; ttft_ms_p95 = 2000.0; } );\n";
+    ck_assert_msg(rl_plan_load_string(text, "jobs", cat, &p, &e) == RL_OK, "%s", e.msg);
+    rl_proc_option *o1 = NULL, *o3 = NULL;
+    int n1 = 0, n3 = 0;
+    p->jobs = 1;
+    ck_assert_msg(rl_procure_options(p, cat, &o1, &n1, &e) == RL_OK, "%s", e.msg);
+    p->jobs = 3;
+    ck_assert_msg(rl_procure_options(p, cat, &o3, &n3, &e) == RL_OK, "%s", e.msg);
+    ck_assert_int_gt(n1, 4);
+    ck_assert_int_eq(n1, n3);
+    for (int i = 0; i < n1; i++) {
+        ck_assert_int_eq(o1[i].demand, o3[i].demand);
+        ck_assert_int_eq(o1[i].cand, o3[i].cand);
+        ck_assert_str_eq(o1[i].quant, o3[i].quant);
+        ck_assert_int_eq(o1[i].tp, o3[i].tp);
+        ck_assert(o1[i].capacity_rps == o3[i].capacity_rps);
+    }
+    for (int i = 1; i < n1; i++)            /* pair order: demand, then candidate */
+        ck_assert(o1[i - 1].demand * 3 + o1[i - 1].cand <= o1[i].demand * 3 + o1[i].cand);
+    free(o1);
+    free(o3);
+    rl_plan_free(p);
+}
+END_TEST
+
 /* ---- end to end: options from the search ----------------------------------- */
 
 START_TEST(options_use_replica_capacity)
@@ -452,6 +489,7 @@ static Suite *suite(void)
     tcase_add_test(tc, more_candidates_never_raise_cost);
     tcase_add_test(tc, whole_nodes_and_device_link);
     tcase_add_test(tc, options_use_replica_capacity);
+    tcase_add_test(tc, options_same_for_any_jobs);
     tcase_add_test(tc, loader_errors);
     tcase_add_test(tc, large_milp_door);
     suite_add_tcase(s, tc);
