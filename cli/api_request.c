@@ -155,6 +155,7 @@ static const fld est_top[] = {
 static const fld est_wl[] = {
     {"context_tokens", cJSON_Number, 0, 1e8}, {"prompt_tokens", cJSON_Number, 0, 1e8},
     {"output_tokens", cJSON_Number, 0, 1e8}, {"concurrency", cJSON_Number, 1, 1e6},
+    {"request_rate", -1, 1e-6, 1e9},
 };
 static const fld est_hw[] = {
     {"hardware_id", cJSON_String, 0, 0}, {"count", cJSON_Number, 1, 4096},
@@ -207,7 +208,7 @@ static int est_workload(const cJSON *w, rl_estspec *s, rl_api_error *e)
 {
     int rc;
     if (!w) return RL_OK;
-    if ((rc = check_fields(w, "workload", est_wl, 4, e))) return rc;
+    if ((rc = check_fields(w, "workload", est_wl, 5, e))) return rc;
     if (cJSON_GetObjectItemCaseSensitive(w, "context_tokens") &&
         cJSON_GetObjectItemCaseSensitive(w, "prompt_tokens"))
         return rl_api_fail(e, 400, "workload.prompt_tokens", "give workload.context_tokens "
@@ -216,6 +217,8 @@ static int est_workload(const cJSON *w, rl_estspec *s, rl_api_error *e)
     long_of(w, "prompt_tokens", &s->prompt);
     long_of(w, "output_tokens", &s->output);
     long_of(w, "concurrency", &s->conc);
+    const cJSON *rate = cJSON_GetObjectItemCaseSensitive(w, "request_rate");
+    if (rate) s->rate = rate->valuedouble;
     return RL_OK;
 }
 

@@ -299,6 +299,8 @@ static cJSON *estimate_doc(const rl_config *c, const rl_estimate *est, cJSON *cl
     v = cJSON_AddObjectToObject(es, "ram_peak_gb");
     cJSON_AddNumberToObject(v, "p50", num_at(cli, "memory_gib", "host_peak"));
     cJSON_AddNumberToObject(es, "power_w", num_at(cli, "power_w", NULL));
+    if (cJSON_GetObjectItemCaseSensitive(cli, "serving"))    /* workload.request_rate */
+        cJSON_AddItemToObject(es, "serving", dup_item(cli, "serving"));
     cJSON_AddItemToObject(o, "bottlenecks", dup_item(cli, "bottlenecks"));
     cJSON_AddItemToObject(o, "bottleneck_shares_pct", dup_item(cli, "bottleneck_shares_pct"));
     cJSON_AddItemToObject(o, "explanations", dup_item(cli, "explanations"));
@@ -368,6 +370,12 @@ static void route_estimate(const rl_api_ctx *ctx, const cJSON *req, rl_api_resp 
         rl_estimate_run(&c, &est, &err)) {
         const char *f = strstr(err.msg, "quant") ? "quant" : strstr(err.msg, "KV") ? "kv_dtype" : "";
         rl_api_fail(&e, 422, f, "%s", err.msg);
+        set_error(r, &e);
+        return;
+    }
+    if (in.spec.rate > 0 && rl_serving_run(&c, in.spec.rate, &est.serving)) {
+        rl_api_fail(&e, 422, "workload.request_rate", "workload.request_rate: this "
+                    "configuration does not run a single sequence, so it serves no rate");
         set_error(r, &e);
         return;
     }

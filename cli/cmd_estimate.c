@@ -17,7 +17,8 @@ static const char usage_text[] =
 "                          [--prompt N] [--output N] [--concurrency N]\n"
 "                          [--offload-layers N] [--context N] [--sliding-window N]\n"
 "                          [--replicas N] [--gpu-memory-utilization F]\n"
-"                          [--ambient C] [--power-mode NAME] [--calibration FILE]\n"
+"                          [--ambient C] [--power-mode NAME] [--rate R]\n"
+"                          [--calibration FILE]\n"
 "                          [--catalog DIR]\n"
 "                          [--format text|json|jsonl|csv|md] [--json] [--strict] [--cold]\n"
 "\n"
@@ -50,6 +51,11 @@ static const char usage_text[] =
 "               (kernel loading, first allocations: the backend's fitted cold_ms)\n"
 "               included; without it, a warm server's (llama-bench, serving)\n"
 "TTFT has p10/p50/p90 (held-out error percentiles) and p95.\n"
+"  --rate R     also serve R requests/s (Poisson arrivals, all replicas;\n"
+"               alias --request-rate): output tok/s served, sequences in flight\n"
+"               (Little's law), TTFT/TPOT with the queueing, and the capacity in\n"
+"               req/s -- SATURATED when R reaches it (\"serving\" in JSON).\n"
+"               \"throughput\" alone is offline: every request queued at once.\n"
 "A configuration that does not fit is marked NOT RUNNABLE (\"runnable\": false\n"
 "in JSON); its speeds are what it would do if it fit.  The output ends with\n"
 "the command that launches it on its runtime (\"launch\" in JSON).\n"
@@ -60,7 +66,7 @@ typedef struct opts {
     const char *model, *model_file, *hw, *hw_file, *runtime, *quant, *kv;
     const char *calibration, *catalog, *format, *power_mode;
     long devices, tp, pp, prompt, output, conc, offload, context, window, replicas;
-    double ambient, mem_util;
+    double ambient, mem_util, rate;
     int fmt, strict, devices_set, cold;
 } opts;
 
@@ -135,6 +141,12 @@ static int parse(int argc, char **argv, opts *o, rl_err *err)
         if (!hit && (r = rl_arg_value(argc, argv, &i, "--ambient", &v, err)) != 0) {
             if (r < 0 || rl_parse_double("--ambient", v, -60, 150, &o->ambient, err))
                 return RL_EINPUT;
+            hit = 1;
+        }
+        for (int k = 0; k < 2 && !hit; k++) {
+            const char *flag = k ? "--request-rate" : "--rate";
+            if ((r = rl_arg_value(argc, argv, &i, flag, &v, err)) == 0) continue;
+            if (r < 0 || rl_parse_double(flag, v, 1e-6, 1e9, &o->rate, err)) return RL_EINPUT;
             hit = 1;
         }
         if (!hit && (r = rl_arg_value(argc, argv, &i, "--gpu-memory-utilization", &v, err))) {
@@ -237,6 +249,11 @@ int rl_cmd_estimate(int argc, char **argv)
     if ((rc = resolve(&o, cat, &arch, &hw, &fq, &c, said, sizeof said, &err))) goto out;
     c.cold = o.cold;
     if ((rc = rl_estimate_run(&c, &e, &err))) goto out;
+    if (o.rate > 0 && (rc = rl_serving_run(&c, o.rate, &e.serving))) {
+        rl_err_set(&err, rc, NULL, 0, "--rate: this configuration does not run a single "
+                   "sequence, so it serves no rate");
+        goto out;
+    }
     add_assumptions(&e, cat, said);
     if ((rc = show(&o, &c, &e)))
         rl_err_set(&err, RL_EIO, NULL, 0, "cannot write output");

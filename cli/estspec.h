@@ -22,6 +22,9 @@ typedef struct rl_estspec {
     double ambient;
     double mem_util;                    /* 0: the runtime's own setting */
     const char *power_mode;             /* NULL: the profile's own (default) mode */
+    double rate;                        /* requests/s served (Poisson arrivals):
+                                           the caller fills the estimate's serving
+                                           with rl_serving_run; 0 none */
 } rl_estspec;
 
 /* Defaults of `ridgeline estimate`: 1 device, tp 1, pp 1, prompt 512,

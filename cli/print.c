@@ -97,6 +97,21 @@ cJSON *rl_estimate_json(const rl_config *c, const rl_estimate *e)
     cJSON_AddNumberToObject(sh, "per_replica_tok_s", r4(e->offline_tok_s));
     cJSON_AddNumberToObject(sh, "replicas", e->replicas);
     cJSON_AddNumberToObject(sh, "aggregate_tok_s", r4(e->offline_tok_s * e->replicas));
+    if (e->serving.rate > 0) {          /* at a request rate: queueing included */
+        const rl_serving *v = &e->serving;
+        sh = cJSON_AddObjectToObject(o, "serving");
+        cJSON_AddStringToObject(sh, "kind", "Poisson arrivals at request_rate, queueing included");
+        cJSON_AddNumberToObject(sh, "request_rate", r4(v->rate));
+        cJSON_AddNumberToObject(sh, "capacity_rps", r4(v->capacity_rps));
+        cJSON_AddNumberToObject(sh, "capacity_concurrency", v->capacity_conc);
+        cJSON_AddNumberToObject(sh, "utilisation", r4(v->utilisation));
+        cJSON_AddBoolToObject(sh, "saturated", v->saturated);
+        cJSON_AddNumberToObject(sh, "in_flight_per_replica", r4(v->in_flight));
+        cJSON_AddNumberToObject(sh, "throughput_tok_s", r4(v->tok_s));
+        cJSON_AddItemToObject(sh, "ttft_ms", lat_json(v->ttft_ms));
+        cJSON_AddItemToObject(sh, "tpot_ms", lat_json(v->tpot_ms));
+        cJSON_AddItemToObject(sh, "e2e_latency_ms", lat_json(v->e2e_latency_ms));
+    }
     if (c->quant->quality_loss >= 0)
         cJSON_AddNumberToObject(o, "quality_loss_pct", c->quant->quality_loss);
     else
@@ -152,6 +167,27 @@ static void lrow(FILE *out, const char *name, rl_lat l)
         fprintf(out, "  %-22s %10s\n", name, "-");
 }
 
+/* The served lines: what the rate gets, and whether the replicas keep up. */
+static void serving_print(FILE *out, const rl_estimate *e)
+{
+    const rl_serving *v = &e->serving;
+    fprintf(out, "  serving at %.4g req/s   capacity %.4g req/s (%.0f%% used; %d replica%s, "
+            "best batch %d)\n", v->rate, v->capacity_rps, v->utilisation * 100, e->replicas,
+            e->replicas == 1 ? "" : "s", v->capacity_conc);
+    if (v->saturated) {
+        fprintf(out, "    SATURATED: %.4g req/s offered, %.4g served -- the queue grows without "
+                "bound; TTFT at least %.4g ms and rising\n", v->rate, v->capacity_rps,
+                v->ttft_ms.p50);
+        return;
+    }
+    fprintf(out, "    %-20s %10.4g tok/s  (output, Poisson arrivals, queueing included; "
+            "%.3g in flight per replica)\n", "throughput", v->tok_s, v->in_flight);
+    fprintf(out, "    %-20s %10.4g ms  (p95 %.4g)\n", "TTFT", v->ttft_ms.p50, v->ttft_ms.p95);
+    fprintf(out, "    %-20s %10.4g ms  (p95 %.4g)\n", "TPOT", v->tpot_ms.p50, v->tpot_ms.p95);
+    fprintf(out, "    %-20s %10.4g ms  (p95 %.4g)\n", "end-to-end", v->e2e_latency_ms.p50,
+            v->e2e_latency_ms.p95);
+}
+
 void rl_estimate_print(FILE *out, const rl_config *c, const rl_estimate *e,
                        const char *launch)
 {
@@ -198,6 +234,7 @@ void rl_estimate_print(FILE *out, const rl_config *c, const rl_estimate *e,
         fprintf(out, "  %-22s %10.4g tok/s  (offline, prefill included; %d replica%s x %.4g)\n",
                 "throughput", e->offline_tok_s * e->replicas, e->replicas,
                 e->replicas == 1 ? "" : "s", e->offline_tok_s);
+    if (e->serving.rate > 0) serving_print(out, e);
     if (c->quant->quality_loss >= 0)
         fprintf(out, "  %-22s %10.3g %%      (%s)\n", "quality loss", c->quant->quality_loss,
                 c->quant->id);

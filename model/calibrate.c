@@ -336,32 +336,23 @@ void rl_meas_free(rl_meas_set *s)
 /* ----------------------------------------------------------- prediction */
 
 /* TTFT of a request arriving at m->qps requests/s, each generating
- * m->gen tokens.  Little's law gives the requests in flight, L = qps x
- * end-to-end latency.  Below one, the device is busy decoding a share L of
- * the time and an arrival then waits half a step; above one, the estimate
- * at that concurrency carries the waiting (two fixed-point passes).  `e`
- * holds the alone-and-idle estimate on entry and the loaded one on return. */
+ * m->gen tokens: the served model of rl_serving_run (Little's law for the
+ * requests in flight; below one, an idle server's TTFT plus the wait).
+ * `e` holds the alone-and-idle estimate on entry and the loaded one on
+ * return. */
 static void loaded_ttft(const rl_meas *m, rl_estimate *e)
 {
     rl_config c = m->cfg;
-    rl_estimate one, x;
-    double L;
+    rl_serving s;
 
     c.output = m->gen;
-    c.concurrency = 1;
-    if (rl_estimate_run(&c, &one, NULL) != RL_OK) return;
-    L = m->qps * one.e2e_latency_ms.p50 / 1000;
-    if (L <= 1) {
-        e->ttft_ms.p50 += L * 0.5 * one.tpot_ms.p50;
-        e->ttft_ms.p95 += L * 0.95 * one.tpot_ms.p95;
-        return;
+    if (rl_serving_run(&c, m->qps, &s) != RL_OK) return;
+    if (s.in_flight <= 1) {
+        e->ttft_ms.p50 += s.wait_ms_p50;
+        e->ttft_ms.p95 += s.wait_ms_p95;
+    } else {
+        e->ttft_ms = s.ttft_ms;
     }
-    for (int pass = 0; pass < 2; pass++) {
-        c.concurrency = (int)fmin(4096, lround(L));
-        if (rl_estimate_run(&c, &x, NULL) != RL_OK) return;
-        L = m->qps * x.e2e_latency_ms.p50 / 1000;
-    }
-    e->ttft_ms = x.ttft_ms;
 }
 
 double rl_meas_predict_band(const rl_meas *m, double *lo, double *hi)

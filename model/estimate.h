@@ -63,6 +63,30 @@ typedef struct rl_range { double p10, p50, p90; } rl_range;
  * prefill get; 0 where a latency has none). */
 typedef struct rl_lat { double p50, p95, p10, p90; } rl_lat;
 
+/* Serving at a request rate (serving.c): Poisson arrivals at `rate`
+ * requests/s spread over the configuration's replicas, each request c's
+ * prompt and output.  Little's law gives the sequences in flight per
+ * replica, L = rate per replica x end-to-end latency at L (a fixed point,
+ * two passes).  Below one in flight, the device is busy a share L of the
+ * time and an arrival waits half a step on average; above, the estimate
+ * at concurrency L carries the queueing (its TTFT waits behind the other
+ * prompts' prefills and the step in flight).  At or above capacity (the
+ * best offline rate over concurrencies up to the runtime's max_num_seqs
+ * that fit, rl_replica_capacity_rps without SLOs) the queue grows without
+ * bound: saturated, and the latencies given are only a floor. */
+typedef struct rl_serving {
+    double rate;                /* offered requests/s, all replicas; 0 = none asked */
+    double capacity_rps;        /* requests/s the replicas sustain at most */
+    int capacity_conc;          /* concurrency per replica at that capacity */
+    double utilisation;         /* rate / capacity */
+    int saturated;              /* 1: rate >= capacity (latencies: a floor) */
+    double in_flight;           /* sequences in flight per replica (L) */
+    double tok_s;               /* output tokens/s served, all replicas */
+    rl_lat ttft_ms, tpot_ms, e2e_latency_ms;   /* p50 / p95 under that load */
+    double wait_ms_p50, wait_ms_p95;   /* L <= 1: the wait added to an idle
+                                          server's TTFT (0 above) */
+} rl_serving;
+
 enum rl_clock_limit { RL_CLOCK_NONE, RL_CLOCK_THERMAL, RL_CLOCK_POWER };
 
 enum rl_feasibility { RL_IN_VRAM, RL_WITH_OFFLOAD, RL_INSUFFICIENT_MEMORY };
@@ -134,6 +158,8 @@ typedef struct rl_estimate {
                                    0 and 0 when nothing is clipped */
     long context_kept;
     long prompt_kept;           /* prompt tokens prefilled after clipping */
+    rl_serving serving;         /* rate 0 from rl_estimate_run; a caller asked
+                                   for a request rate fills it (rl_serving_run) */
     /* decode step time shares, % (sum 100) */
     double share_weights, share_kv, share_compute, share_comm,
            share_overhead, share_offload;
@@ -178,6 +204,11 @@ double rl_offline_throughput(const rl_config *c, int batch, int inflight);
 typedef struct rl_slo { double ttft_ms_p95, tpot_ms_p95; } rl_slo;
 double rl_replica_capacity_rps(const rl_config *c, const rl_slo *slo, int limit,
                                int *best_conc);
+
+/* Serving at a request rate: see rl_serving above.  Fill *out for c
+ * under `rate` requests/s (> 0).  RL_OK, or RL_EINPUT when
+ * c is malformed or does not run at one sequence. */
+int rl_serving_run(const rl_config *c, double rate, rl_serving *out);
 
 /* Largest concurrency (<= limit) whose KV for prompt+output fits device
  * memory under this configuration; 0 when not even one sequence fits. */

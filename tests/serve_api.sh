@@ -108,6 +108,15 @@ expect 404 GET /nothing.html
 expect 405 GET /v1/estimate
 expect 405 PUT /v1/calibrate '{}'
 
+# ---- estimate at a request rate == CLI --------------------------------------------------
+expect 200 POST /v1/estimate '{"model_id":"llama-3.1-8b","runtime_id":"vllm","quant":"fp8","hardware":{"hardware_id":"h100-sxm"},"workload":{"prompt_tokens":1024,"output_tokens":256,"request_rate":20.0}}'
+"$BIN" estimate --model llama-3.1-8b --runtime vllm --quant fp8 --hardware h100-sxm --prompt 1024 --output 256 --rate 20 --json > "$TMP/cli.json"
+diff <(jq -S .estimates.serving "$TMP/out") <(jq -S .serving "$TMP/cli.json") > /dev/null ||
+    fail "serving differs from CLI: $(jq -c .estimates.serving "$TMP/out")"
+[ "$(jq -r .estimates.serving.throughput_tok_s "$TMP/out")" = 5120 ] || fail "serving tok/s: $(jq -c .estimates.serving "$TMP/out")"
+expect 400 POST /v1/estimate '{"model_id":"llama-3.1-8b","hardware":{"hardware_id":"h100-sxm"},"workload":{"request_rate":-1}}'
+[ "$(jq -r .field "$TMP/out")" = workload.request_rate ] || fail "rate field: $(cat "$TMP/out")"
+
 # ---- procure == CLI ---------------------------------------------------------------------
 # a one-candidate plan as JSON and as a plan file: the same document (but its timing)
 PLAN='{"name":"one-node","objective":"min_cost","candidates":[{"hardware":"h100-sxm","devices_per_node":8}],"demand":[{"name":"chat","model":"llama-3.1-8b","prompt_tokens":1024,"output_tokens":256,"requests_per_s":20.0,"ttft_ms_p95":1000.0,"tpot_ms_p95":50.0,"quants":["fp16","fp8"]}]}'

@@ -259,6 +259,39 @@ START_TEST(replica_capacity_rps)
 }
 END_TEST
 
+/* Serving at a request rate: the rate served below capacity, saturated
+ * above; load never shortens TTFT or TPOT; a near-idle server's TTFT is
+ * the idle one; two replicas hold twice the rate. */
+START_TEST(serving_at_a_rate)
+{
+    rl_config c = conf("llama-3.1-8b", "h100-sxm", "vllm", "fp8");
+    rl_serving lo, mid, hi, two;
+    c.prompt = 1024;
+    c.output = 256;
+    rl_estimate idle = run(&c);
+    ck_assert_int_eq(rl_serving_run(&c, 0.01, &lo), RL_OK);
+    ck_assert(lo.capacity_rps > 1 && !lo.saturated && lo.in_flight < 1);
+    ck_assert(fabs(lo.ttft_ms.p50 - idle.ttft_ms.p50) < 0.01 * idle.ttft_ms.p50);
+    ck_assert_int_eq(rl_serving_run(&c, 0.6 * lo.capacity_rps, &mid), RL_OK);
+    ck_assert(!mid.saturated && mid.in_flight > lo.in_flight);
+    ck_assert(fabs(mid.tok_s - 0.6 * lo.capacity_rps * 256) < 1e-6 * mid.tok_s);
+    ck_assert(mid.ttft_ms.p50 >= lo.ttft_ms.p50 && mid.tpot_ms.p50 >= lo.tpot_ms.p50);
+    ck_assert(fabs(mid.utilisation - 0.6) < 1e-9);
+    ck_assert_int_eq(rl_serving_run(&c, 1.5 * lo.capacity_rps, &hi), RL_OK);
+    ck_assert(hi.saturated);
+    ck_assert(fabs(hi.tok_s - lo.capacity_rps * 256) < 1e-6 * hi.tok_s);  /* capped */
+    /* the capacity is the no-SLO replica capacity at the runtime's batch cap */
+    ck_assert(fabs(lo.capacity_rps - rl_replica_capacity_rps(&c, NULL,
+              (int)c.rt->max_num_seqs, NULL)) < 1e-9 * lo.capacity_rps);
+    c.devices = 2;                      /* tp 1: two replicas */
+    c.replicas = 2;
+    ck_assert_int_eq(rl_serving_run(&c, 0.6 * lo.capacity_rps, &two), RL_OK);
+    ck_assert(fabs(two.capacity_rps - 2 * lo.capacity_rps) < 1e-9 * two.capacity_rps);
+    ck_assert(two.in_flight < mid.in_flight);
+    ck_assert_int_eq(rl_serving_run(&c, 0, &two), RL_EINPUT);
+}
+END_TEST
+
 /* ------------------------------------------------------------ defaults */
 
 START_TEST(config_defaults)
@@ -1247,6 +1280,7 @@ int main(void)
     tcase_add_test(tc, power_mode_reaches_offline_throughput);
     tcase_add_test(tc, context_clipping_keeps_the_last_tokens);
     tcase_add_test(tc, replica_capacity_rps);
+    tcase_add_test(tc, serving_at_a_rate);
     suite_add_tcase(s, tc);
     return rl_test_run(s);
 }
