@@ -150,7 +150,8 @@ static const fld est_top[] = {
     {"tp", cJSON_Number, 1, 4096}, {"pp", cJSON_Number, 1, 4096},
     {"offload_layers", cJSON_Number, 0, 100000},
     {"context_cap", cJSON_Number, 0, 1e9}, {"sliding_window", cJSON_Number, 0, 1e9},
-    {"ambient_c", -1, -60, 150},
+    {"ambient_c", -1, -60, 150}, {"replicas", cJSON_Number, 1, 4096},
+    {"gpu_memory_utilization", -1, 0.01, 1},
 };
 static const fld est_wl[] = {
     {"context_tokens", cJSON_Number, 0, 1e8}, {"prompt_tokens", cJSON_Number, 0, 1e8},
@@ -159,6 +160,7 @@ static const fld est_wl[] = {
 };
 static const fld est_hw[] = {
     {"hardware_id", cJSON_String, 0, 0}, {"count", cJSON_Number, 1, 4096},
+    {"power_mode", cJSON_String, 0, 0},
 };
 
 /* An inline hardware profile: the profile file's keys, read by the same
@@ -196,8 +198,9 @@ static int est_hardware(const cJSON *h, const rl_catalog *cat, rl_api_est *out,
         s->hw_inline = &out->hw;
         return RL_OK;
     }
-    if ((rc = check_fields(h, "hardware", est_hw, 2, e))) return rc;
+    if ((rc = check_fields(h, "hardware", est_hw, 3, e))) return rc;
     s->hw = str_of(h, "hardware_id");
+    s->power_mode = str_of(h, "power_mode");
     if (!rl_catalog_hw(cat, s->hw))
         return unknown_id(cat, RL_CAT_HW, s->hw, "hardware.hardware_id", e);
     s->devices_set = long_of(h, "count", &s->devices);
@@ -260,6 +263,9 @@ int rl_api_estimate_spec(const cJSON *req, const rl_catalog *cat, rl_api_est *ou
     long_of(req, "offload_layers", &s->offload);
     long_of(req, "context_cap", &s->context);
     long_of(req, "sliding_window", &s->window);
+    long_of(req, "replicas", &s->replicas);
+    if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(req, "gpu_memory_utilization")))
+        s->mem_util = cJSON_GetObjectItemCaseSensitive(req, "gpu_memory_utilization")->valuedouble;
     if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(req, "ambient_c")))
         amb = cJSON_GetObjectItemCaseSensitive(req, "ambient_c")->valuedouble;
     s->ambient = amb;

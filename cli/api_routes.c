@@ -368,7 +368,8 @@ static void route_estimate(const rl_api_ctx *ctx, const cJSON *req, rl_api_resp 
     if (rl_api_estimate_spec(req, ctx->cat, &in, &e)) { set_error(r, &e); return; }
     if (rl_estspec_resolve(&in.spec, ctx->cat, &arch, &hw, &fq, &c, said, sizeof said, &err) ||
         rl_estimate_run(&c, &est, &err)) {
-        const char *f = strstr(err.msg, "quant") ? "quant" : strstr(err.msg, "KV") ? "kv_dtype" : "";
+        const char *f = strstr(err.msg, "power mode") ? "hardware.power_mode"
+                      : strstr(err.msg, "quant") ? "quant" : strstr(err.msg, "KV") ? "kv_dtype" : "";
         rl_api_fail(&e, 422, f, "%s", err.msg);
         set_error(r, &e);
         return;

@@ -117,6 +117,17 @@ diff <(jq -S .estimates.serving "$TMP/out") <(jq -S .serving "$TMP/cli.json") > 
 expect 400 POST /v1/estimate '{"model_id":"llama-3.1-8b","hardware":{"hardware_id":"h100-sxm"},"workload":{"request_rate":-1}}'
 [ "$(jq -r .field "$TMP/out")" = workload.request_rate ] || fail "rate field: $(cat "$TMP/out")"
 
+# ---- power modes, replicas, memory share: the CLI's flags -------------------------------
+expect 200 POST /v1/estimate '{"model_id":"llama-3.2-1b","hardware":{"hardware_id":"jetson-orin-nano","power_mode":"7W"},"workload":{"prompt_tokens":256,"output_tokens":128}}'
+"$BIN" estimate --model llama-3.2-1b --hardware jetson-orin-nano --power-mode 7W --prompt 256 --output 128 --json > "$TMP/cli.json"
+diff <(jq -S '.estimate | del(.assumptions)' "$TMP/out") <(jq -S 'del(.assumptions)' "$TMP/cli.json") > /dev/null ||
+    fail "power mode differs from CLI: $(jq -c .estimate.config "$TMP/out")"
+expect 422 POST /v1/estimate '{"model_id":"llama-3.2-1b","hardware":{"hardware_id":"jetson-orin-nano","power_mode":"3W"}}'
+[ "$(jq -r .field "$TMP/out")" = hardware.power_mode ] || fail "power mode field: $(cat "$TMP/out")"
+expect 200 POST /v1/estimate '{"model_id":"llama-3.1-8b","runtime_id":"vllm","hardware":{"hardware_id":"h100-sxm","count":4},"replicas":2,"tp":2,"gpu_memory_utilization":0.8}'
+[ "$(jq -c '[.estimate.config.replicas, .estimate.config.tp, .estimate.config.gpu_memory_utilization]' "$TMP/out")" = '[2,2,0.8]' ] ||
+    fail "replicas/mem share: $(jq -c .estimate.config "$TMP/out")"
+
 # ---- procure == CLI ---------------------------------------------------------------------
 # a one-candidate plan as JSON and as a plan file: the same document (but its timing)
 PLAN='{"name":"one-node","objective":"min_cost","candidates":[{"hardware":"h100-sxm","devices_per_node":8}],"demand":[{"name":"chat","model":"llama-3.1-8b","prompt_tokens":1024,"output_tokens":256,"requests_per_s":20.0,"ttft_ms_p95":1000.0,"tpot_ms_p95":50.0,"quants":["fp16","fp8"]}]}'
