@@ -35,6 +35,10 @@ struct rl_scenario;
 struct rl_solve_result;
 cJSON *rl_solve_json(const struct rl_scenario *s, const struct rl_solve_result *r);
 int rl_solve_exit(const struct rl_solve_result *r);
+/* One stderr line when a scenario holds what solve does not search
+ * (encoder_stream: signoff checks it; solve ranks the LLM alone). */
+struct rl_scenario;
+void rl_solve_scope_note(const struct rl_scenario *s);
 /* The readable table of one solved scenario (`solve`'s text output). */
 void rl_solve_print(FILE *out, const struct rl_scenario *s,
                     const struct rl_solve_result *r);

@@ -222,6 +222,7 @@ static char *solve_record(job *J, int k, int *status)
     cJSON_AddStringToObject(rec, "scenario", J->files[k]);
     int rc = rl_scenario_load(J->files[k], J->cat, &s, &err);
     if (rc == RL_OK) {
+        rl_solve_scope_note(s);
         rl_solve_opts_init(&so);
         so.objective = J->o->objective;
         so.top = (int)J->o->top;

@@ -397,12 +397,22 @@ static int solve_one(rl_scenario *s, const rl_catalog *cat, const sopts *so, sin
     o.pareto = so->pareto;
     o.exhaustive = so->exhaustive;
     o.use_milp = !so->no_milp;
+    rl_solve_scope_note(s);
     int rc = rl_solve(s, cat, &o, &r, err);
     if (rc == RL_OK) rc = print_result(s, &r, so, out, many, idx, err);
     if (rc == RL_OK) rc = rl_solve_exit(&r);
     rl_solve_result_free(&r);
     rl_scenario_free(s);
     return rc;
+}
+
+void rl_solve_scope_note(const rl_scenario *s)
+{
+    if (s->enc_stream.set)
+        fprintf(stderr, "%s: note: encoder_stream (%s at %g inputs/s) is checked by "
+                "`ridgeline signoff`; solve ranks the LLM as if it had the part to itself\n",
+                s->path[0] ? s->path : "scenario", s->enc_stream.model.id,
+                s->enc_stream.inputs_per_s);
 }
 
 /* Solve every file (or the flags' scenario); the worst status. */

@@ -85,5 +85,15 @@ else
     bad "signoff/report-unwritable" "status $rc (want 4), stdout $(wc -c <"$TMP/out") bytes"
 fi
 
+# solve on a hybrid scenario ranks the LLM alone and says so (the encoder
+# stream is signoff's to check), rather than dropping it silently.
+"$BIN" solve "$SRC/scenarios/examples/signoff/hybrid-rk3588.cfg" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ "$rc" = 0 ] && grep -q "note: encoder_stream (resnet-50 at 15 inputs/s) is checked by \`ridgeline signoff\`" "$TMP/err"; then
+    pass=$((pass + 1))
+else
+    bad "signoff/solve-hybrid-note" "status $rc, stderr: $(head -c 300 "$TMP/err")"
+fi
+
 echo "signoff: $pass passed, $fail failed"
 [ "$fail" = 0 ]
