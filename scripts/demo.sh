@@ -35,6 +35,6 @@ fi
 step "ridgeline validate   # model error on devices the fit never saw"
 "$rl" validate
 rc=$?
-# validate exits 1 when a launch gate is missed: the demo reports, not fails
+# validate exits 1 when an accuracy gate is missed: the demo reports, not fails
 [ "$rc" -le 1 ] || exit $rc
 exit 0
