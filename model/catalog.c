@@ -349,6 +349,7 @@ static int runtime_from_setting(const config_setting_t *s, const char *file,
         (rc = rl_cfg_num(s, "cuda_graph_gib", 0, 64, &r->cuda_graph_gib, file, err)) ||
         (rc = rl_cfg_bool(s, "graphs_in_pool", &r->graphs_in_pool, file, err)) ||
         (rc = rl_cfg_num(s, "comm_buffer_gib", 0, 64, &r->comm_buffer_gib, file, err)) ||
+        (rc = rl_cfg_bool(s, "custom_allreduce", &r->custom_allreduce, file, err)) ||
         (rc = rl_cfg_num(s, "max_num_seqs", 0, 1e6, &r->max_num_seqs, file, err)) ||
         (rc = rl_cfg_num(s, "sampler_bytes", 0, 1024, &r->sampler_bytes, file, err)) ||
         (rc = backends_from_setting(s, file, r, err)))
