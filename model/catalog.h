@@ -90,6 +90,10 @@ typedef struct rl_backend {
     double link_eff;            /* TP all-reduces and PP hops: achieved /
                                    datasheet link rate (NCCL bus bandwidth
                                    at the message sizes a step sends) */
+    double ar_us;               /* fixed time per TP all-reduce on top of its
+                                   link latency steps: the collective's own
+                                   kernel launch and flag synchronisation
+                                   (fitted; prior 2 ESTIMATE) */
     double pre_bw_eff;          /* prefill: achieved / peak bandwidth of its
                                    memory traffic (weight re-reads per
                                    micro-batch, unfused attention scores) */

@@ -374,7 +374,9 @@ static double link_gbps(const rl_hw *h)
  * message size).  They need the hardware's all_to_all link (NVSwitch, a
  * full mesh) and the runtime's custom_allreduce; elsewhere only the ring.
  * Runtimes choose by size thresholds tuned on the hardware; rl_comm_ms
- * stands for that by taking the fastest. */
+ * stands for that by taking the fastest, and adds the backend's fitted
+ * ar_us per all-reduce: the collective kernel's launch and flag polling,
+ * a software cost the link latency prior does not hold. */
 static void allreduce_feat(const rl_config *c, double n, double bytes, rl_comm *m)
 {
     double p = c->tp, alpha = c->hw->link_latency_us * 1e-3;
@@ -398,16 +400,17 @@ static void hops_feat(const rl_config *c, double hops, double bytes, rl_comm *m)
     m->hop_wire_ms = hops * bytes * 1e3 / (link_gbps(c->hw) * 1e9);
 }
 
-double rl_comm_ms(const rl_comm *m, double link_eff)
+double rl_comm_ms(const rl_comm *m, const rl_backend *b)
 {
-    double best = 0;
+    double best = 0, eff = b->link_eff;
     if (m->n_ar > 0) {
-        best = m->lat_ms[RL_AR_RING] + m->wire_ms[RL_AR_RING] / link_eff;
+        best = m->lat_ms[RL_AR_RING] + m->wire_ms[RL_AR_RING] / eff;
         for (int a = RL_AR_RING + 1; a < RL_AR_N; a++)
             if (m->wire_ms[a] >= 0)
-                best = fmin(best, m->lat_ms[a] + m->wire_ms[a] / link_eff);
+                best = fmin(best, m->lat_ms[a] + m->wire_ms[a] / eff);
+        best += b->ar_us * 1e-3;
     }
-    return m->n_ar * best + m->hop_lat_ms + m->hop_wire_ms / link_eff;
+    return m->n_ar * best + m->hop_lat_ms + m->hop_wire_ms / eff;
 }
 
 /* The precision the matmuls run at: the format's own, except on a CPU,
@@ -633,7 +636,7 @@ double rl_decode_step_ms(const rl_step_feat *s, const rl_backend *b)
     double t = fmax(step_w_ms(s, b), step_comp_ms(s, b)) + step_kv_ms(s, b) +
                s->layers * b->layer_us * 1e-3 + b->step_ms +
                s->seqs * b->seq_us * 1e-3 +
-               rl_comm_ms(&s->comm, b->link_eff) + s->off_ms / b->bw_eff;
+               rl_comm_ms(&s->comm, b) + s->off_ms / b->bw_eff;
     return t;           /* one step serves every sequence once; pipe_div
                            only records how the batch was split */
 }
@@ -660,7 +663,7 @@ double rl_prefill_ms(const rl_features *f, const rl_backend *b)
     double t = fmax(prefill_gemm_ms(f, b), f->pre_floor_ms / b->pre_bw_eff) +
                prefill_attn_ms(f, b) +
                f->pre_attn_mem_ms / b->pre_bw_eff;
-    return t * f->pre_pipe + b->prefill_ms + rl_comm_ms(&f->pre_comm, b->link_eff);
+    return t * f->pre_pipe + b->prefill_ms + rl_comm_ms(&f->pre_comm, b);
 }
 
 void rl_features_compute(const rl_config *c, const rl_memory *mem, rl_features *f)
@@ -731,7 +734,7 @@ static void shares(const rl_features *f, const rl_backend *b, const rl_backend *
     if (comp > mem) e->share_compute = 100 * comp / tot;
     else e->share_weights = 100 * mem / tot;
     e->share_kv = 100 * step_kv_ms(m, b) / tot;
-    e->share_comm = 100 * rl_comm_ms(&m->comm, b->link_eff) / tot;
+    e->share_comm = 100 * rl_comm_ms(&m->comm, b) / tot;
     e->share_offload = 100 * m->off_ms / b->bw_eff / tot;
     e->share_overhead = 100 - e->share_compute - e->share_weights - e->share_kv -
                         e->share_comm - e->share_offload;
@@ -1195,7 +1198,7 @@ static double static_context_ms(const rl_config *n, const rl_features *f,
     hops_feat(n, n->pp - 1, per * n->model->hidden * 2.0, &comm);
     return (fmax(batch * prefill_gemm_ms(f, bp), passes * one_read / bp->pre_bw_eff) +
             batch * (prefill_attn_ms(f, bp) + f->pre_attn_mem_ms / bp->pre_bw_eff)) * f->pre_pipe +
-           passes * (bp->prefill_ms + rl_comm_ms(&comm, bp->link_eff));
+           passes * (bp->prefill_ms + rl_comm_ms(&comm, bp));
 }
 
 /* In-flight batching: every decode step of `batch` sequences also carries

@@ -19,8 +19,9 @@
  *                   + attn_ms / (mfu * attn_eff) + attn_mem_ms / pre_bw_eff)
  *                  * pipeline + prefill_ms + comm,
  *                  at least one sequence's decode step
- *   comm         = n_ar x min over the all-reduce algorithms the runtime
- *                  has on this hardware of (lat_ms + wire_ms / link_eff)
+ *   comm         = n_ar x (ar_us / 1000 + min over the all-reduce
+ *                  algorithms the runtime has on this hardware of
+ *                  (lat_ms + wire_ms / link_eff))
  *                  + hop_lat_ms + hop_wire_ms / link_eff     (rl_comm_ms)
  *
  * The power limit is a second ceiling on the compute rate, not a second
@@ -109,9 +110,10 @@ void rl_features_compute(const rl_config *c, const rl_memory *mem,
 double rl_decode_step_ms(const rl_step_feat *s, const rl_backend *b);
 double rl_prefill_ms(const rl_features *f, const rl_backend *b);
 
-/* Communication time (ms) of `m` at a backend's link_eff (> 0): each
+/* Communication time (ms) of `m` under backend b (link_eff > 0): each
  * all-reduce takes the fastest available algorithm, as runtimes choose
- * by message size; latency is not divided by link_eff. */
-double rl_comm_ms(const rl_comm *m, double link_eff);
+ * by message size, plus the runtime's fixed ar_us; latency is not
+ * divided by link_eff. */
+double rl_comm_ms(const rl_comm *m, const rl_backend *b);
 
 #endif

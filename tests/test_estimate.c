@@ -459,6 +459,16 @@ START_TEST(link_eff_scales_communication)
 }
 END_TEST
 
+/* Communication time of m at link_eff eff and ar_us us per all-reduce. */
+static double comm_at(const rl_comm *m, double eff, double ar_us)
+{
+    rl_backend b;
+    memset(&b, 0, sizeof b);
+    b.link_eff = eff;
+    b.ar_us = ar_us;
+    return rl_comm_ms(m, &b);
+}
+
 /* Communication features of a configuration (tp devices, pp 1). */
 static rl_features comm_features(const rl_config *c0, const rl_hw *hw, const rl_runtime *rt,
                                  int tp)
@@ -487,17 +497,19 @@ START_TEST(latency_does_not_scale_with_link_eff)
     c.prompt = 1024;
     c.output = 128;
     f = comm_features(&c, &hw, c.rt, 8);
-    t8 = rl_comm_ms(&f.dec[1].comm, 0.8);
-    t2 = rl_comm_ms(&f.dec[1].comm, 0.2);
+    t8 = comm_at(&f.dec[1].comm, 0.8, 0);
+    t2 = comm_at(&f.dec[1].comm, 0.2, 0);
     lat = 80 * 2 * 2.0 * 7 * hw.link_latency_us * 1e-3;   /* 160 rings of 14 steps */
     ck_assert_msg(fabs(t8 - lat) < 1e-3 * lat && fabs(t2 - lat) < 1e-3 * lat,
                   "comm %g ms at 0.8, %g at 0.2, latency %g", t8, t2, lat);
     /* and the bytes term does scale: on the real link, halving link_eff
      * adds exactly the wire time once more */
     f = comm_features(&c, c.hw, c.rt, 8);
-    t8 = rl_comm_ms(&f.pre_comm, 0.8);
-    t2 = rl_comm_ms(&f.pre_comm, 0.4);
+    t8 = comm_at(&f.pre_comm, 0.8, 0);
+    t2 = comm_at(&f.pre_comm, 0.4, 0);
     ck_assert(fabs((t2 - lat) / (t8 - lat) - 2) < 1e-6);
+    /* the runtime's fixed cost per all-reduce adds as a time too */
+    ck_assert(fabs(comm_at(&f.pre_comm, 0.4, 10) - t2 - 160 * 10e-3) < 1e-9 * t2);
 }
 END_TEST
 
@@ -516,15 +528,15 @@ START_TEST(custom_allreduce_beats_ring_on_nvswitch)
     nccl.custom_allreduce = 0;
     fast.link_gbps = 1e6;                   /* latency terms alone */
     f = comm_features(&c, &fast, c.rt, 8);
-    custom = rl_comm_ms(&f.dec[1].comm, 0.5);
+    custom = comm_at(&f.dec[1].comm, 0.5, 0);
     f = comm_features(&c, &fast, &nccl, 8);
-    ring = rl_comm_ms(&f.dec[1].comm, 0.5);
+    ring = comm_at(&f.dec[1].comm, 0.5, 0);
     ck_assert_msg(fabs(custom / ring - 2.0 / 14) < 1e-3, "custom %g ring %g", custom, ring);
     /* on the real link at TP8 too, for a decode step and a whole prefill */
     f = comm_features(&c, c.hw, c.rt, 8);
-    custom = rl_comm_ms(&f.dec[1].comm, 0.5) + rl_comm_ms(&f.pre_comm, 0.5);
+    custom = comm_at(&f.dec[1].comm, 0.5, 0) + comm_at(&f.pre_comm, 0.5, 0);
     f = comm_features(&c, c.hw, &nccl, 8);
-    ring = rl_comm_ms(&f.dec[1].comm, 0.5) + rl_comm_ms(&f.pre_comm, 0.5);
+    ring = comm_at(&f.dec[1].comm, 0.5, 0) + comm_at(&f.pre_comm, 0.5, 0);
     ck_assert(custom < ring);
 }
 END_TEST
@@ -547,11 +559,11 @@ START_TEST(pcie_parts_use_the_ring)
         c.prompt = h.prompt = 2048;
         f = comm_features(&c, c.hw, c.rt, 4);
         n = comm_features(&c, c.hw, &nccl, 4);
-        ck_assert(rl_feq(rl_comm_ms(&f.dec[1].comm, 0.5), rl_comm_ms(&n.dec[1].comm, 0.5)));
-        ck_assert(rl_feq(rl_comm_ms(&f.pre_comm, 0.5), rl_comm_ms(&n.pre_comm, 0.5)));
+        ck_assert(rl_feq(comm_at(&f.dec[1].comm, 0.5, 0), comm_at(&n.dec[1].comm, 0.5, 0)));
+        ck_assert(rl_feq(comm_at(&f.pre_comm, 0.5, 0), comm_at(&n.pre_comm, 0.5, 0)));
         g = comm_features(&h, h.hw, h.rt, 4);
-        pcie_ms = rl_comm_ms(&f.pre_comm, 0.5);
-        nv_ms = rl_comm_ms(&g.pre_comm, 0.5);
+        pcie_ms = comm_at(&f.pre_comm, 0.5, 0);
+        nv_ms = comm_at(&g.pre_comm, 0.5, 0);
         ck_assert_msg(pcie_ms > 0.5 * h.hw->link_gbps / c.hw->link_gbps * nv_ms,
                       "%s prefill comm %g ms vs h100-sxm %g", pcie[i], pcie_ms, nv_ms);
     }
