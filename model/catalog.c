@@ -253,7 +253,7 @@ static int backend_from_setting(const config_setting_t *s, const char *file,
         { "step_ms", 0, 1e4, &b->step_ms }, { "seq_us", 0, 1e4, &b->seq_us }, { "mfu", 0.001, 1.0, &b->mfu },
         { "attn_eff", 0.001, 10.0, &b->attn_eff }, { "prefill_ms", 0, 1e5, &b->prefill_ms },
         { "cold_ms", 0, 1e5, &b->cold_ms }, { "frontend_ms", 0, 1e4, &b->frontend_ms },
-        { "link_eff", 0.01, 1.0, &b->link_eff },
+        { "link_eff", 0.01, 1.0, &b->link_eff }, { "ar_us", 0, 1e4, &b->ar_us },
         { "kv_eff", 0.05, 2.0, &b->kv_eff }, { "pre_bw_eff", 0.01, 1.0, &b->pre_bw_eff },
         { "tflops_per_w", 0, 100, &b->tflops_per_w }, { "dequant_flops", 0, 1000, &b->dequant_flops }, { "dequant_eff", 0.05, 2.0, &b->dequant_eff },
         { "sigma_decode", 0, 3, &b->sigma_decode },
@@ -270,6 +270,7 @@ static int backend_from_setting(const config_setting_t *s, const char *file,
     b->dequant_flops = 1.5;
     b->pre_bw_eff = 0.7;
     b->link_eff = 0.5;
+    b->ar_us = 2.0;
     b->tflops_per_w = 1.0;
     b->seq_us = 2.0;
     b->sigma_decode = b->sigma_prefill = b->sigma_ttft = 0.2;
@@ -349,6 +350,7 @@ static int runtime_from_setting(const config_setting_t *s, const char *file,
         (rc = rl_cfg_num(s, "cuda_graph_gib", 0, 64, &r->cuda_graph_gib, file, err)) ||
         (rc = rl_cfg_bool(s, "graphs_in_pool", &r->graphs_in_pool, file, err)) ||
         (rc = rl_cfg_num(s, "comm_buffer_gib", 0, 64, &r->comm_buffer_gib, file, err)) ||
+        (rc = rl_cfg_bool(s, "custom_allreduce", &r->custom_allreduce, file, err)) ||
         (rc = rl_cfg_num(s, "max_num_seqs", 0, 1e6, &r->max_num_seqs, file, err)) ||
         (rc = rl_cfg_num(s, "sampler_bytes", 0, 1024, &r->sampler_bytes, file, err)) ||
         (rc = backends_from_setting(s, file, r, err)))

@@ -90,6 +90,10 @@ typedef struct rl_backend {
     double link_eff;            /* TP all-reduces and PP hops: achieved /
                                    datasheet link rate (NCCL bus bandwidth
                                    at the message sizes a step sends) */
+    double ar_us;               /* fixed time per TP all-reduce on top of its
+                                   link latency steps: the collective's own
+                                   kernel launch and flag synchronisation
+                                   (fitted; prior 2 ESTIMATE) */
     double pre_bw_eff;          /* prefill: achieved / peak bandwidth of its
                                    memory traffic (weight re-reads per
                                    micro-batch, unfused attention scores) */
@@ -151,6 +155,10 @@ typedef struct rl_runtime {
                                    pool; 0: out of the headroom above it */
     double comm_buffer_gib;     /* per device when tp x pp > 1: NCCL and
                                    custom all-reduce buffers */
+    int custom_allreduce;       /* 1: own P2P one-shot / two-shot all-reduce
+                                   kernels beside NCCL, used where the
+                                   hardware's link is all_to_all (vLLM,
+                                   SGLang, TensorRT-LLM); 0: ring only */
     double max_num_seqs;        /* sequences the memory profile samples for
                                    (vLLM max_num_seqs); 0 = the concurrency */
     double sampler_bytes;       /* bytes per vocabulary entry per sampled

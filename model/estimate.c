@@ -349,13 +349,68 @@ static double link_gbps(const rl_hw *h)
     return h->link_gbps > 0 ? h->link_gbps : h->pcie_gbps;
 }
 
-/* One all-reduce of `bytes` over tp devices, ring (alpha-beta model):
- * 2(p-1) message steps of latency alpha, 2(p-1)/p of the data per link. */
-static double allreduce_ms(const rl_config *c, double bytes)
+/* n all-reduces of `bytes` each over the tp devices, into m (alpha-beta
+ * model: a message step costs the link latency alpha, a byte 1/bandwidth
+ * per link; link_eff later divides the bytes only).  The algorithms:
+ *
+ *   ring      NCCL's ring (NCCL docs, "Collective Operations"; the
+ *             reduce-scatter + all-gather ring): 2(p-1) steps, each GPU
+ *             sends 2(p-1)/p of the data.  Always available.  NCCL's tree
+ *             and LL/LL128 protocols lower the per-step cost of small
+ *             messages; that is what the per-step latency prior stands for,
+ *             not a step count we model separately.
+ *   one-shot  every GPU reads the whole buffer of each of its p-1 peers
+ *             by P2P and sums locally: one barrier in, one out (~2 steps),
+ *             (p-1) x the data through its own link.
+ *   two-shot  reduce-scatter then all-gather, both by direct P2P reads
+ *             (~4 steps), 2(p-1)/p of the data, like the ring's volume.
+ *
+ * One- and two-shot are the custom all-reduces of vLLM
+ * (vllm/distributed/device_communicators/custom_all_reduce.py and
+ * csrc/custom_all_reduce.cuh: one-shot for small messages, two-shot for
+ * larger ones, NCCL above its buffer size; refused unless every GPU pair has
+ * P2P, and for more than two PCIe-only GPUs), reused by SGLang, and of
+ * TensorRT-LLM (AllReduceStrategy AUTO picks ONESHOT, TWOSHOT or NCCL by
+ * message size).  They need the hardware's all_to_all link (NVSwitch, a
+ * full mesh) and the runtime's custom_allreduce; elsewhere only the ring.
+ * Runtimes choose by size thresholds tuned on the hardware; rl_comm_ms
+ * stands for that by taking the fastest, and adds the backend's fitted
+ * ar_us per all-reduce: the collective kernel's launch and flag polling,
+ * a software cost the link latency prior does not hold. */
+static void allreduce_feat(const rl_config *c, double n, double bytes, rl_comm *m)
 {
-    if (c->tp <= 1) return 0;
-    return 2.0 * (c->tp - 1) * c->hw->link_latency_us * 1e-3 +
-           2.0 * (c->tp - 1) / c->tp * bytes / (link_gbps(c->hw) * 1e9) * 1e3;
+    double p = c->tp, alpha = c->hw->link_latency_us * 1e-3;
+    double byte_ms = 1e3 / (link_gbps(c->hw) * 1e9);
+    int custom = c->hw->link_all_to_all && c->rt->custom_allreduce;
+
+    m->n_ar = p > 1 ? n : 0;
+    m->lat_ms[RL_AR_RING] = 2.0 * (p - 1) * alpha;
+    m->wire_ms[RL_AR_RING] = 2.0 * (p - 1) / p * bytes * byte_ms;
+    m->lat_ms[RL_AR_ONESHOT] = 2.0 * alpha;
+    m->wire_ms[RL_AR_ONESHOT] = custom ? (p - 1) * bytes * byte_ms : -1;
+    m->lat_ms[RL_AR_TWOSHOT] = 4.0 * alpha;
+    m->wire_ms[RL_AR_TWOSHOT] = custom ? 2.0 * (p - 1) / p * bytes * byte_ms : -1;
+}
+
+/* hops point-to-point sends of `bytes` each (PP stage boundaries): one
+ * latency and the bytes over the link per send. */
+static void hops_feat(const rl_config *c, double hops, double bytes, rl_comm *m)
+{
+    m->hop_lat_ms = hops * c->hw->link_latency_us * 1e-3;
+    m->hop_wire_ms = hops * bytes * 1e3 / (link_gbps(c->hw) * 1e9);
+}
+
+double rl_comm_ms(const rl_comm *m, const rl_backend *b)
+{
+    double best = 0, eff = b->link_eff;
+    if (m->n_ar > 0) {
+        best = m->lat_ms[RL_AR_RING] + m->wire_ms[RL_AR_RING] / eff;
+        for (int a = RL_AR_RING + 1; a < RL_AR_N; a++)
+            if (m->wire_ms[a] >= 0)
+                best = fmin(best, m->lat_ms[a] + m->wire_ms[a] / eff);
+        best += b->ar_us * 1e-3;
+    }
+    return m->n_ar * best + m->hop_lat_ms + m->hop_wire_ms / eff;
 }
 
 /* The precision the matmuls run at: the format's own, except on a CPU,
@@ -428,9 +483,10 @@ static void step_features(const rl_config *c, const wbytes *w, double ctx,
                 (rl_hw_peak(c->hw, RL_C_FP32) * thermal * 1e12) * 1e3 : 0;
     s->layers = a->layers;
     s->seqs = batch;
-    s->comm_ms = a->layers * 2 * allreduce_ms(c, batch * a->hidden * 2.0) +
-                 (c->pp - 1) * (c->hw->link_latency_us * 1e-3 +
-                                batch * a->hidden * 2.0 / (link_gbps(c->hw) * 1e9) * 1e3);
+    /* two all-reduces per layer (after attention, after the MLP) of the
+     * step's fp16 activations; one hop per stage boundary */
+    allreduce_feat(c, a->layers * 2, batch * a->hidden * 2.0, &s->comm);
+    hops_feat(c, c->pp - 1, batch * a->hidden * 2.0, &s->comm);
     s->pipe_div = 1;
 }
 
@@ -546,8 +602,10 @@ static void features_at(const rl_config *c, double thermal, rl_features *f)
     } else {
         f->pre_pipe = 1;
     }
-    f->pre_comm_ms = a->layers * 2 * allreduce_ms(c, P * a->hidden * 2.0) +
-                     (c->pp - 1) * ubatches * c->hw->link_latency_us * 1e-3;
+    /* prefill: the whole prompt's activations per all-reduce; each
+     * micro-batch crosses every stage boundary once */
+    allreduce_feat(c, a->layers * 2, P * a->hidden * 2.0, &f->pre_comm);
+    hops_feat(c, (c->pp - 1) * ubatches, P / ubatches * a->hidden * 2.0, &f->pre_comm);
 }
 
 /* A decode step's kernels: the weight GEMV/GEMMs (a roofline of their
@@ -578,7 +636,7 @@ double rl_decode_step_ms(const rl_step_feat *s, const rl_backend *b)
     double t = fmax(step_w_ms(s, b), step_comp_ms(s, b)) + step_kv_ms(s, b) +
                s->layers * b->layer_us * 1e-3 + b->step_ms +
                s->seqs * b->seq_us * 1e-3 +
-               s->comm_ms / b->link_eff + s->off_ms / b->bw_eff;
+               rl_comm_ms(&s->comm, b) + s->off_ms / b->bw_eff;
     return t;           /* one step serves every sequence once; pipe_div
                            only records how the batch was split */
 }
@@ -605,7 +663,7 @@ double rl_prefill_ms(const rl_features *f, const rl_backend *b)
     double t = fmax(prefill_gemm_ms(f, b), f->pre_floor_ms / b->pre_bw_eff) +
                prefill_attn_ms(f, b) +
                f->pre_attn_mem_ms / b->pre_bw_eff;
-    return t * f->pre_pipe + b->prefill_ms + f->pre_comm_ms / b->link_eff;
+    return t * f->pre_pipe + b->prefill_ms + rl_comm_ms(&f->pre_comm, b);
 }
 
 void rl_features_compute(const rl_config *c, const rl_memory *mem, rl_features *f)
@@ -676,7 +734,7 @@ static void shares(const rl_features *f, const rl_backend *b, const rl_backend *
     if (comp > mem) e->share_compute = 100 * comp / tot;
     else e->share_weights = 100 * mem / tot;
     e->share_kv = 100 * step_kv_ms(m, b) / tot;
-    e->share_comm = 100 * m->comm_ms / b->link_eff / tot;
+    e->share_comm = 100 * rl_comm_ms(&m->comm, b) / tot;
     e->share_offload = 100 * m->off_ms / b->bw_eff / tot;
     e->share_overhead = 100 - e->share_compute - e->share_weights - e->share_kv -
                         e->share_comm - e->share_offload;
@@ -1127,7 +1185,8 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
 static double static_context_ms(const rl_config *n, const rl_features *f,
                                 const rl_backend *bp, int batch)
 {
-    double P, T, per, passes, micro, one_read, comm;
+    double P, T, per, passes, micro, one_read;
+    rl_comm comm;
 
     P = (double)n->prompt;
     T = batch * P;
@@ -1135,11 +1194,11 @@ static double static_context_ms(const rl_config *n, const rl_features *f,
     passes = ceil(T / per);
     micro = n->rt->act_tokens > 0 ? n->rt->act_tokens : 512;
     one_read = f->pre_floor_ms / ceil(fmax(P, 1) / micro);   /* weights, once */
-    comm = n->model->layers * 2 * allreduce_ms(n, per * n->model->hidden * 2.0) +
-           (n->pp - 1) * n->hw->link_latency_us * 1e-3;
+    allreduce_feat(n, n->model->layers * 2, per * n->model->hidden * 2.0, &comm);
+    hops_feat(n, n->pp - 1, per * n->model->hidden * 2.0, &comm);
     return (fmax(batch * prefill_gemm_ms(f, bp), passes * one_read / bp->pre_bw_eff) +
             batch * (prefill_attn_ms(f, bp) + f->pre_attn_mem_ms / bp->pre_bw_eff)) * f->pre_pipe +
-           passes * (bp->prefill_ms + comm / bp->link_eff);
+           passes * (bp->prefill_ms + rl_comm_ms(&comm, bp));
 }
 
 /* In-flight batching: every decode step of `batch` sequences also carries

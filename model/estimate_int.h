@@ -12,13 +12,17 @@
  *                      + deq_ms * dequant_flops)
  *                  + kv_ms / (kv_eff * bw_eff)
  *                  + layers * layer_us / 1000 + step_ms + seqs * seq_us / 1000
- *                  + comm_ms / link_eff + off_ms / bw_eff
+ *                  + comm + off_ms / bw_eff
  *   prefill      = (max(max(lin_ms / mfu, energy / tflops_per_w)
  *                        [/ dequant_eff^dequant_ops],
  *                        floor_ms / pre_bw_eff)
  *                   + attn_ms / (mfu * attn_eff) + attn_mem_ms / pre_bw_eff)
- *                  * pipeline + prefill_ms + comm_ms / link_eff,
+ *                  * pipeline + prefill_ms + comm,
  *                  at least one sequence's decode step
+ *   comm         = n_ar x (ar_us / 1000 + min over the all-reduce
+ *                  algorithms the runtime has on this hardware of
+ *                  (lat_ms + wire_ms / link_eff))
+ *                  + hop_lat_ms + hop_wire_ms / link_eff     (rl_comm_ms)
  *
  * The power limit is a second ceiling on the compute rate, not a second
  * cost: a part runs at its peak-bound rate or at the rate its board power
@@ -42,13 +46,35 @@
 
 #define RL_DEC_POINTS 3     /* Simpson over the context range of the output */
 
+/* All-reduce algorithms (estimate.c allreduce_feat has the physics). */
+enum rl_ar_alg {
+    RL_AR_RING,             /* NCCL ring: 2(p-1) steps, 2(p-1)/p of the data */
+    RL_AR_ONESHOT,          /* custom AR, every GPU reads all peers: 2 steps,
+                               (p-1) x the data through its own link */
+    RL_AR_TWOSHOT,          /* custom AR, reduce-scatter + all-gather by P2P:
+                               4 steps, 2(p-1)/p of the data */
+    RL_AR_N
+};
+
+/* Device-to-device traffic of a decode step or a prefill, latency apart
+ * from bytes: a link's latency is a time, not a rate, so the fitted
+ * bandwidth efficiency link_eff divides only the wire time. */
+typedef struct rl_comm {
+    double n_ar;                /* TP all-reduces (0 without TP) */
+    double lat_ms[RL_AR_N];     /* one all-reduce: latency steps x link latency */
+    double wire_ms[RL_AR_N];    /* one all-reduce: bytes at the datasheet link
+                                   rate; < 0 = algorithm not available here */
+    double hop_lat_ms;          /* PP hops: latency, all of them */
+    double hop_wire_ms;         /* PP hops: activations at the datasheet rate */
+} rl_comm;
+
 typedef struct rl_step_feat {
     double mem_w_ms;        /* weight bytes read per step / bandwidth */
     double mem_kv_ms;       /* KV bytes read per step / bandwidth */
     double comp_ms;         /* FLOPs per step / peak (thermal cap applied) */
     double deq_ms;          /* dequant ops per step / fp32 peak (x dequant_flops) */
     double energy_ms;       /* FLOPs per step / (TDP x 1 TFLOP/s per W) */
-    double comm_ms;         /* TP all-reduces + PP hops per step */
+    rl_comm comm;           /* TP all-reduces + PP hops per step */
     double off_ms;          /* offloaded layers read from host per step */
     double layers;          /* layers executed in sequence per step */
     double seqs;            /* sequences served per step (for seq_us) */
@@ -64,7 +90,7 @@ typedef struct rl_features {
     double pre_floor_ms;    /* weight reads during prefill / bandwidth */
     double pre_attn_mem_ms; /* unfused attention score traffic / bandwidth */
     double pre_pipe;        /* PP bubble factor (>= 1) */
-    double pre_comm_ms;     /* TP all-reduces during prefill */
+    rl_comm pre_comm;       /* TP all-reduces + PP hops during prefill */
     double pre_energy_ms;   /* prefill FLOPs / (TDP x 1 TFLOP/s per W) */
     double dequant_ops;     /* weight-only formats: the format's unpacking
                                ops per weight (prefill runs at
@@ -83,5 +109,11 @@ void rl_features_compute(const rl_config *c, const rl_memory *mem,
 /* Decode step time (ms) and prefill time (ms) from features + backend. */
 double rl_decode_step_ms(const rl_step_feat *s, const rl_backend *b);
 double rl_prefill_ms(const rl_features *f, const rl_backend *b);
+
+/* Communication time (ms) of `m` under backend b (link_eff > 0): each
+ * all-reduce takes the fastest available algorithm, as runtimes choose
+ * by message size, plus the runtime's fixed ar_us; latency is not
+ * divided by link_eff. */
+double rl_comm_ms(const rl_comm *m, const rl_backend *b);
 
 #endif

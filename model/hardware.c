@@ -123,6 +123,9 @@ static int parse_optional(const config_setting_t *s, const char *file,
         if ((rc = rl_cfg_num(g, f[i].key, f[i].min, f[i].max, f[i].dst, file, err)))
             return rc;
     }
+    if ((rc = rl_cfg_bool(config_setting_get_member(s, "link"), "all_to_all",
+                          &h->link_all_to_all, file, err)))
+        return rc;
     if ((rc = rl_cfg_num(s, "price_usd", 0, 1e9, &h->price_usd, file, err)) ||
         (rc = rl_cfg_num(s, "usable_fraction", 0.05, 1.0, &h->usable_fraction, file, err)) ||
         (rc = rl_cfg_int(s, "count", 1, 65536, &h->count, file, err)))

@@ -54,7 +54,12 @@ typedef struct rl_hw {
                                    (Apple working-set limit); default 1 */
     double tdp_w, idle_w;       /* board power */
     double link_gbps;           /* device-to-device, GB/s per direction */
-    double link_latency_us;
+    double link_latency_us;     /* one message step over the link (prior) */
+    int link_all_to_all;        /* 1: every device reaches every other by
+                                   its own P2P path at link_gbps (NVSwitch,
+                                   MI300X Infinity Fabric mesh): custom
+                                   one-/two-shot all-reduces apply; 0
+                                   (default): ring only */
     double host_ram_gib, host_bandwidth_gbps, pcie_gbps;
     double ambient_c, max_c, c_per_w; /* thermal: steady T = ambient + P*c_per_w */
     double price_usd;           /* per device, 0 = unknown */

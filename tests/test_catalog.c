@@ -500,6 +500,47 @@ START_TEST(broken_value_has_file_line)
 }
 END_TEST
 
+/* The all-reduce topology keys: NVSwitch parts and MI300X's mesh are
+ * all_to_all, PCIe cards are not; vLLM, SGLang and TensorRT-LLM have a
+ * custom all-reduce, llama.cpp does not.  A key of the wrong type is an
+ * error at its line, in either file. */
+START_TEST(allreduce_topology_keys)
+{
+    rl_err e;
+    rl_catalog *c = rl_catalog_open(NULL, &e);
+    static const char *const mesh[] = { "h100-sxm", "a100-80g-sxm", "h200", "b200", "mi300x" };
+    static const char *const pcie[] = { "rtx-4090", "l40s", "h100-pcie", "mi250x" };
+    int line;
+    ck_assert_ptr_nonnull(c);
+    for (size_t i = 0; i < sizeof mesh / sizeof *mesh; i++)
+        ck_assert_msg(rl_catalog_hw(c, mesh[i])->link_all_to_all, "%s", mesh[i]);
+    for (size_t i = 0; i < sizeof pcie / sizeof *pcie; i++)
+        ck_assert_msg(!rl_catalog_hw(c, pcie[i])->link_all_to_all, "%s", pcie[i]);
+    ck_assert(rl_catalog_runtime(c, "vllm")->custom_allreduce);
+    ck_assert(rl_catalog_runtime(c, "sglang")->custom_allreduce);
+    ck_assert(rl_catalog_runtime(c, "tensorrt-llm")->custom_allreduce);
+    ck_assert(!rl_catalog_runtime(c, "llama.cpp")->custom_allreduce);
+    rl_catalog_free(c);
+
+    copy_catalog();
+    line = patch("hardware.cfg", "latency_us = 3.0; all_to_all = true;",
+                 "latency_us = 3.0; all_to_all = 1;");
+    ck_assert_ptr_null(rl_catalog_open(tmpcat, &e));
+    ck_assert_int_eq(e.code, RL_EINPUT);
+    ck_assert_int_eq(e.line, line);
+    ck_assert_msg(strstr(e.msg, "all_to_all must be true or false"), "%s", e.msg);
+    remove_catalog();
+
+    copy_catalog();
+    line = patch("runtimes.cfg", "custom_allreduce = true;", "custom_allreduce = \"yes\";");
+    ck_assert_ptr_null(rl_catalog_open(tmpcat, &e));
+    ck_assert_int_eq(e.code, RL_EINPUT);
+    ck_assert_int_eq(e.line, line);
+    ck_assert_msg(strstr(e.msg, "custom_allreduce must be true or false"), "%s", e.msg);
+    remove_catalog();
+}
+END_TEST
+
 START_TEST(broken_syntax_has_file_line)
 {
     rl_err e;
@@ -611,6 +652,7 @@ int main(void)
     tcase_add_test(tc, alias_clash_rejected);
     tcase_add_test(tc, broken_value_has_file_line);
     tcase_add_test(tc, broken_syntax_has_file_line);
+    tcase_add_test(tc, allreduce_topology_keys);
     tcase_add_test(tc, broken_model_has_line);
     tcase_add_test(tc, duplicate_ids_rejected);
     tcase_add_test(tc, missing_file_is_eio);

@@ -36,6 +36,7 @@ START_TEST(minimal_defaults)
     ck_assert(h.c_per_w == 0);                    /* no thermal model */
     ck_assert(rl_feq(h.ambient_c, 25.0));
     ck_assert(h.link_gbps == 0);
+    ck_assert_int_eq(h.link_all_to_all, 0);       /* no key: ring all-reduces */
     ck_assert(h.pcie_gbps > 0 && h.host_bandwidth_gbps > 0);
     ck_assert(h.price_usd == 0);
     ck_assert_ptr_null(rl_hw_sram_tier(&h));
