@@ -10,7 +10,8 @@
  *   rl_api_scenario       POST /v1/solve and /v1/signoff -> rl_scenario
  *   rl_api_plan           POST /v1/procure -> rl_plan
  *   rl_api_run_record     POST /v1/calibrate (on a duplicate: it adds
- *                         run_id, timestamp_utc and source)
+ *                         run_id, timestamp_utc and source); accepted,
+ *                         its run_id must be a string (the store key)
  *
  * each of which must return 0 or an HTTP status in 400..599 with a
  * message.  The raw bytes then go through the router, rl_api_handle, as
@@ -104,6 +105,10 @@ static const char *api_input(const uint8_t *data, size_t size, const rl_catalog 
             memset(&e, 0, sizeof e);
             rc = rl_api_run_record(dup, &e);
             if (!broken) broken = api_status_ok(rc, &e, "rl_api_run_record");
+            /* POST /v1/calibrate then stores it under its (first) run_id */
+            if (!broken && rc == 0 &&
+                !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(dup, "run_id")))
+                broken = "rl_api_run_record: accepted without a string run_id";
             cJSON_Delete(dup);
         }
     }
