@@ -2,7 +2,9 @@
  * fuzz_cfg.c -- libFuzzer target: arbitrary bytes as a libconfig file, read
  * as a model spec (catalog.h rl_arch_load_file), as a hardware profile
  * (hardware.h rl_hw_load_file) and as a scenario (scenario.h
- * rl_scenario_load, against the built-in catalog).  The loaders take
+ * rl_scenario_load, against the built-in catalog) and as a procurement
+ * plan (procure.h rl_plan_load from the file, rl_plan_load_string from the
+ * bytes up to the first NUL).  The file loaders take
  * paths: each input is written to input.cfg in a private folder
  * (sandbox.h), which also holds what `@include`, model_file and
  * hardware_file may name -- valid files, the input itself, a FIFO, a link
@@ -19,6 +21,7 @@
 
 #include "catalog.h"
 #include "hardware.h"
+#include "procure.h"
 #include "scenario.h"
 #include "sandbox.h"
 
@@ -53,6 +56,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memset(&e, 0, sizeof e);
         check(rl_scenario_load("input.cfg", cat, &s, &e), &e);
         rl_scenario_free(s);
+    }
+    {
+        rl_plan *p = NULL;
+        char *text = malloc(size + 1);
+        memset(&e, 0, sizeof e);
+        check(rl_plan_load("input.cfg", cat, &p, &e), &e);
+        rl_plan_free(p);
+        if (!text) abort();
+        memcpy(text, data, size);
+        text[size] = '\0';
+        memset(&e, 0, sizeof e);
+        check(rl_plan_load_string(text, "input.cfg", cat, &p, &e), &e);
+        rl_plan_free(p);
+        free(text);
     }
     return 0;
 }

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -219,5 +220,24 @@ int rl_cfg_read_file(config_t *cfg, const char *path, rl_err *err)
                           txt ? txt : "syntax error");
     }
     fclose(f);
+    return RL_OK;
+}
+
+int rl_cfg_read_string(config_t *cfg, const char *text, const char *name, rl_err *err)
+{
+    int rc = RL_OK, count = 0;
+
+    if (strstr(text, "@include")) {     /* vet them as rl_cfg_read_file does */
+        FILE *f = fmemopen((void *)(uintptr_t)text, strlen(text), "r");
+        if (!f) return rl_err_set(err, RL_EIO, name, 0, "out of memory");
+        rc = check_includes(f, name, 0, &count, err);
+        fclose(f);
+        if (rc != RL_OK) return rc;
+    }
+    if (!config_read_string(cfg, text)) {
+        const char *txt = config_error_text(cfg), *in = config_error_file(cfg);
+        return rl_err_set(err, RL_EINPUT, in ? in : name, config_error_line(cfg), "%s",
+                          txt ? txt : "syntax error");
+    }
     return RL_OK;
 }

@@ -44,5 +44,11 @@ int rl_cfg_str_req(const config_setting_t *grp, const char *key, char *buf,
 /* Read a libconfig file into cfg (already config_init'ed).  Maps a missing
  * or unreadable file to RL_EIO and a syntax error to RL_EINPUT with line. */
 int rl_cfg_read_file(config_t *cfg, const char *path, rl_err *err);
+/* Same from text (`name` stands in for the file in errors): each
+ * `@include` must name a regular file of sane size, as for a file --
+ * libconfig follows them from a string too, relative to the working
+ * directory, and would block on a FIFO or exit() the process on a folder.
+ * RL_OK, or RL_EINPUT with line (RL_EIO when out of memory). */
+int rl_cfg_read_string(config_t *cfg, const char *text, const char *name, rl_err *err);
 
 #endif

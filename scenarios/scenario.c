@@ -724,8 +724,9 @@ int rl_scenario_load_string(const char *text, const char *name,
     if (!text || !cat)
         return rl_err_set(err, RL_EINPUT, name, 0, "no scenario text or catalog");
     config_init(&cfg);
-    int r = config_read_string(&cfg, text);
-    int rc = load_common(&cfg, r, name ? name : "<string>", cat, out, err);
+    name = name ? name : "<string>";
+    int rc = rl_cfg_read_string(&cfg, text, name, err);     /* @include vetted */
+    if (rc == RL_OK) rc = load_common(&cfg, CONFIG_TRUE, name, cat, out, err);
     if (rc == RL_OK) snprintf((*out)->dir, sizeof (*out)->dir, ".");
     config_destroy(&cfg);
     return rc;

@@ -151,7 +151,8 @@ int rl_scenario_load(const char *path, const rl_catalog *cat,
                      rl_scenario **out, rl_err *err);
 
 /* Same, from a string; `name` stands in for the file name in errors and
- * relative paths resolve against the current directory. */
+ * relative paths resolve against the current directory (@include too:
+ * each must name a regular file, as for a file, cfg.h). */
 int rl_scenario_load_string(const char *text, const char *name,
                             const rl_catalog *cat, rl_scenario **out,
                             rl_err *err);

@@ -86,7 +86,9 @@ typedef struct rl_plan {
  * you mean", catalog ids; errors name file and line).  RL_OK with an
  * owned *out, else *out NULL and RL_EIO / RL_EINPUT. */
 int rl_plan_load(const char *path, const rl_catalog *cat, rl_plan **out, rl_err *err);
-/* Same from a string; `name` stands in for the file in errors. */
+/* Same from a string; `name` stands in for the file in errors.  An
+ * @include resolves against the working directory and must name a
+ * regular file (refused like the file loader's, cfg.h). */
 int rl_plan_load_string(const char *text, const char *name, const rl_catalog *cat,
                         rl_plan **out, rl_err *err);
 void rl_plan_free(rl_plan *p);                  /* NULL is a no-op */

@@ -277,8 +277,9 @@ int rl_plan_load_string(const char *text, const char *name, const rl_catalog *ca
     *out = NULL;
     if (!text || !cat) return rl_err_set(err, RL_EINPUT, name, 0, "no plan text or catalog");
     config_init(&cfg);
-    int ok = config_read_string(&cfg, text);
-    int rc = load_common(&cfg, ok, name ? name : "<string>", cat, out, err);
+    name = name ? name : "<string>";
+    int rc = rl_cfg_read_string(&cfg, text, name, err);     /* @include vetted */
+    if (rc == RL_OK) rc = load_common(&cfg, CONFIG_TRUE, name, cat, out, err);
     config_destroy(&cfg);
     return rc;
 }

@@ -6,7 +6,8 @@
  *   fuzz/corpus/hf/...   -> rl_import_hf_buf      (RL_OK or RL_EINPUT)
  *   fuzz/corpus/gguf/... -> rl_import_gguf_buf    (RL_OK or RL_EINPUT)
  *   fuzz/corpus/cfg/...  -> rl_arch_load_file, rl_hw_load_file,
- *                           rl_scenario_load  (RL_OK, RL_EINPUT or RL_EIO),
+ *                           rl_scenario_load, rl_plan_load and
+ *                           rl_plan_load_string (RL_OK, RL_EINPUT or RL_EIO),
  *                           as fuzz_cfg.c: copied to input.cfg in the
  *                           fuzz/sandbox.h folder, @include inputs too
  *   fuzz/corpus/solve/...-> fuzz/solve_input.h: load and solve in the
@@ -18,11 +19,14 @@
  *                           counts in the estimator's ranges, and its
  *                           rl_meas_predict_band is finite, lo <= p <= hi
  *                           when p > 0
+ *   fuzz/corpus/api/...  -> fuzz/api_input.h: the JSON request mappings of
+ *                           `serve` and the router (POST /v1/estimate,
+ *                           /v1/signoff); its contract must hold
  *   tests/data/crashers/<target>-*  -> that target's parser; files without
  *                        a known prefix go through all of them.
  * Every file also goes through rl_import_file (the CLI's dispatch).  A
  * failure must always carry a message.  Corpus files are small (the fuzz
- * script caps them), so the whole replay takes well under a second.
+ * script caps them), so the whole replay takes a second or two.
  */
 #include <check.h>
 #include "testutil.h"
@@ -37,6 +41,7 @@
 #include "catalog.h"
 #include "hardware.h"
 #include "import.h"
+#include "procure.h"
 #include "scenario.h"
 
 /* libconfig 1.5 leaks scanner buffers on some syntax errors (reproduced
@@ -51,7 +56,7 @@ const char *__lsan_default_suppressions(void)
 
 #define MAX_FILE (1 << 20)      /* corpus inputs are <= 64 KiB; be generous */
 
-enum { T_HF = 1, T_GGUF = 2, T_CFG = 4, T_CSV = 8, T_SOLVE = 16 };
+enum { T_HF = 1, T_GGUF = 2, T_CFG = 4, T_CSV = 8, T_SOLVE = 16, T_API = 32 };
 
 static int n_files;
 static rl_catalog *replay_cat;  /* for scenario and CSV replays; NULL skips them */
@@ -59,6 +64,7 @@ static char csv_dir[64];        /* private folder for the CSV replays */
 
 #include "../fuzz/csv_input.h"   /* fuzz_csv.c's input split and hardware.csv */
 #include "../fuzz/solve_input.h" /* fuzz_solve.c's contract (and sandbox.h) */
+#include "../fuzz/api_input.h"   /* fuzz_api.c's contract */
 
 static unsigned char *slurp(const char *path, size_t *n)
 {
@@ -138,6 +144,32 @@ static void replay_csv(const unsigned char *b, size_t n, const char *path)
     rl_meas_free(&s);
 }
 
+/* The plan loader, as fuzz_cfg.c drives it: from input.cfg, then from
+ * the bytes up to the first NUL. */
+static void replay_plan(const unsigned char *b, size_t n, const char *path)
+{
+    rl_plan *p = NULL;
+    char *text = malloc(n + 1);
+    rl_err e;
+    int rc;
+
+    ck_assert_ptr_nonnull(text);
+    memset(&e, 0, sizeof e);
+    rc = rl_plan_load("input.cfg", replay_cat, &p, &e);
+    expect(rc, &e, 1, "rl_plan_load", path);
+    ck_assert_msg((rc == RL_OK) == (p != NULL), "rl_plan_load(%s): *out vs status", path);
+    rl_plan_free(p);
+    memcpy(text, b, n);
+    text[n] = '\0';
+    memset(&e, 0, sizeof e);
+    rc = rl_plan_load_string(text, "input.cfg", replay_cat, &p, &e);
+    expect(rc, &e, 0, "rl_plan_load_string", path);
+    ck_assert_msg((rc == RL_OK) == (p != NULL), "rl_plan_load_string(%s): *out vs status",
+                  path);
+    rl_plan_free(p);
+    free(text);
+}
+
 static void replay_file(const char *path, int targets)
 {
     size_t n;
@@ -176,7 +208,12 @@ static void replay_file(const char *path, int targets)
             rc = rl_scenario_load("input.cfg", replay_cat, &s, &e);
             expect(rc, &e, 1, "rl_scenario_load", path);
             rl_scenario_free(s);
+            replay_plan(b, n, path);
         }
+    }
+    if ((targets & T_API) && replay_cat) {
+        const char *broken = api_input(b, n, replay_cat);
+        ck_assert_msg(broken == NULL, "%s: %s", path, broken);
     }
     if ((targets & T_SOLVE) && replay_cat && sb_allowed(b, n)) {
         const char *broken = solve_input(b, n, replay_cat);
@@ -209,7 +246,8 @@ static void replay_dir(const char *dir, int targets)
             else if (strncmp(de->d_name, "cfg-", 4) == 0) t = T_CFG;
             else if (strncmp(de->d_name, "csv-", 4) == 0) t = T_CSV;
             else if (strncmp(de->d_name, "solve-", 6) == 0) t = T_SOLVE;
-            else t = T_HF | T_GGUF | T_CFG | T_CSV | T_SOLVE;
+            else if (strncmp(de->d_name, "api-", 4) == 0) t = T_API;
+            else t = T_HF | T_GGUF | T_CFG | T_CSV | T_SOLVE | T_API;
         }
         replay_file(path, t);
     }
@@ -238,6 +276,14 @@ START_TEST(t_corpus_solve)
 {
     n_files = 0;
     replay_dir(RL_SOURCE_DIR "/fuzz/corpus/solve", T_SOLVE);
+    ck_assert_int_gt(n_files, 5);           /* the seeds at least */
+}
+END_TEST
+
+START_TEST(t_corpus_api)
+{
+    n_files = 0;
+    replay_dir(RL_SOURCE_DIR "/fuzz/corpus/api", T_API);
     ck_assert_int_gt(n_files, 5);           /* the seeds at least */
 }
 END_TEST
@@ -316,6 +362,7 @@ int main(void)
     tcase_add_test(tc, t_corpus_cfg);
     tcase_add_test(tc, t_corpus_csv);
     tcase_add_test(tc, t_corpus_solve);
+    tcase_add_test(tc, t_corpus_api);
     tcase_add_test(tc, t_csv_wrapped_count);
     tcase_add_test(tc, t_crashers);
     tcase_add_test(tc, t_some_files_replayed);
