@@ -97,6 +97,11 @@ static int check_fields(const cJSON *obj, const char *prefix, const fld *tab, in
     for (int i = 0; i < n; i++) names[i] = tab[i].name;
     for (const cJSON *m = obj->child; m; m = m->next) {
         const fld *f = NULL;
+        for (const cJSON *x = obj->child; x != m; x = x->next)   /* as libconfig does */
+            if (strcmp(x->string, m->string) == 0) {
+                join(path, sizeof path, prefix, m->string);
+                return rl_api_fail(e, 400, path, "duplicate key '%s'", path);
+            }
         for (int i = 0; i < n && !f; i++)
             if (strcmp(m->string, tab[i].name) == 0) f = &tab[i];
         join(path, sizeof path, prefix, m->string);

@@ -1233,9 +1233,10 @@ static void read_quant(const cJSON *root, const cJSON *tc, const char *name,
     snprintf(info->quant, sizeof info->quant, "%s", f);
     info->keep16 = exclusions(qc);
     roles_text(info->keep16, roles, sizeof roles);
-    snprintf(info->quant_src, sizeof info->quant_src, "weights %s, the checkpoint's own "
-             "format (quantization_config: %s)%s%s", f, how, roles[0] ? "; kept bf16: " : "",
-             roles);
+    /* bounded parts: the sentence fits quant_src (and an assumption line) */
+    snprintf(info->quant_src, sizeof info->quant_src, "weights %.24s, the checkpoint's own "
+             "format (quantization_config: %.48s)%s%.48s", f, how,
+             roles[0] ? "; kept bf16: " : "", roles);
 }
 
 /* Base name of a path, for `source`. */

@@ -41,7 +41,7 @@ static const keyspec req_keys[] = {
     {"min_decode_tok_s", K_DOUBLE, REQ(min_decode_tok_s), 0, 1e9, "per-sequence decode floor"},
     {"min_total_tok_s", K_DOUBLE, REQ(min_total_tok_s), 0, 1e12, "aggregate decode floor"},
     {"power_w_max", K_DOUBLE, REQ(power_w_max), 0, 1e7, "board power of used devices"},
-    {"ambient_c", K_DOUBLE, REQ(ambient_c), -60, 80, "ambient temperature"},
+    {"ambient_c", K_DOUBLE, REQ(ambient_c), -60, 150, "ambient temperature"},  /* as profiles and --ambient */
     {"max_temp_c", K_DOUBLE, REQ(max_temp_c), 0, 200, "die temperature limit"},
     {"deterministic", K_BOOL, REQ(deterministic), 0, 1, "fixed-shape deployment"},
     {"sram_resident", K_BOOL, REQ(sram_resident), 0, 1, "working set stays in SRAM"},

@@ -101,6 +101,10 @@ expect 400 POST /v1/solve '{"model":"llama-3.1-8b","hardware":"rtx-4090","worklo
 expect 400 POST /v1/solve '{"model":"llama-3.1-8b","hardware":"rtx-4090","objective":"fastest"}'
 [ "$(jq -r .field "$TMP/out")" = objective ] || fail "solve objective: $(cat "$TMP/out")"
 expect 400 POST /v1/solve '{"model_file":"/etc/passwd","hardware":"rtx-4090"}'
+# a key given twice: 400 on every route (cJSON keeps both; libconfig refuses them)
+expect 400 POST /v1/estimate '{"model_id":"llama-3.1-8b","model_id":"nope","hardware":{"hardware_id":"rtx-4090"}}'
+[ "$(jq -r .field "$TMP/out")" = model_id ] || fail "duplicate key field: $(cat "$TMP/out")"
+expect 400 POST /v1/solve '{"model":"llama-3.1-8b","model":"nope","hardware":"rtx-4090"}'
 head -c 70000 /dev/zero | tr '\0' ' ' > "$TMP/big.json"
 expect 413 POST /v1/estimate "@$TMP/big.json"
 expect 404 GET /v1/nothing
