@@ -189,26 +189,33 @@ static const struct rl_constraint_ops *rule_named(const char *name)
     return NULL;
 }
 
-/* The largest context, 1 .. hi tokens per sequence, whose KV fits device
- * memory (with the margin), by bisection; 0 when not even one token's
- * does.  Below prompt + output the estimate clips (estimate.h
- * context_kept), so every size has a figure. */
-static long fit_context(const sctx *S, long hi)
+/* The largest context in lo .. hi tokens per sequence at which rule r
+ * passes (passing is monotone: more context, more KV), by bisection; 0
+ * when not even lo passes.  Decoders only. */
+static long largest_context(const sctx *S, long lo, long hi,
+                            const struct rl_constraint_ops *r)
 {
-    const struct rl_constraint_ops *mem = rule_named("device_memory");
     rl_config c = S->cfg;
     rl_limits l = S->lim;
-    long lo = 1;
-    if (!mem || S->s->model.kind != RL_DECODER || hi < 1) return 0;
+    if (!r || S->s->model.kind != RL_DECODER || lo < 1 || lo > hi) return 0;
     c.context_cap = l.context_tokens = lo;
-    if (!passes(S, &c, &l, mem)) return 0;
+    if (!passes(S, &c, &l, r)) return 0;
     while (lo < hi) {
         long mid = lo + (hi - lo + 1) / 2;
         c.context_cap = l.context_tokens = mid;
-        if (passes(S, &c, &l, mem)) lo = mid;
+        if (passes(S, &c, &l, r)) lo = mid;
         else hi = mid - 1;
     }
     return lo;
+}
+
+/* The largest context, 1 .. hi tokens per sequence, whose KV fits device
+ * memory (with the margin); 0 when not even one token's does.  Below
+ * prompt + output the estimate clips (estimate.h context_kept), so every
+ * size has a figure. */
+static long fit_context(const sctx *S, long hi)
+{
+    return largest_context(S, 1, hi, rule_named("device_memory"));
 }
 
 /* requirements.allow_kv_eviction: when the guaranteed context's KV does
@@ -248,22 +255,10 @@ static void addf(char *buf, size_t n, const char *fmt, ...)
 }
 
 /* The largest guaranteed context (>= the workload's prompt + output)
- * at which the rule passes, by bisection; 0 when none. */
+ * at which the rule passes; 0 when none. */
 static long fix_context(const sctx *S, const struct rl_constraint_ops *r)
 {
-    long lo = S->cfg.prompt + S->cfg.output, hi = S->context - 1;
-    rl_config c = S->cfg;
-    rl_limits l = S->lim;
-    if (S->s->model.kind != RL_DECODER || lo < 1 || lo > hi) return 0;
-    c.context_cap = l.context_tokens = lo;
-    if (!passes(S, &c, &l, r)) return 0;
-    while (lo < hi) {
-        long mid = lo + (hi - lo + 1) / 2;
-        c.context_cap = l.context_tokens = mid;
-        if (passes(S, &c, &l, r)) lo = mid;
-        else hi = mid - 1;
-    }
-    return lo;
+    return largest_context(S, S->cfg.prompt + S->cfg.output, S->context - 1, r);
 }
 
 /* The hottest ambient (>= -20 C, to 0.5 C) at which the rule passes. */
