@@ -238,7 +238,8 @@ static int pair_options(const rl_plan *p, int di, int ci, const rl_catalog *cat,
         rc = pair_tp(p, di, ci, tp, cat, kept, &nk, err);
     if (rc != RL_OK) return rc;
     nk = prune_dominated(kept, nk);
-    if (nk && !(*out = malloc((size_t)nk * sizeof *kept)))
+    if (nk == 0) return RL_OK;          /* no option: *out stays NULL */
+    if (!(*out = malloc((size_t)nk * sizeof *kept)))
         return rl_err_set(err, RL_EIO, NULL, 0, "out of memory");
     memcpy(*out, kept, (size_t)nk * sizeof *kept);
     *n = nk;
@@ -305,6 +306,7 @@ int rl_procure_options(const rl_plan *p, const rl_catalog *cat, rl_proc_option *
     if (rc == RL_OK && total && !(*opt = malloc((size_t)total * sizeof **opt)))
         rc = rl_err_set(err, RL_EIO, NULL, 0, "out of memory");
     for (int i = 0; rc == RL_OK && i < np; i++) {
+        if (w.n[i] == 0) continue;      /* w.opt[i] NULL: nothing to copy */
         memcpy(*opt + *n, w.opt[i], (size_t)w.n[i] * sizeof **opt);
         *n += w.n[i];
     }
