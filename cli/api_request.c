@@ -18,29 +18,6 @@
 #include <string.h>
 #include <time.h>
 
-int rl_api_fail(rl_api_error *e, int http, const char *field, const char *fmt, ...)
-{
-    va_list ap;
-    e->http = http;
-    snprintf(e->field, sizeof e->field, "%s", field ? field : "");
-    va_start(ap, fmt);
-    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
-    va_end(ap);
-    e->suggestion[0] = '\0';
-    return http;
-}
-
-char *rl_api_error_body(const rl_api_error *e)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "error", e->msg);
-    cJSON_AddStringToObject(o, "field", e->field);
-    if (e->suggestion[0]) cJSON_AddStringToObject(o, "suggestion", e->suggestion);
-    char *s = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    return s;
-}
-
 /* ---- unknown ids --------------------------------------------------------- */
 
 static const char *id_at(const rl_catalog *cat, int kind, int i)

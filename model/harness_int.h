@@ -1,6 +1,8 @@
 /*
  * harness_int.h -- what harness.c (benchmark reports) and harness_log.c
- * (runtime startup logs) share.  Not a public interface.
+ * (runtime startup logs) share; the shared helpers live in harness_rec.c,
+ * so neither file depends on the other (harness.c only dispatches a
+ * detected log).  Not a public interface.
  */
 #ifndef RL_HARNESS_INT_H
 #define RL_HARNESS_INT_H
@@ -40,7 +42,7 @@ int hx_llamacpp_log(hctx *h, const char *text);
 int hx_vllm_log(hctx *h, const char *text);
 int hx_is_llamacpp_log(const char *text);
 int hx_is_vllm_log(const char *text);
-int hx_line_starts(const char *text, const char *prefix);   /* a line begins so */
+int hx_line_starts(const char *text, const char *prefix);   /* a line begins so (harness_rec.c) */
 
 /* Find "GPU-xxxxxxxx-..." UUIDs anywhere in text; hash the first into
  * the record's env (gpu_uuid_hash).  Never stores the UUID itself. */

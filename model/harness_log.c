@@ -104,17 +104,6 @@ static int buffers(const char *text, const char *what, const char *only, double 
     return ndev;
 }
 
-int hx_line_starts(const char *t, const char *prefix)
-{
-    size_t k = strlen(prefix);
-    const char *p = t;
-
-    if (strncmp(t, prefix, k) == 0) return 1;
-    while ((p = strstr(p, prefix)))
-        if (p++[-1] == '\n') return 1;
-    return 0;
-}
-
 /* A line that begins with one of llama.cpp's logging function prefixes
  * (a document that merely names them does not count). */
 int hx_is_llamacpp_log(const char *t)
