@@ -66,7 +66,7 @@ typedef struct bopts {
 
 /* --format csv|md: one row per scenario, its best configuration: the
  * record's own keys, then solve's columns.  Fills cols/head, returns n. */
-#define NBCOLS 24
+#define NBCOLS 32
 static int batch_columns(rl_column *cols, const char **head)
 {
     static const rl_column pre[] = {

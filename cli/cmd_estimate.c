@@ -18,6 +18,7 @@ static const char usage_text[] =
 "                          [--offload-layers N] [--context N] [--sliding-window N]\n"
 "                          [--replicas N] [--gpu-memory-utilization F]\n"
 "                          [--ambient C] [--power-mode NAME] [--rate R]\n"
+"                          [--max-num-seqs N]\n"
 "                          [--calibration FILE]\n"
 "                          [--catalog DIR]\n"
 "                          [--format text|json|jsonl|csv|md] [--json] [--strict] [--cold]\n"
@@ -56,6 +57,10 @@ static const char usage_text[] =
 "               (Little's law), TTFT/TPOT with the queueing, and the capacity in\n"
 "               req/s -- SATURATED when R reaches it (\"serving\" in JSON).\n"
 "               \"throughput\" alone is offline: every request queued at once.\n"
+"  --max-num-seqs N  with --rate: most sequences a replica batches at once\n"
+"               (vLLM --max-num-seqs; default the runtime's, 256 without); the\n"
+"               capacity is the best batch up to it.  `solve` with a rate\n"
+"               searches it as the concurrency.\n"
 "A configuration that does not fit is marked NOT RUNNABLE (\"runnable\": false\n"
 "in JSON); its speeds are what it would do if it fit.  The output ends with\n"
 "the command that launches it on its runtime (\"launch\" in JSON).\n"
@@ -66,6 +71,7 @@ typedef struct opts {
     const char *model, *model_file, *hw, *hw_file, *runtime, *quant, *kv;
     const char *calibration, *catalog, *format, *power_mode;
     long devices, tp, pp, prompt, output, conc, offload, context, window, replicas;
+    long max_seqs;              /* --max-num-seqs (serving's batch cap), 0 = runtime's */
     double ambient, mem_util, rate;
     int fmt, strict, devices_set, cold;
 } opts;
@@ -116,6 +122,7 @@ static int parse(int argc, char **argv, opts *o, rl_err *err)
         { "--context", offsetof(opts, context), 0, 1000000000 },
         { "--sliding-window", offsetof(opts, window), 0, 1000000000 },
         { "--replicas", offsetof(opts, replicas), 1, 4096 },
+        { "--max-num-seqs", offsetof(opts, max_seqs), 1, 65536 },
     };
 
     for (int i = 1; i < argc; i++) {
@@ -248,6 +255,7 @@ int rl_cmd_estimate(int argc, char **argv)
         goto out;
     if ((rc = resolve(&o, cat, &arch, &hw, &fq, &c, said, sizeof said, &err))) goto out;
     c.cold = o.cold;
+    c.max_num_seqs = (int)o.max_seqs;
     if ((rc = rl_estimate_run(&c, &e, &err))) goto out;
     if (o.rate > 0 && (rc = rl_serving_run(&c, o.rate, &e.serving))) {
         rl_err_set(&err, rc, NULL, 0, "--rate: this configuration does not run a single "

@@ -155,6 +155,21 @@ static cJSON *ranked_json(const rl_ranked *k, const rl_solve_result *r)
     else
         cJSON_AddNullToObject(o, "quality_loss_pct");
     cJSON_AddNumberToObject(o, "latency_ms", k->latency_ms);
+    if (r->request_rate > 0) {          /* at the scenario's request rate */
+        const rl_serving *v = &k->est.serving;
+        cJSON *sv = cJSON_AddObjectToObject(o, "serving");
+        cJSON_AddNumberToObject(sv, "request_rate", v->rate);
+        cJSON_AddNumberToObject(sv, "capacity_rps", v->capacity_rps);
+        cJSON_AddNumberToObject(sv, "headroom", v->rate > 0 ? v->capacity_rps / v->rate : 0);
+        cJSON_AddNumberToObject(sv, "utilisation", v->utilisation);
+        cJSON_AddNumberToObject(sv, "max_num_seqs", k->cfg.max_num_seqs);
+        cJSON_AddNumberToObject(sv, "capacity_concurrency", v->capacity_conc);
+        cJSON_AddNumberToObject(sv, "in_flight_per_replica", v->in_flight);
+        cJSON_AddNumberToObject(sv, "throughput_tok_s", v->tok_s);
+        cJSON_AddNumberToObject(sv, "ttft_ms_p95", v->ttft_ms.p95);
+        cJSON_AddNumberToObject(sv, "tpot_ms_p95", v->tpot_ms.p95);
+        cJSON_AddNumberToObject(sv, "e2e_latency_ms_p50", v->e2e_latency_ms.p50);
+    }
     cJSON_AddItemToObject(o, "estimates", rl_estimate_json(&k->cfg, &k->est));
     {
         char launch[RL_LAUNCH_MAX];
@@ -205,6 +220,7 @@ static void scenario_json(cJSON *o, const rl_scenario *s, const rl_solve_result 
     for (int i = 0; rt && i < s->n_runtimes; i++)
         cJSON_AddItemToArray(rt, cJSON_CreateString(s->runtimes[i]->id));
     cJSON_AddStringToObject(o, "objective", r->objective);
+    if (r->request_rate > 0) cJSON_AddNumberToObject(o, "request_rate", r->request_rate);
 }
 
 cJSON *rl_solve_json(const rl_scenario *s, const rl_solve_result *r)
@@ -220,6 +236,8 @@ cJSON *rl_solve_json(const rl_scenario *s, const rl_solve_result *r)
     cJSON_AddNumberToObject(se, "pruned", (double)r->pruned);
     cJSON_AddNumberToObject(se, "milp_solves", (double)r->milp_solves);
     cJSON_AddNumberToObject(se, "milp_cache_hits", (double)r->milp_cache_hits);
+    if (r->request_rate > 0)
+        cJSON_AddNumberToObject(se, "serving_runs", (double)r->serving_runs);
     rej = cJSON_AddObjectToObject(o, "rejected");
     why = cJSON_AddObjectToObject(o, "rejected_examples");
     for (int i = 0; i < r->n_reasons; i++) {
@@ -261,6 +279,17 @@ static void row(FILE *out, const rl_ranked *k)
             rl_feasibility_name(k->est.feasibility));
 }
 
+/* At a request rate: what the rate gets from this configuration. */
+static void serving_line(FILE *out, const rl_ranked *k)
+{
+    const rl_serving *v = &k->est.serving;
+    fprintf(out, "     serving: %.4g req/s of capacity %.4g req/s (headroom %.2fx, %.0f%% used), "
+            "%.3g in flight per replica (max_num_seqs %d); at the rate TTFT p95 %.0f ms, "
+            "TPOT p95 %.1f ms\n", v->rate, v->capacity_rps,
+            v->rate > 0 ? v->capacity_rps / v->rate : 0, v->utilisation * 100, v->in_flight,
+            k->cfg.max_num_seqs, v->ttft_ms.p95, v->tpot_ms.p95);
+}
+
 static void header(FILE *out)
 {
     fprintf(out, "%3s  %-12s %-9s %-5s %2s %2s %3s %7s %4s %5s %9s %9s %9s %12s %s\n", "#",
@@ -274,6 +303,10 @@ void rl_solve_print(FILE *out, const rl_scenario *s, const rl_solve_result *r)
             s->model_id, s->devices, s->hw_id, r->objective, r->unit,
             r->minimize ? "lower" : "higher");
     fprintf(out, "throughput: %s, all replicas\n", r->throughput_kind);
+    if (r->request_rate > 0)
+        fprintf(out, "at %.4g req/s (Poisson arrivals): tok/s is the served output rate, "
+                "TTFT/TPOT are at that load (queueing included), conc is the batch cap "
+                "(max_num_seqs)\n", r->request_rate);
     fprintf(out, "searched %ld candidates in %.1f ms (%ld estimates, %ld MILP solves): "
                  "%ld feasible\n\n",
             r->candidates, r->elapsed_ms, r->estimates, r->milp_solves, r->feasible);
@@ -282,6 +315,7 @@ void rl_solve_print(FILE *out, const rl_scenario *s, const rl_solve_result *r)
         for (int i = 0; i < r->n_ranked; i++) {
             char launch[RL_LAUNCH_MAX];
             row(out, &r->ranked[i]);
+            if (r->request_rate > 0) serving_line(out, &r->ranked[i]);
             if (rl_launch_command(&r->ranked[i].cfg, NULL, launch, sizeof launch))
                 fprintf(out, "     launch: %s\n", launch);
         }
@@ -333,6 +367,10 @@ const rl_column rl_solve_columns[] = {
     {"total_tok_s", "estimates.decode_tok_s_total.p50"},
     {"ttft_ms_p95", "estimates.ttft_ms.p95"}, {"tpot_ms_p95", "estimates.tpot_ms.p95"},
     {"memory_gib_peak", "estimates.memory_gib.device_peak"},
+    /* at a request rate (empty without one); ttft/tpot above are then at it */
+    {"request_rate", "serving.request_rate"}, {"capacity_rps", "serving.capacity_rps"},
+    {"headroom", "serving.headroom"}, {"in_flight", "serving.in_flight_per_replica"},
+    {"served_tok_s", "serving.throughput_tok_s"},
     {"feasibility", "feasibility"}, {"score", "score"}, {"launch", "launch"},
 };
 const int rl_solve_ncolumns = (int)(sizeof rl_solve_columns / sizeof *rl_solve_columns);

@@ -67,6 +67,8 @@ typedef struct rl_limits {
     int prefill_only;           /* workload has no decode (no TPOT) */
     double memory_margin_pct;   /* device memory must leave this share of
                                    the usable capacity free (0 = none) */
+    double request_rate;        /* requests/s the replicas must sustain
+                                   (0 = none; cons_saturation.c) */
 } rl_limits;
 
 /* One candidate as the rules see it. */

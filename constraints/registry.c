@@ -15,7 +15,8 @@
 extern const struct rl_constraint_ops rl_cons_context, rl_cons_compat,
     rl_cons_offload, rl_cons_deterministic, rl_cons_device_memory,
     rl_cons_host_memory, rl_cons_sram_fit, rl_cons_thermal, rl_cons_power,
-    rl_cons_ttft, rl_cons_tpot, rl_cons_min_decode, rl_cons_min_total, rl_cons_quality;
+    rl_cons_ttft, rl_cons_tpot, rl_cons_min_decode, rl_cons_min_total, rl_cons_quality,
+    rl_cons_saturation;
 
 const struct rl_constraint_ops *const rl_constraints[] = {
     /* static: decided from the configuration, no estimate */
@@ -31,7 +32,9 @@ const struct rl_constraint_ops *const rl_constraints[] = {
     &rl_cons_sram_fit,
     &rl_cons_thermal,
     &rl_cons_power,
-    /* service levels */
+    /* service levels; at a request rate the replicas must keep up first
+     * (a saturated queue makes every latency a floor) */
+    &rl_cons_saturation,
     &rl_cons_ttft,
     &rl_cons_tpot,
     &rl_cons_min_decode,

@@ -1268,7 +1268,8 @@ int rl_max_concurrency(const rl_config *c, int limit)
 }
 
 /* Requests/s of one replica at concurrency b, or 0 when it does not fit
- * or misses an SLO. */
+ * (with the host layers the configuration offloads, if any) or misses an
+ * SLO. */
 static double rps_at(const rl_config *c, const rl_slo *slo, int b)
 {
     rl_config x = *c;
@@ -1277,7 +1278,8 @@ static double rps_at(const rl_config *c, const rl_slo *slo, int b)
     x.replicas = 1;
     x.devices = c->tp * c->pp;
     x.quiet = 1;
-    if (rl_estimate_run(&x, &e, NULL) != RL_OK || e.feasibility != RL_IN_VRAM) return 0;
+    if (rl_estimate_run(&x, &e, NULL) != RL_OK || e.feasibility == RL_INSUFFICIENT_MEMORY)
+        return 0;
     if (slo && slo->ttft_ms_p95 > 0 && e.ttft_ms.p95 > slo->ttft_ms_p95) return 0;
     if (slo && slo->tpot_ms_p95 > 0 && c->output > 0 && e.tpot_ms.p95 > slo->tpot_ms_p95)
         return 0;

@@ -52,6 +52,11 @@ typedef struct rl_config {
     int quiet;                  /* 1: numbers only, no bottleneck/explanation/
                                    assumption sentences (the solver's inner
                                    loop; formatting them is most of the cost) */
+    int max_num_seqs;           /* serving (rl_serving_run): most sequences a
+                                   replica batches at once (the launch's
+                                   --max-num-seqs); 0 = the runtime's
+                                   max_num_seqs, 256 without.  Read by the
+                                   serving model only, not by the estimate */
 } rl_config;
 
 /* Fill defaults: devices 1, tp 1, pp 1, concurrency 1, prompt 512,
@@ -71,8 +76,8 @@ typedef struct rl_lat { double p50, p95, p10, p90; } rl_lat;
  * time and an arrival waits half a step on average; above, the estimate
  * at concurrency L carries the queueing (its TTFT waits behind the other
  * prompts' prefills and the step in flight).  At or above capacity (the
- * best offline rate over concurrencies up to the runtime's max_num_seqs
- * that fit, rl_replica_capacity_rps without SLOs) the queue grows without
+ * best offline rate over concurrencies up to the batch cap -- the
+ * config's max_num_seqs, else the runtime's -- that fit, rl_replica_capacity_rps without SLOs) the queue grows without
  * bound: saturated, and the latencies given are only a floor. */
 typedef struct rl_serving {
     double rate;                /* offered requests/s, all replicas; 0 = none asked */

@@ -20,10 +20,12 @@
                                    is left (the queue is unbounded anyway) */
 
 /* Requests/s one replica sustains: the best offline rate over the
- * concurrencies the runtime batches (its max_num_seqs; 256 without). */
+ * concurrencies the runtime batches (the configuration's max_num_seqs,
+ * else the runtime's; 256 without). */
 static double capacity(const rl_config *c, int *conc)
 {
-    int limit = c->rt && c->rt->max_num_seqs >= 1 ? (int)c->rt->max_num_seqs : 256;
+    int limit = c->max_num_seqs >= 1 ? c->max_num_seqs
+              : c->rt && c->rt->max_num_seqs >= 1 ? (int)c->rt->max_num_seqs : 256;
     return rl_replica_capacity_rps(c, NULL, limit, conc);
 }
 

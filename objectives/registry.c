@@ -59,13 +59,18 @@ int rl_objective_compare(const struct rl_objective_ops *o, const rl_obj_point *a
 
 /* What users measure: prefill tok/s for prefill-only loads, else the
  * offline output rate with the prompts' prefill included (the estimator's
- * rl_offline_throughput path), over every replica. */
+ * rl_offline_throughput path), over every replica.  Served at a request
+ * rate (e->serving filled: solve with workload.request_rate), the output
+ * tok/s served at it instead -- the same for every candidate that keeps up. */
 double rl_obj_throughput(const rl_obj_ctx *ctx, const rl_estimate *e)
 {
     double r = e->replicas > 0 ? e->replicas : 1;
+    if (e->serving.rate > 0 && !ctx->prefill_only) return e->serving.tok_s;
     return r * (ctx->prefill_only ? e->prefill_tok_s.p50 : e->offline_tok_s);
 }
 
+/* At a request rate the solver has put the latencies under that load
+ * into e (queueing included), so this is the request latency at the rate. */
 double rl_obj_latency_ms(const rl_obj_ctx *ctx, const rl_estimate *e)
 {
     return ctx->prefill_only ? e->ttft_ms.p50 : e->e2e_latency_ms.p50;

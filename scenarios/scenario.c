@@ -62,6 +62,8 @@ static const keyspec wl_keys[] = {
     {"prompt_tokens", K_LONG, WL(prompt_tokens), 0, 1e8, "prompt length"},
     {"output_tokens", K_LONG, WL(output_tokens), 0, 1e8, "generated tokens"},
     {"concurrency", K_INT, WL(concurrency), 1, 65536, "concurrent sequences"},
+    {"request_rate", K_DOUBLE, WL(request_rate), 0, RL_SCN_RATE_MAX,
+     "requests/s over all replicas (concurrency: the batch cap)"},
 };
 
 static const char *const top_keys[] = {
@@ -545,6 +547,25 @@ static void fold_encoder_reqs(rl_scenario *s)
         r->min_total_tok_s = r->min_inputs_per_s * toks;
 }
 
+/* workload.request_rate: > 0 (the table allows 0 so that this says why),
+ * and only for a workload that generates: the serving model counts
+ * requests by their output (README "Solving scenarios", at a rate). */
+static int check_rate(ld *L, const config_setting_t *root)
+{
+    const config_setting_t *w = config_setting_get_member(root, "workload");
+    const config_setting_t *m = w ? config_setting_get_member(w, "request_rate") : NULL;
+    rl_scenario *s = L->s;
+    if (!m) return RL_OK;
+    if (!(s->request_rate > 0))
+        return rl_err_set(L->err, RL_EINPUT, L->file, line_of(m),
+                          "workload.request_rate must be > 0 requests/s, got %g",
+                          s->request_rate);
+    if (s->mode == RL_MODE_PREFILL || s->mode == RL_MODE_ENCODER || s->output_tokens <= 0)
+        return fail(L, m, "workload.request_rate needs a workload that generates "
+                    "(mode decode or streaming, output_tokens >= 1)%s%s", "", NULL);
+    return RL_OK;
+}
+
 /* A generation workload that names no concurrency (neither
  * workload.concurrency nor search.concurrency) asks what the hardware can
  * serve: search 1, 2, 4, ... RL_SCN_CONC_MAX concurrent sequences, so the
@@ -643,6 +664,7 @@ static int load_root(ld *L, const config_setting_t *root)
                     "workload.mode encoder needs an encoder model, '%s' is a decoder%s",
                     s->model.id, NULL);
     fold_encoder_reqs(s);
+    if ((rc = check_rate(L, root))) return rc;
     default_concurrency_axis(s, root);
     if (s->prompt_tokens + s->output_tokens <= 0 && s->mode != RL_MODE_ENCODER)
         return fail(L, config_setting_get_member(root, "workload"),

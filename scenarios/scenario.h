@@ -80,6 +80,11 @@ typedef struct rl_scn_req {
  * names none): vLLM's default max_num_seqs is 256. */
 #define RL_SCN_CONC_MAX 256
 
+/* Largest workload.request_rate, requests/s: a million requests a second
+ * is beyond any fleet one scenario describes (its devices share one
+ * model); above it is a unit slip (per minute, per day). */
+#define RL_SCN_RATE_MAX 1e6
+
 /* A second, encoder stream sharing the part with the LLM (top-level key
  * encoder_stream; signoff only -- solve does not search it). */
 typedef struct rl_scn_stream {
@@ -116,7 +121,11 @@ typedef struct rl_scenario {
     int mode;                   /* enum rl_workload_mode */
     long prompt_tokens;         /* default 512 */
     long output_tokens;         /* default 128 (0 in prefill/encoder mode) */
-    int concurrency;            /* default 1 */
+    int concurrency;            /* default 1; with request_rate: the batch
+                                   cap (max_num_seqs) of each replica */
+    double request_rate;        /* workload.request_rate: requests/s over all
+                                   replicas (Poisson), 0 = none: candidates
+                                   are served at it (rl_serving_run) */
 
     rl_scn_req req;
 

@@ -51,6 +51,8 @@ static const struct sflag {
     {"--osl --output", "workload.output_tokens", F_INT, "output tokens per request"},
     {"--concurrency", "workload.concurrency", F_CONC,
      "concurrent sequences (a list: batch sizes to try)"},
+    {"--rate --request-rate", "workload.request_rate", F_NUM,
+     "requests/s over all replicas; --concurrency is then the batch cap"},
     {"--ttft", "requirements.ttft_ms_p95", F_NUM, "p95 time to first token bound, ms"},
     {"--tpot", "requirements.tpot_ms_p95", F_NUM, "p95 time per output token bound, ms"},
     {"--min-decode-tok-s", "requirements.min_decode_tok_s", F_NUM, "per-sequence floor"},

@@ -92,6 +92,8 @@ typedef struct search {
     int know_none;                  /* partial block after its none block */
     int fatal;                      /* rl_status that stops the search */
     rl_err *err;
+    double rate;                    /* workload.request_rate (0: none): every
+                                       candidate is served at it (serve) */
 } search;
 
 /* ---- bookkeeping ------------------------------------------------------ */
@@ -267,7 +269,10 @@ static void bind(search *S, int lev, int i)
     }
     case L_WIN: c->sliding_window = a->win[i]; break;
     case L_OFF: S->cctx.offload_mode = a->off[i]; c->offload_layers = 0; break;
-    case L_CONC: c->concurrency = a->conc[i]; break;
+    case L_CONC:
+        c->concurrency = a->conc[i];
+        if (S->rate > 0) c->max_num_seqs = c->concurrency;   /* the batch cap */
+        break;
     case L_CAP: c->context_cap = a->cap[i]; break;
     }
 }
@@ -441,6 +446,37 @@ static int choose_offload(search *S, rl_reason *why, failinfo *fi)
 
 static void near_miss(search *S);
 
+/* At a request rate the latencies the rules and objectives read are the
+ * ones under that load (queueing included); the rest of the estimate
+ * (memory, power, per-sequence speed) stays the candidate's at its batch
+ * cap, the most the runtime will run at once. */
+static void apply_serving(rl_estimate *e, const rl_serving *v)
+{
+    e->serving = *v;
+    e->ttft_ms = v->ttft_ms;
+    e->tpot_ms = v->tpot_ms;
+    e->e2e_latency_ms = v->e2e_latency_ms;
+}
+
+/* With a rate: serve the estimated candidate at it (S->est gets the
+ * serving figures).  Only where it fits the devices: what does not is
+ * the memory rules' to reject, and its capacity would mean nothing.
+ * 1 done (or not needed), 0 the serving model refused it (why filled). */
+static int serve(search *S, rl_reason *why)
+{
+    rl_serving v;
+    if (S->rate <= 0 || !fits_device(&S->est)) return 1;
+    S->res->serving_runs++;
+    if (rl_serving_run(&S->cfg, S->rate, &v) != RL_OK) {
+        why->code = "estimate";
+        snprintf(why->detail, sizeof why->detail,
+                 "does not run a single sequence, so it serves no rate");
+        return 0;
+    }
+    apply_serving(&S->est, &v);
+    return 1;
+}
+
 /* Evaluate the bound candidate: 1 feasible (S->est valid), 0 rejected
  * (why, fi filled; fi->axes = every axis unless the rule says less). */
 static int evaluate(search *S, rl_reason *why, failinfo *fi)
@@ -457,6 +493,7 @@ static int evaluate(search *S, rl_reason *why, failinfo *fi)
     }
     int have = S->cctx.offload_mode == RL_OFFLOAD_PARTIAL && S->last_fit_L == c->offload_layers;
     if (!have && !run_estimate(S, why)) return 0;
+    if (!serve(S, why)) return 0;
     int ok = check_estimate(S, why, fi);
     if (!ok) near_miss(S);
     if (S->cctx.offload_mode == RL_OFFLOAD_PARTIAL) {
@@ -778,7 +815,9 @@ static void leaf_block(search *S)
             rl_reason why = {NULL, ""};
             failinfo fi;
             if (evaluate(S, &why, &fi)) {
-                if (S->o->exhaustive) {
+                /* at a rate the capacity (and the score) changes with the
+                 * cap: each cap is its own point, no bulk settling */
+                if (S->o->exhaustive || S->rate > 0) {
                     record(S, point_of(S), j);
                     continue;
                 }
@@ -885,6 +924,13 @@ static int materialise(search *S, const feas *f, rl_ranked *r)
     r->cfg.quiet = 0;
     int rc = rl_estimate_run(&r->cfg, &r->est, S->err);
     if (rc != RL_OK) return rc;
+    if (S->rate > 0) {                      /* as the search saw it */
+        rl_serving v;
+        if ((rc = rl_serving_run(&r->cfg, S->rate, &v)) != RL_OK)
+            return rl_err_set(S->err, rc, NULL, 0, "serving model failed on a feasible "
+                              "candidate");
+        apply_serving(&r->est, &v);
+    }
     S->obj->explain(&S->octx, &r->cfg, &r->est, b, sizeof b);
     add_expl(r, b);
     offload_expl(S, r);
@@ -1008,6 +1054,7 @@ void rl_solve_limits(const rl_scenario *s, rl_limits *l)
     l->max_quality_loss = s->req.max_quality_loss;
     l->memory_margin_pct = s->req.memory_margin_pct;
     l->prefill_only = s->mode == RL_MODE_PREFILL || s->mode == RL_MODE_ENCODER;
+    l->request_rate = s->request_rate;
 }
 
 static void set_limits(search *S)
@@ -1015,6 +1062,7 @@ static void set_limits(search *S)
     const rl_scenario *s = S->s;
     rl_solve_limits(s, &S->lim);
     S->octx.prefill_only = S->lim.prefill_only;
+    S->rate = s->request_rate > 0 && !S->lim.prefill_only ? s->request_rate : 0;
     rl_config_init(&S->cfg);
     S->cfg.model = &s->model;
     S->cfg.hw = &s->hw;
@@ -1102,6 +1150,11 @@ int rl_solve(const rl_scenario *s, const rl_catalog *cat, const rl_solve_opts *o
         snprintf(res->throughput_kind, sizeof res->throughput_kind, "%s",
                  s->mode == RL_MODE_PREFILL || s->mode == RL_MODE_ENCODER
                  ? "prefill" : "offline, prefill included");
+        if (s->request_rate > 0 && s->output_tokens > 0) {
+            res->request_rate = s->request_rate;
+            snprintf(res->throughput_kind, sizeof res->throughput_kind,
+                     "served at %.4g req/s", s->request_rate);
+        }
         set_limits(S);
         plan_rules(S);
         S->cache = rl_place_cache_new();

@@ -119,6 +119,11 @@ typedef struct rl_solve_result {
     int n_near;                 /* only when feasible == 0: the estimated */
     rl_near_miss near[RL_MAX_NEAR]; /* candidates failing the fewest rules,
                                    then best by the objective */
+    double request_rate;        /* the scenario's workload.request_rate (0:
+                                   none): every ranked est.serving is filled,
+                                   its latencies are those at the rate, and
+                                   throughput is the served rate x output */
+    long serving_runs;          /* rl_serving_run calls of the search */
 } rl_solve_result;
 
 /* Run the search.  RL_OK with res filled (res->feasible may be 0: that

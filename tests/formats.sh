@@ -85,7 +85,7 @@ s1=$src/scenarios/examples/llama70b-dual-4090.cfg
 s2=$src/scenarios/examples/chat-8b-l4-ttft.cfg
 "$rl" solve "$s1" "$s2" --top 3 --format csv > "$tmp/s.csv"; rc=$?
 check "solve csv: header + 3 rows a scenario (exit $rc)" '[ $rc = 0 ] && csv_ok "$tmp/s.csv" 6'
-check "solve csv header" 'head -1 "$tmp/s.csv" | grep -q "^scenario,rank,runtime,quant,kv_dtype,tp,pp,concurrency,decode_tok_s_p50,total_tok_s,ttft_ms_p95,tpot_ms_p95,memory_gib_peak,feasibility,score,launch$"'
+check "solve csv header" 'head -1 "$tmp/s.csv" | grep -q "^scenario,rank,runtime,quant,kv_dtype,tp,pp,concurrency,decode_tok_s_p50,total_tok_s,ttft_ms_p95,tpot_ms_p95,memory_gib_peak,request_rate,capacity_rps,headroom,in_flight,served_tok_s,feasibility,score,launch$"'
 "$rl" solve "$s1" "$s2" --top 3 --format md > "$tmp/s.md"
 check "solve md table" 'md_ok "$tmp/s.md" 6'
 "$rl" solve "$s1" "$s2" --top 3 --format jsonl > "$tmp/s.jsonl"
