@@ -29,7 +29,7 @@ static int check(const rl_cons_ctx *ctx, const rl_estimate *est, rl_reason *why)
     if (!v->saturated) return 1;
     why->code = "saturated";
     snprintf(why->detail, sizeof why->detail,
-             "saturated: capacity %.3g req/s < %.3g req/s (%d replica%s, best batch %d "
+             "capacity %.3g req/s < %.3g req/s (%d replica%s, best batch %d "
              "of max_num_seqs %d)", v->capacity_rps, v->rate, est->replicas,
              est->replicas == 1 ? "" : "s", v->capacity_conc, ctx->cfg->max_num_seqs > 0
              ? ctx->cfg->max_num_seqs : ctx->cfg->concurrency);

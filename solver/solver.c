@@ -514,10 +514,16 @@ static void near_miss(search *S)
     rl_near_miss m;
     if (r->feasible > 0) return;
     memset(&m, 0, sizeof m);
+    int saturated = 0;
     for (int k = 0; k < S->n_est && m.n_reasons < RL_NEAR_REASONS; k++) {
         const struct rl_constraint_ops *rule = rl_constraints[S->est_rules[k]];
         rl_reason why = {rule->name, ""};
+        /* saturated: the latencies at the rate are only a floor (the queue
+         * grows without bound); their SLOs add nothing to say */
+        if (saturated && (!strcmp(rule->name, "ttft_slo") || !strcmp(rule->name, "tpot_slo")))
+            continue;
         if (rule->check(&S->cctx, &S->est, &why)) continue;
+        saturated |= !strcmp(rule->name, "saturated");
         snprintf(m.code[m.n_reasons], sizeof m.code[0], "%s", why.code ? why.code : rule->name);
         snprintf(m.detail[m.n_reasons++], RL_NOTE_LEN, "%s", why.detail);
     }
@@ -525,6 +531,8 @@ static void near_miss(search *S)
     m.cfg = S->cfg;
     m.offload_mode = S->cctx.offload_mode;
     m.score = S->obj->value(&S->octx, &S->cfg, &S->est);
+    if (S->rate > 0 && S->est.serving.rate <= 0)    /* not served (does not fit): */
+        m.score = S->obj->minimize ? 1e300 : -1e300; /* after those that were */
     /* insertion into the short sorted list: fewer failures, then score */
     int pos = r->n_near < RL_MAX_NEAR ? r->n_near++ : RL_MAX_NEAR;
     while (pos > 0) {

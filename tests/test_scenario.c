@@ -223,6 +223,52 @@ START_TEST(names)
 }
 END_TEST
 
+/* workload.request_rate: the value, its bounds and type, the workloads it
+ * needs; with it an unnamed concurrency is still the searched axis (the
+ * batch cap), a named one stays the single cap. */
+START_TEST(request_rate)
+{
+    rl_err e;
+    rl_scenario *s = NULL;
+    ck_assert_int_eq(rl_scenario_load_string(BASE "workload = { request_rate = 20.5; };\n",
+                                             "s.cfg", cat, &s, &e), RL_OK);
+    ck_assert(s->request_rate == 20.5);
+    ck_assert_int_eq(s->concurrency_searched, 1);
+    ck_assert_int_eq(s->concurrency_axis[s->n_conc - 1], RL_SCN_CONC_MAX);
+    rl_scenario_free(s);
+    ck_assert_int_eq(rl_scenario_load_string(BASE "workload = { request_rate = 3; "
+                                             "concurrency = 16; };\n", "s.cfg", cat, &s, &e),
+                     RL_OK);
+    ck_assert(s->request_rate == 3);                /* an integer is a number too */
+    ck_assert_int_eq(s->concurrency, 16);
+    ck_assert_int_eq(s->concurrency_searched, 0);
+    rl_scenario_free(s);
+    ck_assert_int_eq(rl_scenario_load_string(BASE, "s.cfg", cat, &s, &e), RL_OK);
+    ck_assert(s->request_rate == 0);                /* none unless asked */
+    rl_scenario_free(s);
+
+    ck_assert_str_eq(load_err(BASE "workload = { request_rate = 0.0; };\n"),
+                     "3: workload.request_rate must be > 0 requests/s, got 0");
+    ck_assert_str_eq(load_err(BASE "workload = { request_rate = -2.0; };\n"),
+                     "3: workload.request_rate must be between 0 and 1e+06, got -2");
+    ck_assert_str_eq(load_err(BASE "workload = { request_rate = 2e6; };\n"),
+                     "3: workload.request_rate must be between 0 and 1e+06, got 2e+06");
+    ck_assert_str_eq(load_err(BASE "workload = { request_rate = \"fast\"; };\n"),
+                     "3: workload.request_rate expects a number");
+    ck_assert_str_eq(load_err(BASE "workload = { request_rate = [1.0]; };\n"),
+                     "3: workload.request_rate expects a number");
+    ck_assert_str_eq(load_err(BASE "workload = { mode = \"prefill\";\n request_rate = 1.0; };\n"),
+                     "4: workload.request_rate needs a workload that generates (mode decode "
+                     "or streaming, output_tokens >= 1)");
+    ck_assert_str_eq(load_err(BASE "workload = { output_tokens = 0; request_rate = 1.0; };\n"),
+                     "3: workload.request_rate needs a workload that generates (mode decode "
+                     "or streaming, output_tokens >= 1)");
+    ck_assert_str_eq(load_err(BASE "workload = { request_rates = 1.0; };\n"),
+                     "3: unknown key 'workload.request_rates' (did you mean "
+                     "'workload.request_rate'?)");
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("scenario");
@@ -234,6 +280,7 @@ static Suite *suite(void)
     tcase_add_test(t, error_texts);
     tcase_add_test(t, syntax_and_io);
     tcase_add_test(t, names);
+    tcase_add_test(t, request_rate);
     suite_add_tcase(s, t);
     return s;
 }

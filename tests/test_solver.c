@@ -559,6 +559,126 @@ START_TEST(sweep_examples)
 }
 END_TEST
 
+/* ---- at a request rate ------------------------------------------------ */
+
+/* The rate scenario with workload.request_rate replaced by `rate`. */
+static rl_scenario *rate_scenario(double rate)
+{
+    rl_scenario *s = load(TS "rate-70b-8xh100.cfg");
+    s->request_rate = rate;
+    return s;
+}
+
+/* Every feasible candidate at a rate is served at it: its serving figures
+ * are rl_serving_run's on the same configuration (the path `estimate
+ * --rate` takes), its latencies the SLO checks read are those at the
+ * rate, it keeps up, and the score of the throughput objective is its
+ * capacity in tok/s (ranked descending). */
+START_TEST(rate_recommendations_are_served)
+{
+    rl_scenario *s = rate_scenario(20);
+    rl_solve_result r;
+    solve(s, &r, 50, 0);
+    ck_assert_int_gt(r.n_ranked, 1);
+    ck_assert(r.request_rate == 20);
+    ck_assert_str_eq(r.throughput_kind, "served at 20 req/s");
+    for (int i = 0; i < r.n_ranked; i++) {
+        const rl_ranked *k = &r.ranked[i];
+        rl_serving v;
+        ck_assert_int_eq(k->cfg.max_num_seqs, k->cfg.concurrency);
+        ck_assert_int_eq(rl_serving_run(&k->cfg, 20, &v), RL_OK);
+        ck_assert(v.capacity_rps == k->est.serving.capacity_rps);
+        ck_assert(v.in_flight == k->est.serving.in_flight);
+        ck_assert(v.ttft_ms.p95 == k->est.serving.ttft_ms.p95);
+        ck_assert(v.tpot_ms.p95 == k->est.serving.tpot_ms.p95);
+        ck_assert(!v.saturated && v.capacity_rps > 20);
+        ck_assert(k->est.ttft_ms.p95 == v.ttft_ms.p95);     /* what the SLO rule read */
+        ck_assert(rl_fle(k->est.ttft_ms.p95, s->req.ttft_ms_p95));
+        ck_assert(rl_fle(k->est.tpot_ms.p95, s->req.tpot_ms_p95));
+        /* served throughput: the rate's output, the same for all */
+        ck_assert(rl_feq(k->throughput, 20 * (double)s->output_tokens));
+        ck_assert(rl_feq(k->score, v.capacity_rps * (double)s->output_tokens));
+        if (i) ck_assert(rl_fle(k->score, r.ranked[i - 1].score));
+    }
+    ck_assert_int_eq(r.candidates, r.feasible + sum_rejected(&r));
+    rl_solve_result_free(&r);
+    rl_scenario_free(s);
+}
+END_TEST
+
+/* Raising the rate never admits a configuration: capacity does not depend
+ * on the rate and the queueing latencies grow with it, so each rate's
+ * feasible set lies inside the one of every lower rate. */
+START_TEST(rate_feasible_set_shrinks)
+{
+    static const double rates[] = {0.5, 1, 2, 5, 10, 15, 20};
+    enum { NR = sizeof rates / sizeof *rates, MAXK = 4000 };
+    static char prev[MAXK][200], cur[MAXK][200];
+    int nprev = -1;
+    long fprev = -1;
+    for (int i = 0; i < NR; i++) {
+        rl_scenario *s = rate_scenario(rates[i]);
+        rl_solve_result r;
+        solve(s, &r, MAXK, 0);
+        ck_assert_int_lt(r.feasible, MAXK);         /* every feasible one is ranked */
+        ck_assert_int_eq(r.n_ranked, r.feasible);
+        if (fprev >= 0) ck_assert_int_le(r.feasible, fprev);
+        for (int k = 0; k < r.n_ranked; k++) {
+            key(&r.ranked[k], cur[k], sizeof cur[k]);
+            int found = nprev < 0;
+            for (int j = 0; j < nprev && !found; j++) found = !strcmp(cur[k], prev[j]);
+            ck_assert_msg(found, "%s feasible at %g req/s, not at %g", cur[k], rates[i],
+                          rates[i - 1]);
+        }
+        nprev = r.n_ranked;
+        fprev = r.feasible;
+        memcpy(prev, cur, sizeof prev);
+        rl_solve_result_free(&r);
+        rl_scenario_free(s);
+    }
+    ck_assert_int_gt(nprev, 0);                     /* still something at the top rate */
+}
+END_TEST
+
+/* A rate beyond every candidate's capacity: nothing feasible, saturation
+ * the reason, and the near misses say it with the numbers. */
+START_TEST(rate_beyond_capacity)
+{
+    rl_scenario *s = rate_scenario(1e5);
+    rl_solve_result r;
+    solve(s, &r, 5, 0);
+    ck_assert_int_eq(r.feasible, 0);
+    ck_assert_int_eq(r.n_ranked, 0);
+    ck_assert_int_gt(rl_solve_rejected(&r, "saturated"), 0);
+    ck_assert_int_eq(rl_solve_rejected(&r, "ttft_slo") + rl_solve_rejected(&r, "tpot_slo"), 0);
+    ck_assert_int_gt(r.n_near, 0);
+    ck_assert_str_eq(r.near[0].code[0], "saturated");
+    ck_assert_ptr_nonnull(strstr(r.near[0].detail[0], "capacity "));
+    ck_assert_ptr_nonnull(strstr(r.near[0].detail[0], " < 1e+05 req/s"));
+    rl_solve_result_free(&r);
+    rl_scenario_free(s);
+}
+END_TEST
+
+/* Pruning at a rate (no bulk cap settling, the saturation rule's cap
+ * monotonicity) finds what the exhaustive walk finds; with partial
+ * offload and a listed concurrency too. */
+START_TEST(rate_pruned_equals_exhaustive)
+{
+    rl_scenario *s = rate_scenario(20);
+    same_answer(s);
+    rl_scenario_free(s);
+    s = load(EX "chat-8b-l4-ttft.cfg");
+    s->request_rate = 1;
+    same_answer(s);
+    rl_scenario_free(s);
+    s = load(EX "moe-mixtral-h100.cfg");
+    s->request_rate = 1;
+    same_answer(s);
+    rl_scenario_free(s);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("solver");
@@ -578,6 +698,10 @@ static Suite *suite(void)
     tcase_add_test(t, replicas_scale);
     tcase_add_test(t, replicas_axis);
     tcase_add_test(t, quality_floor);
+    tcase_add_test(t, rate_recommendations_are_served);
+    tcase_add_test(t, rate_feasible_set_shrinks);
+    tcase_add_test(t, rate_beyond_capacity);
+    tcase_add_test(t, rate_pruned_equals_exhaustive);
     suite_add_tcase(s, t);
     return s;
 }
