@@ -85,6 +85,22 @@ strip='del(.scenario, .file, .search.elapsed_ms)'
 cmp -s <(jq -S "$strip" "$TMP/out") <(jq -S "$strip" "$TMP/cli.json") ||
     fail "solve differs from CLI: $(diff <(jq -S "$strip" "$TMP/out") <(jq -S "$strip" "$TMP/cli.json") | head -5)"
 [ "$(jq '.recommended_configs | length' "$TMP/out")" = 3 ] || fail "solve: want 3 recommended configs"
+# workload.request_rate: the same search at a rate, as the CLI runs it
+cat > "$TMP/r.cfg" <<'CFG'
+model = "llama-3.1-8b"; hardware = "rtx-4090"; devices = 2; runtimes = ["vllm"];
+workload = { prompt_tokens = 2048; output_tokens = 256; request_rate = 3.5; };
+requirements = { ttft_ms_p95 = 2000.0; };
+top = 3;
+CFG
+expect 200 POST /v1/solve '{"model":"llama-3.1-8b","hardware":"rtx-4090","devices":2,"runtimes":["vllm"],"workload":{"prompt_tokens":2048,"output_tokens":256,"request_rate":3.5},"requirements":{"ttft_ms_p95":2000},"top":3}'
+"$BIN" solve "$TMP/r.cfg" --json > "$TMP/cli.json"
+cmp -s <(jq -S "$strip" "$TMP/out") <(jq -S "$strip" "$TMP/cli.json") ||
+    fail "solve at a rate differs from CLI: $(diff <(jq -S "$strip" "$TMP/out") <(jq -S "$strip" "$TMP/cli.json") | head -5)"
+[ "$(jq '.recommended_configs[0].serving.request_rate' "$TMP/out")" = 3.5 ] || fail "solve at a rate: no serving figures"
+expect 400 POST /v1/solve '{"model":"llama-3.1-8b","hardware":"rtx-4090","workload":{"request_rate":0}}'
+[ "$(jq -r .field "$TMP/out")" = workload.request_rate ] || fail "solve rate 0: $(cat "$TMP/out")"
+expect 400 POST /v1/solve '{"model":"llama-3.1-8b","hardware":"rtx-4090","workload":{"request_rate":"fast"}}'
+[ "$(jq -r .field "$TMP/out")" = workload.request_rate ] || fail "solve rate type: $(cat "$TMP/out")"
 
 # ---- errors ----------------------------------------------------------------------------
 expect 400 POST /v1/estimate '{"model_id": "llama-3.1-8b", '
