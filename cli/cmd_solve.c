@@ -79,6 +79,12 @@ static void usage(FILE *out)
     }
     fprintf(out, "\nscenario flags (instead of a file; lists as a,b,c; the scenario key set):\n");
     rl_scenario_flags_help(out);
+    fprintf(out, "\nat a request rate (--rate R, workload.request_rate): every candidate is\n"
+                 "served at R req/s (Poisson arrivals over its replicas, as estimate --rate);\n"
+                 "concurrency is each replica's batch cap (--max-num-seqs); capacity <= R is\n"
+                 "rejected as 'saturated'; TTFT/TPOT SLOs are checked at the rate; tok/s is\n"
+                 "the served throughput (R x output, the same for all), so objective\n"
+                 "throughput ranks by capacity (headroom = capacity / R).\n");
     fprintf(out, "\nexit status: 0 feasible, 1 nothing feasible, 2 usage or input error,\n"
                  "3 solver failure, 4 I/O error\n");
 }
