@@ -1270,7 +1270,7 @@ int rl_max_concurrency(const rl_config *c, int limit)
 /* Requests/s of one replica at concurrency b, or 0 when it does not fit
  * (with the host layers the configuration offloads, if any) or misses an
  * SLO. */
-static double rps_at(const rl_config *c, const rl_slo *slo, int b)
+double rl_replica_rps_at(const rl_config *c, const rl_slo *slo, int b)
 {
     rl_config x = *c;
     rl_estimate e;
@@ -1306,11 +1306,11 @@ double rl_replica_capacity_rps(const rl_config *c, const rl_slo *slo, int limit,
     /* powers of two, then the pool's own limit: throughput grows with the
      * batch until memory or an SLO stops it */
     for (int b = 1; b <= limit; b = b > limit / 2 ? limit + 1 : b * 2) {
-        double r = rps_at(c, slo, b);
+        double r = rl_replica_rps_at(c, slo, b);
         if (r > best) { best = r; at = b; }
     }
     if (pool > 1) {
-        double r = rps_at(c, slo, pool);
+        double r = rl_replica_rps_at(c, slo, pool);
         if (r > best) { best = r; at = pool; }
     }
     if (best_conc) *best_conc = at;

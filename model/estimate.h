@@ -210,10 +210,33 @@ typedef struct rl_slo { double ttft_ms_p95, tpot_ms_p95; } rl_slo;
 double rl_replica_capacity_rps(const rl_config *c, const rl_slo *slo, int limit,
                                int *best_conc);
 
+/* One term of that search: requests/s of one replica at concurrency b (0
+ * when b sequences do not fit or miss an SLO).  The capacity is the best
+ * of these over b = 1, 2, 4 ... <= limit, then b = min(limit, the KV
+ * pool's max_concurrency at one sequence) when > 1, the first best kept;
+ * a caller that sweeps limits (the solver's batch-cap axis) memoises
+ * them and gets the same number. */
+double rl_replica_rps_at(const rl_config *c, const rl_slo *slo, int b);
+
 /* Serving at a request rate: see rl_serving above.  Fill *out for c
  * under `rate` requests/s (> 0).  RL_OK, or RL_EINPUT when
  * c is malformed or does not run at one sequence. */
 int rl_serving_run(const rl_config *c, double rate, rl_serving *out);
+
+/* The same with the capacity already known: cap_rps requests/s per
+ * replica, reached at concurrency cap_conc (what rl_replica_capacity_rps
+ * gives for c's batch cap; the solver computes it once per batch-cap
+ * axis).  Equal to rl_serving_run when they are. */
+int rl_serving_run_cap(const rl_config *c, double rate, double cap_rps, int cap_conc,
+                       rl_serving *out);
+
+/* The fields of *out (rate set) that depend on the capacity -- capacity_rps,
+ * capacity_conc, utilisation, saturated, tok_s -- for `cap` requests/s per
+ * replica of c (normalised: replicas >= 1) reached at cap_conc.  The rest
+ * of a serving result (in flight, latencies) does not depend on it, nor
+ * on the batch cap: the solver serves one candidate once and sets the
+ * capacity of each batch cap with this. */
+void rl_serving_set_capacity(rl_serving *out, const rl_config *c, double cap, int cap_conc);
 
 /* Largest concurrency (<= limit) whose KV for prompt+output fits device
  * memory under this configuration; 0 when not even one sequence fits. */

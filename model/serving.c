@@ -29,7 +29,20 @@ static double capacity(const rl_config *c, int *conc)
     return rl_replica_capacity_rps(c, NULL, limit, conc);
 }
 
-int rl_serving_run(const rl_config *c, double rate, rl_serving *out)
+void rl_serving_set_capacity(rl_serving *out, const rl_config *c, double cap, int cap_conc)
+{
+    int reps = c->replicas > 0 ? c->replicas : 1;
+    double r = out->rate / reps;                            /* per replica */
+    out->capacity_conc = cap_conc;
+    out->capacity_rps = cap * reps;
+    out->utilisation = cap > 0 ? r / cap : INFINITY;
+    out->saturated = !(r < cap);
+    out->tok_s = fmin(r, cap) * reps * (double)c->output;
+}
+
+/* cap_rps < 0: find the capacity here */
+static int serve(const rl_config *c, double rate, double cap_rps, int cap_conc,
+                 rl_serving *out)
 {
     rl_config n, x;
     rl_estimate one, e;
@@ -42,11 +55,8 @@ int rl_serving_run(const rl_config *c, double rate, rl_serving *out)
     if (rl_estimate_run(&n, &one, NULL) != RL_OK) return RL_EINPUT;
     out->rate = rate;
     double r = rate / n.replicas;                           /* per replica */
-    double cap = capacity(&n, &out->capacity_conc);
-    out->capacity_rps = cap * n.replicas;
-    out->utilisation = cap > 0 ? r / cap : INFINITY;
-    out->saturated = !(r < cap);
-    out->tok_s = fmin(r, cap) * n.replicas * (double)n.output;
+    if (cap_rps < 0) cap_rps = capacity(&n, &cap_conc);
+    rl_serving_set_capacity(out, &n, cap_rps, cap_conc);
 
     double L = r * one.e2e_latency_ms.p50 / 1000;
     if (L <= 1) {                       /* mostly idle: a half step's wait */
@@ -72,4 +82,19 @@ int rl_serving_run(const rl_config *c, double rate, rl_serving *out)
     out->tpot_ms = e.tpot_ms;
     out->e2e_latency_ms = e.e2e_latency_ms;
     return RL_OK;
+}
+
+int rl_serving_run(const rl_config *c, double rate, rl_serving *out)
+{
+    return serve(c, rate, -1, 0, out);
+}
+
+int rl_serving_run_cap(const rl_config *c, double rate, double cap_rps, int cap_conc,
+                       rl_serving *out)
+{
+    if (!(cap_rps >= 0)) {
+        if (out) memset(out, 0, sizeof *out);
+        return RL_EINPUT;
+    }
+    return serve(c, rate, cap_rps, cap_conc, out);
 }

@@ -58,6 +58,20 @@ typedef struct feas {               /* one feasible candidate, compact */
     rl_obj_point pt;
 } feas;
 
+#define CAP_MEMO 48
+typedef struct cap_memo {           /* at a rate: one replica's requests/s per
+                                       batch, for the bound candidate */
+    long gen;                       /* outer_gen it belongs to (-1: none) */
+    int off, layers;                /* offload mode, host layers */
+    long cap;                       /* context cap */
+    int have_pool, pool_ok;
+    double maxconc;                 /* KV pool's sequences at one sequence */
+    int n, b[CAP_MEMO];
+    double r[CAP_MEMO];
+    int have_lat, lat_rc;           /* the serving result but its capacity */
+    rl_serving lat;                 /* (the same for every batch cap) */
+} cap_memo;
+
 typedef struct search {
     const rl_scenario *s;
     const rl_catalog *cat;
@@ -94,6 +108,7 @@ typedef struct search {
     rl_err *err;
     double rate;                    /* workload.request_rate (0: none): every
                                        candidate is served at it (serve) */
+    cap_memo cm;                    /* serve's capacity terms */
 } search;
 
 /* ---- bookkeeping ------------------------------------------------------ */
@@ -458,6 +473,62 @@ static void apply_serving(rl_estimate *e, const rl_serving *v)
     e->e2e_latency_ms = v->e2e_latency_ms;
 }
 
+/* One term of the capacity search (rl_replica_rps_at), memoised. */
+static double memo_rps(search *S, int b)
+{
+    cap_memo *m = &S->cm;
+    for (int k = 0; k < m->n; k++)
+        if (m->b[k] == b) return m->r[k];
+    double r = rl_replica_rps_at(&S->cfg, NULL, b);
+    if (m->n < CAP_MEMO) {
+        m->b[m->n] = b;
+        m->r[m->n++] = r;
+    }
+    return r;
+}
+
+/* Capacity of one replica of the bound candidate with batch cap `limit`,
+ * found exactly as rl_replica_capacity_rps (no SLO) finds it -- the same
+ * terms in the same order -- but each term is computed once for all the
+ * batch caps of one (split, format, window, offload, context cap): it
+ * does not depend on the cap.  *at gets the best batch. */
+static double memo_capacity(search *S, int limit, int *at)
+{
+    cap_memo *m = &S->cm;
+    const rl_config *c = &S->cfg;
+    if (m->gen != S->outer_gen || m->off != S->cctx.offload_mode ||
+        m->layers != c->offload_layers || m->cap != c->context_cap) {
+        m->gen = S->outer_gen;
+        m->off = S->cctx.offload_mode;
+        m->layers = c->offload_layers;
+        m->cap = c->context_cap;
+        m->n = m->have_pool = m->have_lat = 0;
+    }
+    if (!m->have_pool) {
+        rl_config one = *c;
+        rl_estimate e;
+        one.concurrency = 1;
+        one.replicas = 1;
+        one.devices = c->tp * c->pp;
+        one.quiet = 1;
+        m->pool_ok = rl_estimate_run(&one, &e, NULL) == RL_OK;
+        m->maxconc = m->pool_ok ? e.max_concurrency : 0;
+        m->have_pool = 1;
+    }
+    int pool = m->pool_ok ? (int)fmin((double)limit, floor(m->maxconc)) : 0;
+    double best = 0;
+    *at = 0;
+    for (int b = 1; b <= limit; b = b > limit / 2 ? limit + 1 : b * 2) {
+        double r = memo_rps(S, b);
+        if (r > best) { best = r; *at = b; }
+    }
+    if (pool > 1) {
+        double r = memo_rps(S, pool);
+        if (r > best) { best = r; *at = pool; }
+    }
+    return best;
+}
+
 /* With a rate: serve the estimated candidate at it (S->est gets the
  * serving figures).  Only where it fits the devices: what does not is
  * the memory rules' to reject, and its capacity would mean nothing.
@@ -467,7 +538,22 @@ static int serve(search *S, rl_reason *why)
     rl_serving v;
     if (S->rate <= 0 || !fits_device(&S->est)) return 1;
     S->res->serving_runs++;
-    if (rl_serving_run(&S->cfg, S->rate, &v) != RL_OK) {
+    int rc;
+    if (S->o->exhaustive) {                 /* no shortcut: the reference path */
+        rc = rl_serving_run(&S->cfg, S->rate, &v);
+    } else {                                /* served once per batch-cap axis */
+        int at;
+        double cap = memo_capacity(S, S->cfg.max_num_seqs, &at);
+        cap_memo *m = &S->cm;
+        if (!m->have_lat) {
+            m->lat_rc = rl_serving_run_cap(&S->cfg, S->rate, cap, at, &m->lat);
+            m->have_lat = 1;
+        }
+        rc = m->lat_rc;
+        v = m->lat;
+        if (rc == RL_OK) rl_serving_set_capacity(&v, &S->cfg, cap, at);
+    }
+    if (rc != RL_OK) {
         why->code = "estimate";
         snprintf(why->detail, sizeof why->detail,
                  "does not run a single sequence, so it serves no rate");
@@ -1150,6 +1236,7 @@ int rl_solve(const rl_scenario *s, const rl_catalog *cat, const rl_solve_opts *o
     S->o = o;
     S->res = res;
     S->err = err;
+    S->cm.gen = -1;
     int rc = pick_objective(S, o, err);
     if (rc == RL_OK) {
         snprintf(res->objective, sizeof res->objective, "%s", S->obj->name);
