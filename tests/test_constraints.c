@@ -185,6 +185,46 @@ START_TEST(slo_power_thermal)
 }
 END_TEST
 
+/* saturated: only with a rate and a served estimate; rejects at or above
+ * capacity (a queue at exactly capacity still grows), names both rates;
+ * its monotone axis is the context cap alone, and it runs before the SLO
+ * rules (a saturated queue's latencies are only a floor). */
+START_TEST(saturation)
+{
+    rl_reason why;
+    rl_measure m;
+    const struct rl_constraint_ops *r = rule("saturated");
+    est.replicas = 4;
+    est.serving.rate = 20;
+    est.serving.capacity_rps = 20;
+    est.serving.capacity_conc = 64;
+    est.serving.saturated = 1;
+    cfg.concurrency = 128;
+    ck_assert_str_eq(verdict("saturated", &est, &why), "pass");     /* no rate asked */
+    ck_assert_int_eq(r->measure(&ctx, &est, &m), 0);
+    lim.request_rate = 20;
+    ck_assert_str_eq(verdict("saturated", &est, &why), "saturated");
+    ck_assert_str_eq(why.detail, "capacity 20 req/s < 20 req/s (4 replicas, best batch 64 "
+                                 "of max_num_seqs 128)");
+    ck_assert_int_eq(r->measure(&ctx, &est, &m), 1);
+    ck_assert(m.value == 20 && m.limit == 20 && !m.pass);
+    est.serving.capacity_rps = 24.19;
+    est.serving.saturated = 0;
+    ck_assert_str_eq(verdict("saturated", &est, &why), "pass");
+    est.serving.rate = 0;                       /* not served (signoff): no verdict */
+    est.serving.saturated = 1;
+    ck_assert_str_eq(verdict("saturated", &est, &why), "pass");
+    ck_assert_int_eq(r->monotone, RL_AX_CAP);
+    int at_sat = -1, at_ttft = -1;
+    for (int i = 0; rl_constraints[i]; i++) {
+        if (rl_constraints[i] == r) at_sat = i;
+        if (!strcmp(rl_constraints[i]->name, "ttft_slo")) at_ttft = i;
+    }
+    ck_assert_int_ge(at_sat, 0);
+    ck_assert_int_lt(at_sat, at_ttft);
+}
+END_TEST
+
 /* A sink that records rows, to check what add_rows contributes. */
 typedef struct rows {
     int n;
@@ -280,6 +320,7 @@ static Suite *suite(void)
     tcase_add_test(t, explanations);
     tcase_add_test(t, template_rule);
     tcase_add_test(t, helpers);
+    tcase_add_test(t, saturation);
     suite_add_tcase(s, t);
     return s;
 }
