@@ -29,6 +29,14 @@
  * Every rejected candidate is counted once, under the rule that rejected
  * or pruned it, so candidates == feasible + sum(reasons[].count).
  *
+ * With workload.request_rate every candidate that fits its devices is
+ * served at the rate (rl_serving_run; concurrency = its batch cap,
+ * max_num_seqs): the rule "saturated" rejects capacity <= rate, the
+ * latencies in its estimate become those at the rate before the rules
+ * run, and the objectives read served throughput (README "At a request
+ * rate").  Each (split, format, window, offload, context cap) is served
+ * once for its whole batch-cap axis (exhaustive: per candidate).
+ *
  * Ownership: the result owns its arrays; configs inside it borrow the
  * scenario (model, hardware) and the catalog (runtime, quant, kv), which
  * must outlive the result.
@@ -46,7 +54,8 @@ typedef struct rl_solve_opts {
     int top;                    /* > 0 overrides the scenario's top */
     int pareto;                 /* 1: also compute the throughput-latency front
                                    (memory: at most RL_PARETO_KEEP records) */
-    int exhaustive;             /* 1: no monotone pruning (tests compare) */
+    int exhaustive;             /* 1: no monotone pruning, and at a rate one
+                                   rl_serving_run per candidate (tests compare) */
     int use_milp;               /* 1 (default): placement MILP for mixed
                                    layers; 0: greedy closed form only */
     int milp_tm_lim_ms;         /* per MILP solve, default 200 */
