@@ -293,6 +293,50 @@ START_TEST(serving_at_a_rate)
 }
 END_TEST
 
+/* The batch cap of serving: the configuration's max_num_seqs bounds the
+ * capacity search (a smaller cap never serves more; the latencies at a
+ * rate do not depend on it), the split-out capacity path equals the
+ * whole one, and a configuration that fits only with host layers has a
+ * capacity (it was 0: only in-VRAM batches counted), lower the more
+ * layers cross the host link at a given batch. */
+START_TEST(serving_batch_cap_and_offload)
+{
+    rl_config c = conf("llama-3.1-8b", "h100-sxm", "vllm", "fp8");
+    rl_serving dflt, small, split;
+    c.prompt = 1024;
+    c.output = 256;
+    ck_assert_int_eq(rl_serving_run(&c, 1, &dflt), RL_OK);
+    c.max_num_seqs = 8;
+    ck_assert_int_eq(rl_serving_run(&c, 1, &small), RL_OK);
+    ck_assert(small.capacity_rps < dflt.capacity_rps);
+    ck_assert_int_le(small.capacity_conc, 8);
+    ck_assert(fabs(small.capacity_rps - rl_replica_capacity_rps(&c, NULL, 8, NULL)) <
+              1e-9 * small.capacity_rps);
+    ck_assert(small.ttft_ms.p95 == dflt.ttft_ms.p95 && small.in_flight == dflt.in_flight);
+    ck_assert_int_eq(rl_serving_run_cap(&c, 1, small.capacity_rps, small.capacity_conc, &split),
+                     RL_OK);
+    ck_assert(split.capacity_rps == small.capacity_rps && split.tok_s == small.tok_s &&
+              split.ttft_ms.p95 == small.ttft_ms.p95 && split.saturated == small.saturated);
+    ck_assert_int_eq(rl_serving_run_cap(&c, 1, -1, 0, &split), RL_EINPUT);
+
+    rl_config o = conf("llama-3.1-70b", "rtx-4090", "llama.cpp", "q4_k_m");
+    rl_serving few, many;
+    o.prompt = 512;
+    o.output = 128;
+    o.offload_layers = 40;
+    ck_assert_int_eq(run(&o).feasibility, RL_WITH_OFFLOAD);
+    ck_assert_int_eq(rl_serving_run(&o, 0.01, &few), RL_OK);
+    ck_assert(few.capacity_rps > 0 && !few.saturated);
+    /* one sequence at a time (more host layers free KV for larger batches,
+     * so only at a fixed batch is the host link's cost alone visible) */
+    o.max_num_seqs = 1;
+    ck_assert_int_eq(rl_serving_run(&o, 0.01, &few), RL_OK);
+    o.offload_layers = 60;              /* more of the model over the host link */
+    ck_assert_int_eq(rl_serving_run(&o, 0.01, &many), RL_OK);
+    ck_assert(many.capacity_rps > 0 && many.capacity_rps < few.capacity_rps);
+}
+END_TEST
+
 /* ------------------------------------------------------------ defaults */
 
 START_TEST(config_defaults)
@@ -1424,6 +1468,7 @@ int main(void)
     tcase_add_test(tc, context_clipping_keeps_the_last_tokens);
     tcase_add_test(tc, replica_capacity_rps);
     tcase_add_test(tc, serving_at_a_rate);
+    tcase_add_test(tc, serving_batch_cap_and_offload);
     suite_add_tcase(s, tc);
     return rl_test_run(s);
 }
