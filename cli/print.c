@@ -62,6 +62,8 @@ cJSON *rl_estimate_json(const rl_config *c, const rl_estimate *e)
     cJSON_AddNumberToObject(cfg, "devices", c->devices);
     cJSON_AddNumberToObject(cfg, "tp", c->tp);
     cJSON_AddNumberToObject(cfg, "pp", c->pp);
+    cJSON_AddNumberToObject(cfg, "ep", c->ep > 1 ? c->ep : 1);
+    cJSON_AddBoolToObject(cfg, "dp_attention", c->dp_attention);
     cJSON_AddNumberToObject(cfg, "prompt", (double)c->prompt);
     cJSON_AddNumberToObject(cfg, "output", (double)c->output);
     cJSON_AddNumberToObject(cfg, "concurrency", c->concurrency);
@@ -188,6 +190,15 @@ static void serving_print(FILE *out, const rl_estimate *e)
             v->e2e_latency_ms.p95);
 }
 
+/* " ep N" when experts are placed whole (an internal buffer). */
+static const char *ep_words(const rl_config *c)
+{
+    static _Thread_local char buf[24];
+    if (c->ep <= 1) return "";
+    snprintf(buf, sizeof buf, " ep %d", c->ep);
+    return buf;
+}
+
 void rl_estimate_print(FILE *out, const rl_config *c, const rl_estimate *e,
                        const char *launch)
 {
@@ -198,10 +209,11 @@ void rl_estimate_print(FILE *out, const rl_config *c, const rl_estimate *e,
                 c->model->id, c->model->input_tokens, c->devices, c->hw->id, c->rt->id,
                 c->quant->id, c->tp, c->pp);
     else
-        fprintf(out, "%s on %d x %s, %s %s (KV %s), tp %d pp %d, prompt %ld, output %ld, "
+        fprintf(out, "%s on %d x %s, %s %s (KV %s), tp %d pp %d%s%s, prompt %ld, output %ld, "
                 "concurrency %d%s\n",
                 c->model->id, c->devices, c->hw->id, c->rt->id, c->quant->id, c->kv->id,
-                c->tp, c->pp, (long)c->prompt, (long)c->output, c->concurrency,
+                c->tp, c->pp, ep_words(c), c->dp_attention ? " dp-attention" : "",
+                (long)c->prompt, (long)c->output, c->concurrency,
                 c->offload_layers ? ", offloaded layers" : "");
     fprintf(out, "  %-22s %s\n", "feasibility", rl_feasibility_name(e->feasibility));
     if (e->feasibility == RL_INSUFFICIENT_MEMORY)
