@@ -137,6 +137,8 @@ static cJSON *ranked_json(const rl_ranked *k, const rl_solve_result *r)
     cJSON_AddStringToObject(o, "kv_dtype", k->cfg.kv ? k->cfg.kv->id : "fp16");
     cJSON_AddNumberToObject(o, "tp", k->cfg.tp);
     cJSON_AddNumberToObject(o, "pp", k->cfg.pp);
+    cJSON_AddNumberToObject(o, "ep", k->cfg.ep > 1 ? k->cfg.ep : 1);
+    cJSON_AddBoolToObject(o, "dp_attention", k->cfg.dp_attention);
     cJSON_AddNumberToObject(o, "devices", k->cfg.tp * k->cfg.pp * k->cfg.replicas);
     cJSON_AddNumberToObject(o, "replicas", k->cfg.replicas);
     cJSON_AddNumberToObject(o, "context_cap", (double)k->cfg.context_cap);
@@ -177,6 +179,8 @@ static cJSON *near_json(const rl_near_miss *m)
     cJSON_AddStringToObject(o, "kv_dtype", m->cfg.kv ? m->cfg.kv->id : "fp16");
     cJSON_AddNumberToObject(o, "tp", m->cfg.tp);
     cJSON_AddNumberToObject(o, "pp", m->cfg.pp);
+    cJSON_AddNumberToObject(o, "ep", m->cfg.ep > 1 ? m->cfg.ep : 1);
+    cJSON_AddBoolToObject(o, "dp_attention", m->cfg.dp_attention);
     cJSON_AddNumberToObject(o, "replicas", m->cfg.replicas);
     cJSON_AddNumberToObject(o, "context_cap", (double)m->cfg.context_cap);
     cJSON_AddStringToObject(o, "offload", rl_offload_mode_name(m->offload_mode));
@@ -251,14 +255,18 @@ int rl_solve_exit(const rl_solve_result *r)
 
 static void row(FILE *out, const rl_ranked *k)
 {
-    char ctx[16];
+    char ctx[16], moe[40] = "";
     snprintf(ctx, sizeof ctx, "%ld", k->cfg.context_cap);
-    fprintf(out, "%3d  %-12s %-9s %-5s %2d %2d %3d %7s %4d %5d %9.1f %9.0f %9.1f %6.1f/%-5.1f %s\n",
+    if (k->cfg.ep > 1 || k->cfg.dp_attention)      /* MoE parallelism, when used */
+        snprintf(moe, sizeof moe, "(%s%.0d%s%s)", k->cfg.ep > 1 ? "ep " : "",
+                 k->cfg.ep > 1 ? k->cfg.ep : 0, k->cfg.ep > 1 && k->cfg.dp_attention ? ", " : "",
+                 k->cfg.dp_attention ? "dp-attention" : "");
+    fprintf(out, "%3d  %-12s %-9s %-5s %2d %2d %3d %7s %4d %5d %9.1f %9.0f %9.1f %6.1f/%-5.1f %s%s%s\n",
             k->rank, k->cfg.rt->id, k->cfg.quant->id, k->cfg.kv ? k->cfg.kv->id : "-",
             k->cfg.tp, k->cfg.pp, k->cfg.replicas, ctx, k->cfg.offload_layers, k->cfg.concurrency,
             k->throughput, k->est.ttft_ms.p95, k->est.tpot_ms.p95,
             k->est.mem.device_peak, k->est.mem.device_capacity,
-            rl_feasibility_name(k->est.feasibility));
+            rl_feasibility_name(k->est.feasibility), moe[0] ? "  " : "", moe);
 }
 
 static void header(FILE *out)
