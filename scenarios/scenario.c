@@ -470,7 +470,7 @@ static int dpa_axis(ld *L, const config_setting_t *m)
     rl_scenario *s = L->s;
     const config_setting_t *el[RL_SCN_MAX_AXIS];
     int k = elems(m, el, RL_SCN_MAX_AXIS);
-    if (k <= 0 || k > 2)
+    if (k <= 0)                         /* empty, or more than any axis holds */
         return rl_err_set(L->err, RL_EINPUT, L->file, line_of(m),
                           "search.dp_attention must be true, false or [false, true]");
     s->n_dpa = 0;

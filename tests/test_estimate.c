@@ -1206,6 +1206,13 @@ START_TEST(ep_at_batch_one_and_at_large_batch)
     c.ep = 8;
     dpe = feats(&c);                    /* the all-to-all alone */
     ck_assert(dpe.dec[1].comm.n_ar == 0 && dpe.dec[1].comm.n_a2a == 2 * Lm);
+    /* prefill: the prompt's tokens cross the same all-to-alls; under
+     * DP-attention one rank sends the whole prompt where TP attention
+     * spreads it over 8, and runs its attention whole (no faster) */
+    ck_assert(dpe.pre_comm.n_a2a == 2 * Lm);
+    ck_assert(dpe.pre_comm.a2a_wire_ms > ep.pre_comm.a2a_wire_ms * 7);
+    ck_assert(dpe.pre_attn_ms > ep.pre_attn_ms * 7.99);
+    ck_assert(dpe.pre_spread < 1 && ep.pre_spread == 1);
 }
 END_TEST
 
