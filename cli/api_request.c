@@ -54,7 +54,7 @@ static int unknown_id(const rl_catalog *cat, int kind, const char *id, const cha
 typedef struct fld {
     const char *name;           /* key */
     int type;                   /* cJSON_String, cJSON_Number (integer), -1 number,
-                                   cJSON_Object */
+                                   cJSON_Object, cJSON_True (a boolean) */
     double min, max;
 } fld;
 
@@ -93,6 +93,8 @@ static int check_fields(const cJSON *obj, const char *prefix, const fld *tab, in
             return rl_api_fail(e, 400, path, "%s expects a string", path);
         if (f->type == cJSON_Object && !cJSON_IsObject(m))
             return rl_api_fail(e, 400, path, "%s expects an object", path);
+        if (f->type == cJSON_True && !cJSON_IsBool(m))
+            return rl_api_fail(e, 400, path, "%s expects true or false", path);
         if (f->type == cJSON_Number || f->type == -1) {
             double v = m->valuedouble;
             if (!cJSON_IsNumber(m) || (f->type == cJSON_Number && v != floor(v)))
@@ -134,6 +136,7 @@ static const fld est_top[] = {
     {"context_cap", cJSON_Number, 0, 1e9}, {"sliding_window", cJSON_Number, 0, 1e9},
     {"ambient_c", -1, -60, 150}, {"replicas", cJSON_Number, 1, 4096},
     {"gpu_memory_utilization", -1, 0.01, 1},
+    {"ep", cJSON_Number, 1, 4096}, {"dp_attention", cJSON_True, 0, 0},
 };
 static const fld est_wl[] = {
     {"context_tokens", cJSON_Number, 0, 1e8}, {"prompt_tokens", cJSON_Number, 0, 1e8},
@@ -246,6 +249,8 @@ int rl_api_estimate_spec(const cJSON *req, const rl_catalog *cat, rl_api_est *ou
     long_of(req, "context_cap", &s->context);
     long_of(req, "sliding_window", &s->window);
     long_of(req, "replicas", &s->replicas);
+    long_of(req, "ep", &s->ep);
+    s->dp_attention = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(req, "dp_attention"));
     if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(req, "gpu_memory_utilization")))
         s->mem_util = cJSON_GetObjectItemCaseSensitive(req, "gpu_memory_utilization")->valuedouble;
     if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(req, "ambient_c")))

@@ -55,6 +55,8 @@ static cJSON *rt_json(const rl_runtime *r)
     cJSON_AddBoolToObject(o, "tensor_parallel", r->tensor_parallel);
     cJSON_AddBoolToObject(o, "layer_split", r->layer_split);
     cJSON_AddBoolToObject(o, "offload", r->offload);
+    cJSON_AddBoolToObject(o, "expert_parallel", r->expert_parallel);
+    cJSON_AddBoolToObject(o, "dp_attention", r->dp_attention);
     cJSON_AddStringToObject(o, "source", r->source);
     return o;
 }

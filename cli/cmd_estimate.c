@@ -17,6 +17,7 @@ static const char usage_text[] =
 "                          [--prompt N] [--output N] [--concurrency N]\n"
 "                          [--offload-layers N] [--context N] [--sliding-window N]\n"
 "                          [--replicas N] [--gpu-memory-utilization F]\n"
+"                          [--ep N | --enable-expert-parallel] [--dp-attention]\n"
 "                          [--ambient C] [--power-mode NAME] [--rate R]\n"
 "                          [--max-num-seqs N]\n"
 "                          [--calibration FILE]\n"
@@ -33,6 +34,17 @@ static const char usage_text[] =
 "  --replicas N data-parallel copies of the tp x pp group (default: every copy\n"
 "               the devices hold); --gpu-memory-utilization F: the memory share\n"
 "               the runtime may claim, in its own rule (vLLM: of all memory)\n"
+"  --ep N       MoE models: expert parallelism, whole experts placed E/N per rank\n"
+"               over N devices of the tp group (N divides tp, <= experts; alias\n"
+"               --ep-size, --expert-parallel-size); --enable-expert-parallel:\n"
+"               N = tp (vLLM's flag); default 1: experts sharded by TP\n"
+"  --dp-attention  attention and dense layers data-parallel over the tp group\n"
+"               (weights whole on every device, each keeping its own sequences'\n"
+"               KV: MLA's latent KV is no longer copied to every rank), MoE\n"
+"               layers shared (alias --enable-dp-attention; SGLang\n"
+"               --enable-dp-attention --dp N, vLLM --data-parallel-size N).\n"
+"               Runtimes: vllm, sglang, tensorrt-llm (runtimes.cfg expert_parallel,\n"
+"               dp_attention); others refuse them\n"
 "  --runtime    default llama.cpp (or the first runtime that loads the model\n"
 "               file's own format); --quant default: the model file's own format\n"
 "               (GGUF type, HF quantization_config), else fp16; --kv-dtype fp16\n"
@@ -70,10 +82,10 @@ static const char usage_text[] =
 typedef struct opts {
     const char *model, *model_file, *hw, *hw_file, *runtime, *quant, *kv;
     const char *calibration, *catalog, *format, *power_mode;
-    long devices, tp, pp, prompt, output, conc, offload, context, window, replicas;
+    long devices, tp, pp, prompt, output, conc, offload, context, window, replicas, ep;
     long max_seqs;              /* --max-num-seqs (serving's batch cap), 0 = runtime's */
     double ambient, mem_util, rate;
-    int fmt, strict, devices_set, cold;
+    int fmt, strict, devices_set, cold, dp_attention;
 } opts;
 
 /* The columns of --format csv and md: paths into the --json object. */
@@ -81,7 +93,8 @@ static const rl_column columns[] = {
     {"model", "config.model"}, {"hardware", "config.hardware"},
     {"runtime", "config.runtime"}, {"quant", "config.quant"},
     {"kv_dtype", "config.kv_dtype"}, {"devices", "config.devices"},
-    {"tp", "config.tp"}, {"pp", "config.pp"}, {"prompt", "config.prompt"},
+    {"tp", "config.tp"}, {"pp", "config.pp"}, {"ep", "config.ep"},
+    {"dp_attention", "config.dp_attention"}, {"prompt", "config.prompt"},
     {"output", "config.output"}, {"concurrency", "config.concurrency"},
     {"feasibility", "feasibility"}, {"runnable", "runnable"},
     {"decode_tok_s_p50", "decode_tok_s.p50"},
@@ -123,6 +136,8 @@ static int parse(int argc, char **argv, opts *o, rl_err *err)
         { "--sliding-window", offsetof(opts, window), 0, 1000000000 },
         { "--replicas", offsetof(opts, replicas), 1, 4096 },
         { "--max-num-seqs", offsetof(opts, max_seqs), 1, 65536 },
+        { "--ep", offsetof(opts, ep), 1, 4096 }, { "--ep-size", offsetof(opts, ep), 1, 4096 },
+        { "--expert-parallel-size", offsetof(opts, ep), 1, 4096 },
     };
 
     for (int i = 1; i < argc; i++) {
@@ -131,6 +146,9 @@ static int parse(int argc, char **argv, opts *o, rl_err *err)
         if (strcmp(argv[i], "--json") == 0) { o->format = "json"; continue; }
         if (strcmp(argv[i], "--strict") == 0) { o->strict = 1; continue; }
         if (strcmp(argv[i], "--cold") == 0) { o->cold = 1; continue; }
+        if (strcmp(argv[i], "--enable-expert-parallel") == 0) { o->ep = RL_EP_GROUP; continue; }
+        if (strcmp(argv[i], "--dp-attention") == 0 ||
+            strcmp(argv[i], "--enable-dp-attention") == 0) { o->dp_attention = 1; continue; }
         for (size_t k = 0; !hit && k < sizeof strs / sizeof *strs; k++) {
             if ((r = rl_arg_value(argc, argv, &i, strs[k].flag, &v, err)) < 0) return RL_EINPUT;
             if (r) { *(const char **)((char *)o + strs[k].off) = v; hit = 1; }
@@ -189,7 +207,7 @@ static int resolve(const opts *o, rl_catalog *cat, rl_arch *arch, rl_hw *hw,
         .output = o->output, .conc = o->conc, .offload = o->offload,
         .context = o->context, .window = o->window, .devices_set = o->devices_set,
         .ambient = o->ambient, .replicas = o->replicas, .mem_util = o->mem_util,
-        .power_mode = o->power_mode,
+        .power_mode = o->power_mode, .ep = o->ep, .dp_attention = o->dp_attention,
     };
     return rl_estspec_resolve(&s, cat, arch, hw, fq, c, said, n, err);
 }

@@ -143,6 +143,8 @@ static cJSON *ranked_json(const rl_ranked *k, const rl_solve_result *r)
     cJSON_AddStringToObject(o, "kv_dtype", k->cfg.kv ? k->cfg.kv->id : "fp16");
     cJSON_AddNumberToObject(o, "tp", k->cfg.tp);
     cJSON_AddNumberToObject(o, "pp", k->cfg.pp);
+    cJSON_AddNumberToObject(o, "ep", k->cfg.ep > 1 ? k->cfg.ep : 1);
+    cJSON_AddBoolToObject(o, "dp_attention", k->cfg.dp_attention);
     cJSON_AddNumberToObject(o, "devices", k->cfg.tp * k->cfg.pp * k->cfg.replicas);
     cJSON_AddNumberToObject(o, "replicas", k->cfg.replicas);
     cJSON_AddNumberToObject(o, "context_cap", (double)k->cfg.context_cap);
@@ -198,6 +200,8 @@ static cJSON *near_json(const rl_near_miss *m)
     cJSON_AddStringToObject(o, "kv_dtype", m->cfg.kv ? m->cfg.kv->id : "fp16");
     cJSON_AddNumberToObject(o, "tp", m->cfg.tp);
     cJSON_AddNumberToObject(o, "pp", m->cfg.pp);
+    cJSON_AddNumberToObject(o, "ep", m->cfg.ep > 1 ? m->cfg.ep : 1);
+    cJSON_AddBoolToObject(o, "dp_attention", m->cfg.dp_attention);
     cJSON_AddNumberToObject(o, "replicas", m->cfg.replicas);
     cJSON_AddNumberToObject(o, "context_cap", (double)m->cfg.context_cap);
     cJSON_AddStringToObject(o, "offload", rl_offload_mode_name(m->offload_mode));
@@ -275,25 +279,32 @@ int rl_solve_exit(const rl_solve_result *r)
 
 static void row(FILE *out, const rl_ranked *k)
 {
-    char ctx[16];
+    char ctx[16], moe[40] = "";
     snprintf(ctx, sizeof ctx, "%ld", k->cfg.context_cap);
-    fprintf(out, "%3d  %-12s %-9s %-5s %2d %2d %3d %7s %4d %5d %9.1f %9.0f %9.1f %6.1f/%-5.1f %s\n",
+    if (k->cfg.ep > 1 || k->cfg.dp_attention)      /* MoE parallelism, when used */
+        snprintf(moe, sizeof moe, "(%s%.0d%s%s)", k->cfg.ep > 1 ? "ep " : "",
+                 k->cfg.ep > 1 ? k->cfg.ep : 0, k->cfg.ep > 1 && k->cfg.dp_attention ? ", " : "",
+                 k->cfg.dp_attention ? "dp-attention" : "");
+    fprintf(out, "%3d  %-12s %-9s %-5s %2d %2d %3d %7s %4d %5d %9.1f %9.0f %9.1f %6.1f/%-5.1f %s%s%s\n",
             k->rank, k->cfg.rt->id, k->cfg.quant->id, k->cfg.kv ? k->cfg.kv->id : "-",
             k->cfg.tp, k->cfg.pp, k->cfg.replicas, ctx, k->cfg.offload_layers, k->cfg.concurrency,
             k->throughput, k->est.ttft_ms.p95, k->est.tpot_ms.p95,
             k->est.mem.device_peak, k->est.mem.device_capacity,
-            rl_feasibility_name(k->est.feasibility));
+            rl_feasibility_name(k->est.feasibility), moe[0] ? "  " : "", moe);
 }
 
 /* At a request rate: what the rate gets from this configuration. */
 static void serving_line(FILE *out, const rl_ranked *k)
 {
     const rl_serving *v = &k->est.serving;
-    fprintf(out, "     serving: %.4g req/s of capacity %.4g req/s (headroom %.2fx, %.0f%% used), "
-            "%.3g in flight per replica (max_num_seqs %d); at the rate TTFT p95 %.0f ms, "
-            "TPOT p95 %.1f ms\n", v->rate, v->capacity_rps,
-            v->rate > 0 ? v->capacity_rps / v->rate : 0, v->utilisation * 100, v->in_flight,
-            k->cfg.max_num_seqs, v->ttft_ms.p95, v->tpot_ms.p95);
+    char a[32], b[32], c[32];
+    fprintf(out, "     serving: %s req/s of capacity %s req/s (headroom %.2fx, %.0f%% used), "
+            "%s in flight per replica (max_num_seqs %d); at the rate TTFT p95 %.0f ms, "
+            "TPOT p95 %.1f ms\n", rl_fmt_num(a, sizeof a, v->rate, 4),
+            rl_fmt_num(b, sizeof b, v->capacity_rps, 4),
+            v->rate > 0 ? v->capacity_rps / v->rate : 0, v->utilisation * 100,
+            rl_fmt_num(c, sizeof c, v->in_flight, 3), k->cfg.max_num_seqs, v->ttft_ms.p95,
+            v->tpot_ms.p95);
 }
 
 static void header(FILE *out)
@@ -309,10 +320,12 @@ void rl_solve_print(FILE *out, const rl_scenario *s, const rl_solve_result *r)
             s->model_id, s->devices, s->hw_id, r->objective, r->unit,
             r->minimize ? "lower" : "higher");
     fprintf(out, "throughput: %s, all replicas\n", r->throughput_kind);
-    if (r->request_rate > 0)
-        fprintf(out, "at %.4g req/s (Poisson arrivals): tok/s is the served output rate, "
+    if (r->request_rate > 0) {
+        char a[32];
+        fprintf(out, "at %s req/s (Poisson arrivals): tok/s is the served output rate, "
                 "TTFT/TPOT are at that load (queueing included), conc is the batch cap "
-                "(max_num_seqs)\n", r->request_rate);
+                "(max_num_seqs)\n", rl_fmt_num(a, sizeof a, r->request_rate, 4));
+    }
     fprintf(out, "searched %ld candidates in %.1f ms (%ld estimates, %ld MILP solves): "
                  "%ld feasible\n\n",
             r->candidates, r->elapsed_ms, r->estimates, r->milp_solves, r->feasible);

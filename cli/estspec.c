@@ -127,6 +127,8 @@ int rl_estspec_resolve(const rl_estspec *s, const rl_catalog *cat, rl_arch *arch
     c->sliding_window = s->window;
     c->ambient_c = s->ambient;
     c->replicas = (int)s->replicas;
+    c->ep = s->ep == 0 ? 1 : (int)s->ep;
+    c->dp_attention = s->dp_attention;
     c->mem_util = s->mem_util;
     if (s->power_mode) {                /* unknown: the modes it has, exit 2 */
         rl_hw probe = *c->hw;

@@ -18,6 +18,9 @@ typedef struct rl_estspec {
     const char *kv;                     /* NULL: fp16 where supported */
     long devices, tp, pp, prompt, output, conc, offload, context, window;
     long replicas;                      /* 0: every copy that fits */
+    long ep;                            /* expert parallel: 0/1 none, > 1 degree,
+                                           RL_EP_GROUP the whole tp group */
+    int dp_attention;                   /* 1: attention data-parallel over tp */
     int devices_set;                    /* 0: the profile's own count */
     double ambient;
     double mem_util;                    /* 0: the runtime's own setting */

@@ -62,6 +62,8 @@ cJSON *rl_estimate_json(const rl_config *c, const rl_estimate *e)
     cJSON_AddNumberToObject(cfg, "devices", c->devices);
     cJSON_AddNumberToObject(cfg, "tp", c->tp);
     cJSON_AddNumberToObject(cfg, "pp", c->pp);
+    cJSON_AddNumberToObject(cfg, "ep", c->ep > 1 ? c->ep : 1);
+    cJSON_AddBoolToObject(cfg, "dp_attention", c->dp_attention);
     cJSON_AddNumberToObject(cfg, "prompt", (double)c->prompt);
     cJSON_AddNumberToObject(cfg, "output", (double)c->output);
     cJSON_AddNumberToObject(cfg, "concurrency", c->concurrency);
@@ -171,37 +173,54 @@ static void lrow(FILE *out, const char *name, rl_lat l)
 static void serving_print(FILE *out, const rl_estimate *e)
 {
     const rl_serving *v = &e->serving;
-    fprintf(out, "  serving at %.4g req/s   capacity %.4g req/s (%.0f%% used; %d replica%s, "
-            "best batch %d)\n", v->rate, v->capacity_rps, v->utilisation * 100, e->replicas,
+    char a[32], b[32], c[32];
+    fprintf(out, "  serving at %s req/s   capacity %s req/s (%.0f%% used; %d replica%s, "
+            "best batch %d)\n", rl_fmt_num(a, sizeof a, v->rate, 4),
+            rl_fmt_num(b, sizeof b, v->capacity_rps, 4), v->utilisation * 100, e->replicas,
             e->replicas == 1 ? "" : "s", v->capacity_conc);
     if (v->saturated) {
-        fprintf(out, "    SATURATED: %.4g req/s offered, %.4g served -- the queue grows without "
-                "bound; TTFT at least %.4g ms and rising\n", v->rate, v->capacity_rps,
-                v->ttft_ms.p50);
+        fprintf(out, "    SATURATED: %s req/s offered, %s served -- the queue grows without "
+                "bound; TTFT at least %s ms and rising\n", a, b,
+                rl_fmt_num(c, sizeof c, v->ttft_ms.p50, 4));
         return;
     }
-    fprintf(out, "    %-20s %10.4g tok/s  (output, Poisson arrivals, queueing included; "
-            "%.3g in flight per replica)\n", "throughput", v->tok_s, v->in_flight);
-    fprintf(out, "    %-20s %10.4g ms  (p95 %.4g)\n", "TTFT", v->ttft_ms.p50, v->ttft_ms.p95);
-    fprintf(out, "    %-20s %10.4g ms  (p95 %.4g)\n", "TPOT", v->tpot_ms.p50, v->tpot_ms.p95);
-    fprintf(out, "    %-20s %10.4g ms  (p95 %.4g)\n", "end-to-end", v->e2e_latency_ms.p50,
-            v->e2e_latency_ms.p95);
+    fprintf(out, "    %-20s %10s tok/s  (output, Poisson arrivals, queueing included; "
+            "%s in flight per replica)\n", "throughput", rl_fmt_num(a, sizeof a, v->tok_s, 4),
+            rl_fmt_num(b, sizeof b, v->in_flight, 3));
+    fprintf(out, "    %-20s %10s ms  (p95 %s)\n", "TTFT", rl_fmt_num(a, sizeof a, v->ttft_ms.p50, 4),
+            rl_fmt_num(b, sizeof b, v->ttft_ms.p95, 4));
+    fprintf(out, "    %-20s %10s ms  (p95 %s)\n", "TPOT", rl_fmt_num(a, sizeof a, v->tpot_ms.p50, 4),
+            rl_fmt_num(b, sizeof b, v->tpot_ms.p95, 4));
+    fprintf(out, "    %-20s %10s ms  (p95 %s)\n", "end-to-end",
+            rl_fmt_num(a, sizeof a, v->e2e_latency_ms.p50, 4),
+            rl_fmt_num(b, sizeof b, v->e2e_latency_ms.p95, 4));
+}
+
+/* " ep N" when experts are placed whole (an internal buffer). */
+static const char *ep_words(const rl_config *c)
+{
+    static _Thread_local char buf[24];
+    if (c->ep <= 1) return "";
+    snprintf(buf, sizeof buf, " ep %d", c->ep);
+    return buf;
 }
 
 void rl_estimate_print(FILE *out, const rl_config *c, const rl_estimate *e,
                        const char *launch)
 {
     const rl_memory *m = &e->mem;
+    char na[32], nb[32];
 
     if (c->model->kind == RL_ENCODER)   /* one forward pass per input, no KV */
         fprintf(out, "%s (encoder, %d tokens per input) on %d x %s, %s %s, tp %d pp %d\n",
                 c->model->id, c->model->input_tokens, c->devices, c->hw->id, c->rt->id,
                 c->quant->id, c->tp, c->pp);
     else
-        fprintf(out, "%s on %d x %s, %s %s (KV %s), tp %d pp %d, prompt %ld, output %ld, "
+        fprintf(out, "%s on %d x %s, %s %s (KV %s), tp %d pp %d%s%s, prompt %ld, output %ld, "
                 "concurrency %d%s\n",
                 c->model->id, c->devices, c->hw->id, c->rt->id, c->quant->id, c->kv->id,
-                c->tp, c->pp, (long)c->prompt, (long)c->output, c->concurrency,
+                c->tp, c->pp, ep_words(c), c->dp_attention ? " dp-attention" : "",
+                (long)c->prompt, (long)c->output, c->concurrency,
                 c->offload_layers ? ", offloaded layers" : "");
     fprintf(out, "  %-22s %s\n", "feasibility", rl_feasibility_name(e->feasibility));
     if (e->feasibility == RL_INSUFFICIENT_MEMORY)
@@ -231,18 +250,19 @@ void rl_estimate_print(FILE *out, const rl_config *c, const rl_estimate *e,
                 "of %ld tokens\n", m->kv_pool, e->kv_capacity_tokens, e->max_concurrency,
                 (long)(c->context_cap > 0 ? c->context_cap : c->prompt + c->output));
     if (e->offline_tok_s > 0)
-        fprintf(out, "  %-22s %10.4g tok/s  (offline, prefill included; %d replica%s x %.4g)\n",
-                "throughput", e->offline_tok_s * e->replicas, e->replicas,
-                e->replicas == 1 ? "" : "s", e->offline_tok_s);
+        fprintf(out, "  %-22s %10s tok/s  (offline, prefill included; %d replica%s x %s)\n",
+                "throughput", rl_fmt_num(na, sizeof na, e->offline_tok_s * e->replicas, 4),
+                e->replicas, e->replicas == 1 ? "" : "s",
+                rl_fmt_num(nb, sizeof nb, e->offline_tok_s, 4));
     if (e->serving.rate > 0) serving_print(out, e);
     if (c->quant->quality_loss >= 0)
-        fprintf(out, "  %-22s %10.3g %%      (%s)\n", "quality loss", c->quant->quality_loss,
-                c->quant->id);
+        fprintf(out, "  %-22s %10s %%      (%s)\n", "quality loss",
+                rl_fmt_num(na, sizeof na, c->quant->quality_loss, 3), c->quant->id);
     if (e->power_w > 0)
-        fprintf(out, "  power %.3g W%s%s, steady temperature %.0f C, clock %.0f%% of nominal, "
-                "%.3g %s per joule\n", e->power_w, c->power_mode ? " in power mode " : "",
+        fprintf(out, "  power %s W%s%s, steady temperature %.0f C, clock %.0f%% of nominal, "
+                "%s %s per joule\n", rl_fmt_num(na, sizeof na, e->power_w, 3), c->power_mode ? " in power mode " : "",
                 c->power_mode ? c->power_mode : "", e->temp_c, e->clock_frac * 100,
-                e->tok_per_j, c->model->kind == RL_ENCODER ? "inputs"
+                rl_fmt_num(nb, sizeof nb, e->tok_per_j, 3), c->model->kind == RL_ENCODER ? "inputs"
                 : e->decode_tok_s_total.p50 > 0 ? "output tokens" : "prompt tokens");
     if (launch)
         fprintf(out, "  launch: %s\n", launch[0] ? launch

@@ -37,12 +37,14 @@ static int check_split(const rl_cons_ctx *ctx, rl_reason *why)
                      c->tp, c->pp, c->tp * c->pp, ctx->devices_avail);
         return reject(why, "devices", d);
     }
-    if (a->heads > 0 && a->heads % c->tp != 0) {
+    /* DP-attention does not split the heads: every rank holds them whole */
+    if (!c->dp_attention && a->heads > 0 && a->heads % c->tp != 0) {
         snprintf(d, sizeof d, "tp %d does not divide %s's %d attention heads",
                  c->tp, a->id, a->heads);
         return reject(why, "tp_heads", d);
     }
-    if (a->kv_heads > 0 && a->kv_heads % c->tp != 0 && c->tp % a->kv_heads != 0) {
+    if (!c->dp_attention && a->kv_heads > 0 && a->kv_heads % c->tp != 0 &&
+        c->tp % a->kv_heads != 0) {
         snprintf(d, sizeof d, "tp %d does not split %s's %d KV heads evenly",
                  c->tp, a->id, a->kv_heads);
         return reject(why, "tp_kv_heads", d);

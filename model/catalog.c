@@ -321,6 +321,8 @@ static int runtime_from_setting(const config_setting_t *s, const char *file,
     r->ctx_overhead_gib = 0.5;
     r->act_tokens = 512;
     r->sampler_bytes = 4;       /* fp32 logits */
+    r->a2a_bytes = 2;           /* bf16 activations (runtimes.cfg) */
+    r->a2a_latency_steps = 2;
     if (!config_setting_is_group(s))
         return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
                           "a runtime must be a group { id = ...; ... }");
@@ -351,6 +353,11 @@ static int runtime_from_setting(const config_setting_t *s, const char *file,
         (rc = rl_cfg_bool(s, "graphs_in_pool", &r->graphs_in_pool, file, err)) ||
         (rc = rl_cfg_num(s, "comm_buffer_gib", 0, 64, &r->comm_buffer_gib, file, err)) ||
         (rc = rl_cfg_bool(s, "custom_allreduce", &r->custom_allreduce, file, err)) ||
+        (rc = rl_cfg_bool(s, "expert_parallel", &r->expert_parallel, file, err)) ||
+        (rc = rl_cfg_bool(s, "ep_whole_group", &r->ep_whole_group, file, err)) ||
+        (rc = rl_cfg_bool(s, "dp_attention", &r->dp_attention, file, err)) ||
+        (rc = rl_cfg_num(s, "a2a_bytes", 0.5, 8, &r->a2a_bytes, file, err)) ||
+        (rc = rl_cfg_num(s, "a2a_latency_steps", 0, 64, &r->a2a_latency_steps, file, err)) ||
         (rc = rl_cfg_num(s, "max_num_seqs", 0, 1e6, &r->max_num_seqs, file, err)) ||
         (rc = rl_cfg_num(s, "sampler_bytes", 0, 1024, &r->sampler_bytes, file, err)) ||
         (rc = backends_from_setting(s, file, r, err)))

@@ -159,6 +159,17 @@ typedef struct rl_runtime {
                                    kernels beside NCCL, used where the
                                    hardware's link is all_to_all (vLLM,
                                    SGLang, TensorRT-LLM); 0: ring only */
+    int expert_parallel;        /* 1: places whole experts of MoE layers on
+                                   devices (expert parallelism, ep > 1) */
+    int ep_whole_group;         /* 1: its EP spans the whole group (vLLM
+                                   --enable-expert-parallel: ep = tp x dp),
+                                   so ep is 1 or tp; 0: any divisor of tp */
+    int dp_attention;           /* 1: runs attention data-parallel over the
+                                   group, MoE layers shared (DP-attention) */
+    double a2a_bytes;           /* EP: bytes per hidden element a token
+                                   carries in dispatch / combine (2: bf16) */
+    double a2a_latency_steps;   /* EP: link latencies one all-to-all costs
+                                   (2: a barrier in and one out) */
     double max_num_seqs;        /* sequences the memory profile samples for
                                    (vLLM max_num_seqs); 0 = the concurrency */
     double sampler_bytes;       /* bytes per vocabulary entry per sampled

@@ -18,6 +18,7 @@
  * No allocation and no I/O: cheap enough to call for every candidate.
  */
 #include "estimate_int.h"
+#include "moe.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -34,6 +35,7 @@ void rl_config_init(rl_config *c)
     c->devices = 1;
     c->tp = 1;
     c->pp = 1;
+    c->ep = 1;
     c->concurrency = 1;
     c->prompt = 512;
     c->output = 128;
@@ -103,7 +105,31 @@ int rl_config_normalise(const rl_config *in, rl_config *o, char *msg,
     if ((long)o->tp * o->pp * o->replicas > 65536L)
         return rl_err_set(err, RL_EINPUT, NULL, 0, "tp x pp x replicas exceeds 65536 devices");
     o->devices = o->tp * o->pp * o->replicas;
-    if (o->tp > 1 && o->model->heads > 0 &&
+    if (o->ep == 0) o->ep = 1;
+    if (o->ep == RL_EP_GROUP) o->ep = o->tp;
+    if (o->ep < 1 || o->ep > 65536 || (o->dp_attention != 0 && o->dp_attention != 1))
+        return rl_err_set(err, RL_EINPUT, NULL, 0,
+                          "ep must be >= 1 and dp_attention 0 or 1");
+    if (o->ep > 1 && !o->rt->expert_parallel)
+        return rl_err_set(err, RL_EINPUT, NULL, 0, "runtime '%s' has no expert parallelism "
+                          "(ep %d; runtimes.cfg expert_parallel)", o->rt->id, o->ep);
+    if (o->dp_attention && !o->rt->dp_attention)
+        return rl_err_set(err, RL_EINPUT, NULL, 0, "runtime '%s' has no data-parallel "
+                          "attention (dp-attention; runtimes.cfg dp_attention)",
+                          o->rt->id);
+    if (o->dp_attention && o->tp < 2)
+        return rl_err_set(err, RL_EINPUT, NULL, 0, "dp-attention runs attention data-parallel "
+                          "over the tp group: it needs tp >= 2 (tp %d)", o->tp);
+    if (o->ep > 1 && o->tp % o->ep != 0)
+        return rl_err_set(err, RL_EINPUT, NULL, 0, "ep %d does not divide the group of tp %d "
+                          "devices", o->ep, o->tp);
+    if (o->ep > 1 && o->model->experts > 0 && o->ep > o->model->experts)
+        return rl_err_set(err, RL_EINPUT, NULL, 0, "ep %d exceeds %s's %d experts", o->ep,
+                          o->model->id, o->model->experts);
+    if (o->ep > 1 && o->ep != o->tp && o->rt->ep_whole_group)
+        return rl_err_set(err, RL_EINPUT, NULL, 0, "runtime '%s' places experts over the whole "
+                          "group: ep is 1 or tp (%d), not %d", o->rt->id, o->tp, o->ep);
+    if (o->tp > 1 && o->model->heads > 0 && !o->dp_attention &&
         (o->model->heads % o->tp != 0 ||
          (o->model->kv_heads % o->tp != 0 && o->tp % o->model->kv_heads != 0)))
         return rl_err_set(err, RL_EINPUT, NULL, 0, "tp %d does not divide %s's %d attention "
@@ -192,6 +218,7 @@ static rl_arch windowed(const rl_config *c)
 static double kv_tp_div(const rl_config *c)
 {
     const rl_arch *a = c->model;
+    if (c->dp_attention && a->kv_heads >= 1) return c->tp;  /* own sequences only */
     if (a->kv_lora_rank > 0 || a->kv_heads < 1) return 1;  /* MLA latent is replicated;
                                                              no attention, no KV */
     return c->tp < a->kv_heads ? c->tp : a->kv_heads;
@@ -202,7 +229,8 @@ static double kv_tp_div(const rl_config *c)
 static double kv_div_at(const rl_config *c, const rl_arch *aw, double tokens)
 {
     double d = kv_tp_div(c), all, g, dg;
-    if (aw->global_layers <= 0 || aw->kv_lora_rank > 0 || c->tp <= 1) return d;
+    if (aw->global_layers <= 0 || aw->kv_lora_rank > 0 || c->tp <= 1 || c->dp_attention)
+        return d;
     all = rl_arch_kv_elems(aw, tokens);
     g = rl_arch_global_kv_elems(aw, tokens);
     dg = c->tp < aw->global_kv_heads ? c->tp : aw->global_kv_heads;
@@ -289,11 +317,19 @@ static void memory(const rl_config *c, rl_memory *m, wbytes *w)
      * are whole: the fullest stage holds about half a layer more than the
      * average. */
     ends = w->embed * host_embed + w->lm_head;
-    m->weights = ((w->body + w->experts) * on_frac + ends) / (c->tp * c->pp) / GIB;
+    if (rl_moe_active(c)) {     /* EP / DP-attention: model/moe.c */
+        double layer_dev = w->body / rl_moe_body_div(c) + w->experts * rl_moe_expert_mem_frac(c);
+        m->weights = (layer_dev * on_frac + ends / c->tp) / c->pp / GIB;
+        if (c->pp > 1) m->weights += layer_dev / L / 2 / GIB;
+    } else {
+        m->weights = ((w->body + w->experts) * on_frac + ends) / (c->tp * c->pp) / GIB;
+        if (c->pp > 1)
+            m->weights += (w->body + w->experts) / L / 2 / c->tp / GIB;
+    }
     m->weights_total = w->total / GIB;
-    if (c->pp > 1)
-        m->weights += (w->body + w->experts) / L / 2 / c->tp / GIB;
-    kv = rl_arch_kv_elems(&aw, kv_alloc_tokens(c)) * c->kv->bytes_per_elem * c->concurrency;
+    /* DP-attention: the busiest rank holds ceil(B / tp) sequences, whole */
+    kv = rl_arch_kv_elems(&aw, kv_alloc_tokens(c)) * c->kv->bytes_per_elem *
+         (c->dp_attention ? rl_moe_attn_seqs(c, c->concurrency) * c->tp : c->concurrency);
     m->kv_cache = kv * on_frac / (kv_div_at(c, &aw, kv_tokens(c)) * c->pp) / GIB;
     m->activations = activation_bytes(c) / GIB;
     fixed = fixed_overhead_gib(c);
@@ -410,7 +446,9 @@ double rl_comm_ms(const rl_comm *m, const rl_backend *b)
                 best = fmin(best, m->lat_ms[a] + m->wire_ms[a] / eff);
         best += b->ar_us * 1e-3;
     }
-    return m->n_ar * best + m->hop_lat_ms + m->hop_wire_ms / eff;
+    return m->n_ar * best + m->hop_lat_ms + m->hop_wire_ms / eff +
+           (m->n_a2a > 0 ? m->n_a2a * (b->ar_us * 1e-3 + m->a2a_lat_ms +
+                                        m->a2a_wire_ms / eff) : 0);
 }
 
 /* The precision the matmuls run at: the format's own, except on a CPU,
@@ -472,6 +510,17 @@ static void step_features(const rl_config *c, const wbytes *w, double ctx,
              kv_div_at(c, &aw, ctx);
     ws = (w->body + w->experts) / (c->tp * c->pp) +
          kvread / c->pp;                                    /* per-device working set */
+    if (rl_moe_active(c)) {     /* EP / DP-attention (model/moe.c): the busiest device */
+        rl_moe_pass mp;
+        rl_moe_pass_of(c, batch, &mp);
+        wread = w->body / rl_moe_body_div(c) + w->experts * mp.read_frac +
+                (w->lm_head > 0 ? w->lm_head : w->embed) / c->tp;
+        if (c->dp_attention)
+            kvread = rl_arch_kv_elems(&aw, ctx) * c->kv->bytes_per_elem *
+                     rl_moe_attn_seqs(c, batch);
+        ws = (w->body / rl_moe_body_div(c) + w->experts * rl_moe_expert_mem_frac(c) +
+              kvread) / c->pp;
+    }
     s->mem_w_ms = stream_ms(c->hw, wread * on_frac, ws, spill);
     s->mem_kv_ms = stream_ms(c->hw, kvread * on_frac, ws, spill);
     s->off_ms = (wread + kvread) * (1 - on_frac) / (c->hw->host_bandwidth_gbps * 1e9) * 1e3;
@@ -488,6 +537,25 @@ static void step_features(const rl_config *c, const wbytes *w, double ctx,
     allreduce_feat(c, a->layers * 2, batch * a->hidden * 2.0, &s->comm);
     hops_feat(c, c->pp - 1, batch * a->hidden * 2.0, &s->comm);
     s->pipe_div = 1;
+    if (rl_moe_active(c)) {
+        /* the busiest device's FLOPs: attention and dense layers on its
+         * share of the tokens (1/tp of each under TP; its own sequences
+         * whole under DP-attention), routed experts on its share of the
+         * assignments; then the MoE layers' traffic (model/moe.c) */
+        rl_moe_pass mp;
+        rl_params p;
+        double n_ar, fe, fl, own = rl_moe_attn_seqs(c, batch);
+        rl_moe_pass_of(c, batch, &mp);
+        rl_arch_params(a, &p);
+        fe = 2.0 * p.ffn_experts_active;
+        fl = (rl_arch_flops_token(&aw, ctx) - fe) * (c->dp_attention ? own : batch / c->tp) +
+             fe * batch * mp.flop_frac;
+        s->comp_ms = fl / (peak * 1e12) * 1e3;
+        s->energy_ms = c->hw->tdp_w > 0 ? op_energy(c) * fl / (c->hw->tdp_w * 1e12) * 1e3 : 0;
+        s->seqs = own;          /* DP-attention: each rank schedules its own */
+        rl_moe_comm(c, batch, ceil(batch / c->tp), &n_ar, &s->comm);
+        allreduce_feat(c, n_ar, batch * a->hidden * 2.0, &s->comm);
+    }
 }
 
 static void features_at(const rl_config *c, double thermal, rl_features *f);
@@ -529,6 +597,7 @@ static void features_at(const rl_config *c, double thermal, rl_features *f)
     f->thermal_scale = thermal;
     f->has_decode = N > 0 && a->kind == RL_DECODER;
     f->has_prefill = P > 0 || a->kind == RL_ENCODER;
+    f->pre_spread = 1;
 
     /* Decode: Simpson over ctx in [P, P+N]. */
     {
@@ -567,6 +636,25 @@ static void features_at(const rl_config *c, double thermal, rl_features *f)
         f->pre_attn_ms = attn / c->tp / peak * 1e3;
         f->pre_energy_ms = c->hw->tdp_w > 0
                          ? op_energy(c) * (lin + attn) / c->tp / (c->hw->tdp_w * 1e12) * 1e3 : 0;
+        if (rl_moe_active(c)) {
+            /* one prompt on the busiest device: its routed-expert share;
+             * under DP-attention its attention and dense layers run whole
+             * on one rank (the TTFT a request sees), while a server's
+             * prompts spread over the ranks (pre_spread, for throughput) */
+            rl_moe_pass mp;
+            rl_params p;
+            double fe, nd = c->dp_attention ? 1.0 : c->tp, lin_d, spread_d;
+            rl_moe_pass_of(c, P, &mp);
+            rl_arch_params(a, &p);
+            fe = P * 2.0 * p.ffn_experts_active;
+            lin_d = (lin - fe) / nd + fe * mp.flop_frac;
+            spread_d = (lin - fe + attn) / c->tp + fe * mp.flop_frac;
+            f->pre_lin_ms = lin_d / peak * 1e3;
+            f->pre_attn_ms = attn / nd / peak * 1e3;
+            f->pre_energy_ms = c->hw->tdp_w > 0
+                             ? op_energy(c) * (lin_d + attn / nd) / (c->hw->tdp_w * 1e12) * 1e3 : 0;
+            f->pre_spread = lin_d + attn / nd > 0 ? spread_d / (lin_d + attn / nd) : 1;
+        }
     }
     f->dequant_ops = (c->quant->weight_only ||     /* fp4 without fp4 units */
                       (c->quant->compute == RL_C_FP4 && !(c->hw->peak[RL_C_FP4] > 0))) &&
@@ -575,7 +663,10 @@ static void features_at(const rl_config *c, double thermal, rl_features *f)
     ubatches = ceil(fmax(P, 1) / micro);
     {
         double spill = 0;
-        double wall = (w.body + w.experts + w.lm_head) / c->tp;
+        double wall = rl_moe_active(c)
+                    ? w.body / rl_moe_body_div(c) + w.experts * rl_moe_expert_mem_frac(c) +
+                      w.lm_head / c->tp
+                    : (w.body + w.experts + w.lm_head) / c->tp;
         double L = a->layers > 0 ? a->layers : 1;
         f->pre_floor_ms = ubatches * stream_ms(c->hw, wall, wall / c->pp, &spill);
         /* offloaded layers: their weights cross the host link once per
@@ -606,6 +697,13 @@ static void features_at(const rl_config *c, double thermal, rl_features *f)
      * micro-batch crosses every stage boundary once */
     allreduce_feat(c, a->layers * 2, P * a->hidden * 2.0, &f->pre_comm);
     hops_feat(c, (c->pp - 1) * ubatches, P / ubatches * a->hidden * 2.0, &f->pre_comm);
+    if (rl_moe_active(c) && a->kind == RL_DECODER) {
+        /* the prompt's tokens: a 1/tp slice per device under TP
+         * attention, all on one rank under DP-attention */
+        double n_ar;
+        rl_moe_comm(c, P, c->dp_attention ? P : ceil(P / c->tp), &n_ar, &f->pre_comm);
+        allreduce_feat(c, n_ar, P * a->hidden * 2.0, &f->pre_comm);
+    }
 }
 
 /* A decode step's kernels: the weight GEMV/GEMMs (a roofline of their
@@ -831,6 +929,11 @@ static void explain(const rl_config *c, const rl_backend *b, const rl_backend *b
              ? "bf16 (fp4 weights dequantised)" : rl_compute_kind_name(compute_kind(c)));
     if (split_note && split_note[0])
         note(e->assumptions, &e->n_assumptions, "%s", split_note);
+    {
+        char moe[RL_NOTE_LEN];
+        rl_moe_note(c, moe, sizeof moe);
+        if (moe[0]) note(e->assumptions, &e->n_assumptions, "%s", moe);
+    }
     note(e->assumptions, &e->n_assumptions,
          "%s on %s: bandwidth efficiency %.2f, MFU %.2f, %.1f us/layer (%s, %d points)",
          c->rt->id, b->match, b->bw_eff, b->mfu, b->layer_us,
@@ -1188,6 +1291,7 @@ static double static_context_ms(const rl_config *n, const rl_features *f,
     double P, T, per, passes, micro, one_read;
     rl_comm comm;
 
+    memset(&comm, 0, sizeof comm);
     P = (double)n->prompt;
     T = batch * P;
     per = n->rt->act_tokens > 0 ? fmax(P, fmin(T, n->rt->act_tokens)) : T;
@@ -1196,6 +1300,11 @@ static double static_context_ms(const rl_config *n, const rl_features *f,
     one_read = f->pre_floor_ms / ceil(fmax(P, 1) / micro);   /* weights, once */
     allreduce_feat(n, n->model->layers * 2, per * n->model->hidden * 2.0, &comm);
     hops_feat(n, n->pp - 1, per * n->model->hidden * 2.0, &comm);
+    if (rl_moe_active(n)) {
+        double n_ar;
+        rl_moe_comm(n, per, ceil(per / n->tp), &n_ar, &comm);
+        allreduce_feat(n, n_ar, per * n->model->hidden * 2.0, &comm);
+    }
     return (fmax(batch * prefill_gemm_ms(f, bp), passes * one_read / bp->pre_bw_eff) +
             batch * (prefill_attn_ms(f, bp) + f->pre_attn_mem_ms / bp->pre_bw_eff)) * f->pre_pipe +
            passes * (bp->prefill_ms + rl_comm_ms(&comm, bp));
@@ -1210,7 +1319,7 @@ static double inflight_tok_s(const rl_features *f, const rl_backend *b,
     double step = 0, pre = prefill_gemm_ms(f, bp) + prefill_attn_ms(f, bp);
     for (int i = 0; i < RL_DEC_POINTS; i++) {
         rl_step_feat s = f->dec[i];
-        s.comp_ms += pre * b->mfu * batch / N;
+        s.comp_ms += pre * f->pre_spread * b->mfu * batch / N;
         step += f->dec_w[i] * rl_decode_step_ms(&s, b);
     }
     return step > 0 ? batch / step * 1000.0 : 0;

@@ -28,6 +28,15 @@ typedef struct rl_config {
     int replicas;               /* data-parallel copies of the tp x pp
                                    group, each serving its own sequences;
                                    0 = every copy the devices hold */
+    int ep;                     /* expert-parallel degree of the MoE layers
+                                   in each tp group: 1 (or 0) = experts
+                                   sharded by TP; > 1: whole experts, E/ep
+                                   per EP rank (ep divides tp, <= experts);
+                                   RL_EP_GROUP = the whole group (tp) */
+    int dp_attention;           /* 1: attention and dense layers run data-
+                                   parallel over the tp group (weights whole
+                                   on every device, each holding its own
+                                   sequences' KV); MoE layers stay shared */
     double mem_util;            /* share of device memory the runtime may
                                    claim (vLLM --gpu-memory-utilization);
                                    0 = the runtime's default, its own rule
@@ -58,6 +67,8 @@ typedef struct rl_config {
                                    max_num_seqs, 256 without.  Read by the
                                    serving model only, not by the estimate */
 } rl_config;
+
+#define RL_EP_GROUP (-1)         /* ep = tp (vLLM --enable-expert-parallel) */
 
 /* Fill defaults: devices 1, tp 1, pp 1, concurrency 1, prompt 512,
  * output 128, everything else 0/NULL (replicas 0: as many as fit). */

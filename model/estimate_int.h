@@ -22,7 +22,9 @@
  *   comm         = n_ar x (ar_us / 1000 + min over the all-reduce
  *                  algorithms the runtime has on this hardware of
  *                  (lat_ms + wire_ms / link_eff))
- *                  + hop_lat_ms + hop_wire_ms / link_eff     (rl_comm_ms)
+ *                  + hop_lat_ms + hop_wire_ms / link_eff
+ *                  + n_a2a x (ar_us / 1000 + a2a_lat_ms
+ *                             + a2a_wire_ms / link_eff)       (rl_comm_ms)
  *
  * The power limit is a second ceiling on the compute rate, not a second
  * cost: a part runs at its peak-bound rate or at the rate its board power
@@ -66,6 +68,11 @@ typedef struct rl_comm {
                                    rate; < 0 = algorithm not available here */
     double hop_lat_ms;          /* PP hops: latency, all of them */
     double hop_wire_ms;         /* PP hops: activations at the datasheet rate */
+    double n_a2a;               /* EP all-to-alls (dispatch + combine per MoE
+                                   layer; 0 without EP, model/moe.c) */
+    double a2a_lat_ms;          /* one all-to-all: latency steps x link latency */
+    double a2a_wire_ms;         /* one all-to-all: the busiest device's bytes
+                                   at the datasheet link rate */
 } rl_comm;
 
 typedef struct rl_step_feat {
@@ -92,6 +99,11 @@ typedef struct rl_features {
     double pre_pipe;        /* PP bubble factor (>= 1) */
     rl_comm pre_comm;       /* TP all-reduces + PP hops during prefill */
     double pre_energy_ms;   /* prefill FLOPs / (TDP x 1 TFLOP/s per W) */
+    double pre_spread;      /* a server's per-device prefill compute per
+                               prompt over one prompt's (pre_lin + pre_attn):
+                               1, or < 1 under DP-attention, where one
+                               prompt's attention runs on one rank but the
+                               prompts spread over the group (model/moe.c) */
     double dequant_ops;     /* weight-only formats: the format's unpacking
                                ops per weight (prefill runs at
                                dequant_eff^dequant_ops of fp16); 0 = none */

@@ -16,12 +16,17 @@
  *   vllm serve: --dtype, --quantization, --tensor-parallel-size,
  *     --pipeline-parallel-size, --max-model-len, --kv-cache-dtype
  *     (auto|fp8|fp8_e4m3|fp8_e5m2), --max-num-seqs, --gpu-memory-utilization,
- *     --data-parallel-size (replicas in one server)
+ *     --data-parallel-size (replicas in one server), --enable-expert-parallel
+ *     (EP over the whole TP x DP group); DP-attention for a MoE model is
+ *     --data-parallel-size N with tp 1: the MoE layers span the DP x TP group
+ *     (docs.vllm.ai "Data Parallel Deployment", "Expert Parallel Deployment")
  *   sglang.launch_server: --model-path, --dtype, --quantization, --tp-size,
  *     --pp-size, --context-length, --kv-cache-dtype (auto|fp8_e5m2|
- *     fp8_e4m3), --max-running-requests, --mem-fraction-static, --dp-size
- *   trtllm-serve: --tp_size, --pp_size, --max_batch_size, --max_seq_len;
- *     the KV dtype is kv_cache_config in --extra_llm_api_options YAML
+ *     fp8_e4m3), --max-running-requests, --mem-fraction-static, --dp-size,
+ *     --ep-size, --enable-dp-attention (with --dp-size = the tp group)
+ *   trtllm-serve: --tp_size, --pp_size, --ep_size, --max_batch_size,
+ *     --max_seq_len; the KV dtype is kv_cache_config and attention DP
+ *     enable_attention_dp in the --extra_llm_api_options YAML
  *   mlc_llm serve: --mode, --overrides "tensor_parallel_shards=..;
  *     context_window_size=..;max_num_sequence=.."
  *   mlx_lm.server: --model
@@ -34,7 +39,14 @@
 
 enum what {
     W_END, W_TEXT, W_MODEL, W_TP, W_PP, W_CTX, W_CTX_TOTAL, W_CONC, W_SLOTS,
-    W_NGL, W_SPLIT, W_KV, W_QUANT, W_MEMUTIL, W_DP
+    W_NGL, W_SPLIT, W_KV, W_QUANT, W_MEMUTIL, W_DP,
+    W_TP_NODPA,                 /* tp, left out under DP-attention (vLLM: the
+                                   group is --data-parallel-size then) */
+    W_EP,                       /* expert parallel degree, when > 1 */
+    W_DPA,                      /* DP-attention on (template without {}) */
+    W_REPS,                     /* replicas beside a DP-attention group */
+    W_CONC_RANK                 /* concurrency per engine: per DP-attention
+                                   rank (vLLM's --max-num-seqs is per DP rank) */
 };
 
 typedef struct arg {
@@ -51,7 +63,7 @@ typedef struct spec {
     const char *suffix;         /* placeholder suffix (".gguf", "-MLC") */
     const char *group;          /* args marked G join into one
                                    `group "a;b;c"` argument (MLC) */
-    arg args[12];
+    arg args[16];
 } spec;
 
 #define G "\001"                /* template prefix: goes into the group */
@@ -65,10 +77,13 @@ static const spec specs[] = {
         {W_MODEL, "{}", NULL},
         {W_QUANT, "--dtype {}", "fp16=float16 bf16=bfloat16 fp32=float32"},
         {W_QUANT, "--quantization {}", "fp8=fp8 awq-int4=awq gptq-int4=gptq"},
-        {W_TP, "--tensor-parallel-size {}", NULL}, {W_PP, "--pipeline-parallel-size {}", NULL},
+        {W_TP_NODPA, "--tensor-parallel-size {}", NULL},
+        {W_PP, "--pipeline-parallel-size {}", NULL},
         {W_CTX, "--max-model-len {}", NULL}, {W_KV, "--kv-cache-dtype {}", "fp8=fp8"},
-        {W_CONC, "--max-num-seqs {}", NULL}, {W_MEMUTIL, "--gpu-memory-utilization {}", NULL},
-        {W_DP, "--data-parallel-size {}", NULL}, {W_END, NULL, NULL}}},
+        {W_CONC_RANK, "--max-num-seqs {}", NULL},
+        {W_MEMUTIL, "--gpu-memory-utilization {}", NULL},
+        {W_DP, "--data-parallel-size {}", NULL}, {W_EP, "--enable-expert-parallel", NULL},
+        {W_REPS, "# one such server per replica ({} replicas)", NULL}, {W_END, NULL, NULL}}},
     {"sglang", "python -m sglang.launch_server", "fp16 bf16 fp32 fp8", NULL, "", NULL, {
         {W_MODEL, "--model-path {}", NULL},
         {W_QUANT, "--dtype {}", "fp16=float16 bf16=bfloat16 fp32=float32"},
@@ -76,12 +91,17 @@ static const spec specs[] = {
         {W_TP, "--tp-size {}", NULL}, {W_PP, "--pp-size {}", NULL},
         {W_CTX, "--context-length {}", NULL}, {W_KV, "--kv-cache-dtype {}", "fp8=fp8_e4m3"},
         {W_CONC, "--max-running-requests {}", NULL}, {W_MEMUTIL, "--mem-fraction-static {}", NULL},
-        {W_DP, "--dp-size {}", NULL}, {W_END, NULL, NULL}}},
+        {W_DP, "--dp-size {}", NULL}, {W_DPA, "--enable-dp-attention", NULL},
+        {W_EP, "--ep-size {}", NULL},
+        {W_REPS, "# one such server per replica ({} replicas)", NULL}, {W_END, NULL, NULL}}},
     {"tensorrt-llm", "trtllm-serve", "fp16 bf16 fp32", NULL, "", NULL, {
         {W_MODEL, "{}", NULL}, {W_TP, "--tp_size {}", NULL}, {W_PP, "--pp_size {}", NULL},
+        {W_EP, "--ep_size {}", NULL},
         {W_CONC, "--max_batch_size {}", NULL}, {W_CTX, "--max_seq_len {}", NULL},
         {W_KV, "# KV cache {}: kv_cache_config.dtype in the --extra_llm_api_options YAML",
-         "fp8=fp8"}, {W_END, NULL, NULL}}},
+         "fp8=fp8"},
+        {W_DPA, "# attention DP: enable_attention_dp: true in the --extra_llm_api_options YAML",
+         NULL}, {W_END, NULL, NULL}}},
     {"mlc-llm", "mlc_llm serve", "", "fp16=q0f16", "-MLC", "--overrides", {
         {W_MODEL, "{}", NULL}, {W_TEXT, "--mode server", NULL},
         {W_TP, G "tensor_parallel_shards={}", NULL}, {W_CTX, G "context_window_size={}", NULL},
@@ -223,7 +243,17 @@ static int arg_value(const arg *a, const spec *sp, const rl_config *c, const cha
     case W_KV: return c->kv && map_get(a->map, c->kv->id, v, n);
     case W_QUANT: return map_get(a->map, c->quant->id, v, n);
     case W_MEMUTIL: snprintf(v, n, "%.2f", c->mem_util); return c->mem_util > 0;
-    case W_DP: snprintf(v, n, "%d", c->replicas); return c->replicas > 1;
+    case W_DP:          /* DP-attention: the group's ranks; else replicas */
+        if (c->dp_attention) { snprintf(v, n, "%d", c->tp); return 1; }
+        snprintf(v, n, "%d", c->replicas); return c->replicas > 1;
+    case W_CONC_RANK:
+        snprintf(v, n, "%d", c->dp_attention && c->tp > 1
+                 ? (c->concurrency + c->tp - 1) / c->tp : c->concurrency);
+        return c->concurrency > 0;
+    case W_TP_NODPA: snprintf(v, n, "%d", c->tp); return c->tp > 1 && !c->dp_attention;
+    case W_EP: snprintf(v, n, "%d", c->ep); return c->ep > 1;
+    case W_DPA: v[0] = 0; return c->dp_attention;
+    case W_REPS: snprintf(v, n, "%d", c->replicas); return c->dp_attention && c->replicas > 1;
     default: return 0;
     }
 }

@@ -73,7 +73,7 @@ static const char *const top_keys[] = {
 };
 static const char *const search_keys[] = {
     "quant", "kv_dtype", "tp", "pp", "context_cap", "offload",
-    "sliding_window", "concurrency", "replicas",
+    "sliding_window", "concurrency", "replicas", "ep", "dp_attention",
 };
 static const char *const mode_names[] = {"decode", "prefill", "encoder", "streaming"};
 static const char *const offload_names[] = {"none", "partial", "full"};
@@ -466,6 +466,28 @@ static int offload_axis(ld *L, const config_setting_t *m)
     return RL_OK;
 }
 
+/* search.dp_attention: true, false, or a list of them ([false, true]). */
+static int dpa_axis(ld *L, const config_setting_t *m)
+{
+    rl_scenario *s = L->s;
+    const config_setting_t *el[RL_SCN_MAX_AXIS];
+    int k = elems(m, el, RL_SCN_MAX_AXIS);
+    if (k <= 0)                         /* empty, or more than any axis holds */
+        return rl_err_set(L->err, RL_EINPUT, L->file, line_of(m),
+                          "search.dp_attention must be true, false or [false, true]");
+    s->n_dpa = 0;
+    for (int i = 0; i < k; i++) {
+        int v, dup = 0;
+        if (config_setting_type(el[i]) != CONFIG_TYPE_BOOL)
+            return rl_err_set(L->err, RL_EINPUT, L->file, line_of(el[i]),
+                              "search.dp_attention values must be true or false");
+        v = config_setting_get_bool(el[i]);
+        for (int j = 0; j < s->n_dpa; j++) dup |= s->dp_attention[j] == v;
+        if (!dup) s->dp_attention[s->n_dpa++] = v;
+    }
+    return RL_OK;
+}
+
 static int load_search(ld *L, const config_setting_t *g)
 {
     rl_scenario *s = L->s;
@@ -499,6 +521,11 @@ static int load_search(ld *L, const config_setting_t *g)
         return rc;
     if ((m = config_setting_get_member(g, "replicas")) &&
         (rc = int_axis(L, m, "replicas", 1, 4096, s->replicas, &s->n_rep)))
+        return rc;
+    if ((m = config_setting_get_member(g, "ep")) &&
+        (rc = int_axis(L, m, "ep", 1, 4096, s->ep, &s->n_ep)))
+        return rc;
+    if ((m = config_setting_get_member(g, "dp_attention")) && (rc = dpa_axis(L, m)))
         return rc;
     return RL_OK;
 }

@@ -141,6 +141,9 @@ typedef struct rl_scenario {
     int n_conc;    int concurrency_axis[RL_SCN_MAX_AXIS];
     int concurrency_searched;   /* 1: the workload named no concurrency, so
                                    the axis is 1, 2, 4 ... RL_SCN_CONC_MAX */
+    int n_ep;      int ep[RL_SCN_MAX_AXIS];      /* expert-parallel degrees
+                                   (MoE); each tp keeps those that divide it */
+    int n_dpa;     int dp_attention[2];          /* 0 / 1 (MoE DP-attention) */
     int n_rep;     int replicas[RL_SCN_MAX_AXIS]; /* 0 values: every copy
                                    that fits beside the split (default) */
     double mem_util;            /* gpu_memory_utilization (0 = runtime's) */

@@ -65,6 +65,8 @@ static const struct sflag {
      "KV dtypes to try (auto, fp8, fp8_e4m3, fp8_e5m2 as in vLLM)"},
     {"--tp --tensor-parallel-size -tp", "search.tp", F_INTS, "tensor-parallel degrees"},
     {"--pp --pipeline-parallel-size -pp", "search.pp", F_INTS, "pipeline degrees"},
+    {"--ep --ep-size --expert-parallel-size", "search.ep", F_INTS,
+     "expert-parallel degrees (MoE; default 1 and tp where the runtime has EP)"},
     {"--context-cap", "search.context_cap", F_INTS, "KV tokens allocated per sequence"},
     {"--offload", "search.offload", F_STRS, "none, partial, full"},
 };

@@ -49,6 +49,8 @@ typedef struct axes {               /* the axes of one runtime */
     const rl_quant *quant[MAX_AX];
     const rl_kvtype *kv[MAX_AX];
     int tp[MAX_AX], pp[MAX_AX], rep[MAX_AX], off[3], conc[MAX_AX];
+    int ep[MAX_AX], dpa[MAX_AX];    /* beside tp: one tp level value is a
+                                       (tp, ep, dp_attention) triple */
     long win[MAX_AX], cap[MAX_AX];
 } axes;
 
@@ -226,6 +228,51 @@ static void quant_kv_axes(const rl_scenario *s, const rl_catalog *cat,
     a->n[L_KV] = n;
 }
 
+/* Expert parallelism and DP-attention ride on the tp level: each tp value
+ * becomes (tp, ep, dp_attention) triples.  ep: the listed degrees that
+ * divide tp (and the runtime's rule: vLLM's EP spans the whole group),
+ * else {1, tp} for a MoE model on a runtime with EP; dp_attention: the
+ * listed values, else {0, 1} for a MoE model on a runtime with it, and
+ * only at tp >= 2.  A dense model, or a runtime without them, keeps one
+ * triple per tp: (tp, 1, 0), so its candidate count does not grow. */
+static void moe_axes(const rl_scenario *s, const rl_runtime *rt, axes *a)
+{
+    int tps[MAX_AX], n = a->n[L_TP], out = 0;
+    int moe = s->model.experts > 0;
+    memcpy(tps, a->tp, sizeof(int) * (size_t)n);
+    for (int i = 0; i < n; i++) {
+        int tp = tps[i], eps[RL_SCN_MAX_AXIS + 1], ne = 0, dps[2], nd = 0;
+        if (s->n_ep) {
+            for (int k = 0; k < s->n_ep; k++) {
+                int e = s->ep[k];
+                if (e == 1 || (rt->expert_parallel && moe && tp % e == 0 &&
+                               e <= s->model.experts && (!rt->ep_whole_group || e == tp)))
+                    eps[ne++] = e;
+            }
+        } else {
+            eps[ne++] = 1;
+            if (moe && rt->expert_parallel && tp > 1 && tp <= s->model.experts)
+                eps[ne++] = tp;
+        }
+        if (s->n_dpa) {
+            for (int k = 0; k < s->n_dpa; k++)
+                if (!s->dp_attention[k] || (rt->dp_attention && tp >= 2))
+                    dps[nd++] = s->dp_attention[k];
+        } else {
+            dps[nd++] = 0;
+            if (moe && rt->dp_attention && tp >= 2) dps[nd++] = 1;
+        }
+        for (int e = 0; e < ne; e++)
+            for (int d = 0; d < nd && out < MAX_AX; d++) {
+                a->tp[out] = tp;
+                a->ep[out] = eps[e];
+                a->dpa[out] = dps[d];
+                out++;
+            }
+    }
+    a->n[L_TP] = out;
+}
+
 static void build_axes(search *S, const rl_runtime *rt)
 {
     const rl_scenario *s = S->s;
@@ -236,6 +283,7 @@ static void build_axes(search *S, const rl_runtime *rt)
     if (s->n_tp) { memcpy(a->tp, s->tp, sizeof(int) * (size_t)s->n_tp); a->n[L_TP] = s->n_tp; }
     else if (rt->tensor_parallel) a->n[L_TP] = pow2_axis(s->devices, a->tp);
     else { a->tp[0] = 1; a->n[L_TP] = 1; }
+    moe_axes(s, rt, a);
     if (s->n_pp) { memcpy(a->pp, s->pp, sizeof(int) * (size_t)s->n_pp); a->n[L_PP] = s->n_pp; }
     else if (rt->layer_split) a->n[L_PP] = pow2_axis(s->devices, a->pp);
     else { a->pp[0] = 1; a->n[L_PP] = 1; }
@@ -274,7 +322,12 @@ static void bind(search *S, int lev, int i)
     case L_RT: c->rt = S->s->runtimes[i]; break;
     case L_Q: c->quant = a->quant[i]; break;
     case L_KV: c->kv = a->kv[i]; break;
-    case L_TP: c->tp = a->tp[i]; c->devices = c->tp * c->pp * c->replicas; break;
+    case L_TP:
+        c->tp = a->tp[i];
+        c->ep = a->ep[i];
+        c->dp_attention = a->dpa[i];
+        c->devices = c->tp * c->pp * c->replicas;
+        break;
     case L_PP: c->pp = a->pp[i]; c->devices = c->tp * c->pp * c->replicas; break;
     case L_REP: {
         int fit = S->s->devices / (c->tp * c->pp);

@@ -14,6 +14,7 @@
 #include "estimate.h"
 #include "estimate_int.h"
 #include "calibrate.h"
+#include "moe.h"
 
 #define GIB 1073741824.0
 
@@ -1116,6 +1117,195 @@ START_TEST(tp_halves_weights)
 }
 END_TEST
 
+/* ------------------------------------------- expert parallel, DP-attention */
+
+/* A normalised configuration's decode features at mid-output. */
+static rl_features feats(const rl_config *c)
+{
+    rl_config n;
+    rl_features f;
+    rl_err err;
+    rl_err_clear(&err);
+    ck_assert_msg(rl_config_normalise(c, &n, NULL, 0, &err) == RL_OK, "%s", err.msg);
+    rl_features_compute(&n, NULL, &f);
+    return f;
+}
+
+static int close_rel(double a, double b, double tol)
+{
+    return fabs(a - b) <= tol * fmax(fabs(a), fabs(b)) + 1e-300;
+}
+
+/* A dense model has no experts to place: ep > 1 takes the EP code path
+ * but every figure must equal TP's (the paths agree where they should). */
+START_TEST(ep_changes_nothing_for_a_dense_model)
+{
+    rl_config c = conf("llama-3.1-70b", "h100-sxm", "sglang", "fp8");
+    rl_estimate tp, ep;
+    c.tp = 8; c.devices = 8; c.concurrency = 32; c.prompt = 2000; c.output = 200;
+    tp = run(&c);
+    c.ep = 8;
+    ep = run(&c);
+    ck_assert(close_rel(ep.mem.weights, tp.mem.weights, 1e-9));
+    ck_assert(close_rel(ep.mem.kv_cache, tp.mem.kv_cache, 1e-9));
+    ck_assert(close_rel(ep.tpot_ms.p50, tp.tpot_ms.p50, 1e-9));
+    ck_assert(close_rel(ep.ttft_ms.p50, tp.ttft_ms.p50, 1e-9));
+    ck_assert(close_rel(ep.offline_tok_s, tp.offline_tok_s, 1e-9));
+}
+END_TEST
+
+/* EP places E/ep whole experts on each of ep devices; TP puts 1/tp of
+ * each on every device: the same bytes per device when ep divides E
+ * (DeepSeek-V3: 256 / 8), and also when an EP rank is itself sharded
+ * (Qwen3-30B-A3B, 128 experts, ep 4 over tp 8: 32 experts x 1/2). */
+START_TEST(ep_expert_memory_equals_tp)
+{
+    rl_config c = conf("deepseek-v3", "h200", "sglang", "fp8");
+    rl_estimate tp, ep;
+    c.tp = 8; c.devices = 8; c.concurrency = 16;
+    tp = run(&c);
+    c.ep = 8;
+    ep = run(&c);
+    ck_assert(close_rel(ep.mem.weights, tp.mem.weights, 1e-9));
+    ck_assert(close_rel(ep.mem.kv_cache, tp.mem.kv_cache, 1e-9));
+    c = conf("qwen3-30b-a3b", "h100-sxm", "sglang", "bf16");
+    c.tp = 4; c.devices = 4;
+    tp = run(&c);
+    c.ep = 2;
+    ep = run(&c);
+    ck_assert(close_rel(ep.mem.weights, tp.mem.weights, 1e-9));
+}
+END_TEST
+
+/* MLA keeps one latent KV head, which TP copies to every rank; under
+ * DP-attention each rank holds its own sequences' KV only: 1/tp of it.
+ * The attention and dense weights are then whole on every rank: the
+ * difference is exactly 7/8 of them.  The pool in tokens follows: a
+ * token costs 1/8 of what it did. */
+START_TEST(dp_attention_divides_mla_kv_by_the_group)
+{
+    rl_config c = conf("deepseek-v3", "h200", "sglang", "fp8");
+    rl_estimate tp, dp;
+    rl_params p;
+    const rl_quant *q = c.quant;
+    double body;
+    c.tp = 8; c.devices = 8; c.concurrency = 64; c.prompt = 1000; c.output = 1000;
+    tp = run(&c);
+    c.dp_attention = 1;
+    dp = run(&c);
+    ck_assert(close_rel(dp.mem.kv_cache, tp.mem.kv_cache / 8, 1e-9));
+    rl_arch_params(c.model, &p);
+    body = (p.attn * q->attn_bits / 8 + (p.ffn_dense + p.router) * q->dense_bits / 8 +
+            p.norms * q->norm_bits / 8) / GIB;
+    ck_assert(close_rel(dp.mem.weights - tp.mem.weights, body * 7 / 8, 1e-9));
+    ck_assert(close_rel(dp.kv_capacity_tokens / tp.kv_capacity_tokens,
+                        8 * dp.mem.kv_pool / tp.mem.kv_pool, 1e-5));
+    /* a GQA model with kv_heads = tp: TP already splits its KV 8 ways */
+    c = conf("llama-3.1-70b", "h100-sxm", "sglang", "fp8");
+    c.tp = 8; c.devices = 8; c.concurrency = 64;
+    tp = run(&c);
+    c.dp_attention = 1;
+    dp = run(&c);
+    ck_assert(close_rel(dp.mem.kv_cache, tp.mem.kv_cache, 1e-9));
+    /* an uneven batch: the busiest rank holds ceil(B / tp) sequences */
+    c.concurrency = 65;
+    dp = run(&c);
+    ck_assert(close_rel(dp.mem.kv_cache, tp.mem.kv_cache * 9 / 8, 1e-9));
+}
+END_TEST
+
+/* At one sequence TP reads 1/8 of each of the 8 experts a token picks;
+ * EP's busiest rank reads whole experts (more than one, as 8 picks land
+ * unevenly on 8 ranks), and the all-to-all costs latencies: EP is not
+ * faster.  At 256 sequences every expert is touched either way, so the
+ * reads agree (within the busiest rank's imbalance), and the MoE layers'
+ * all-reduce is replaced by dispatch + combine. */
+START_TEST(ep_at_batch_one_and_at_large_batch)
+{
+    rl_config c = conf("deepseek-v3", "h200", "sglang", "fp8");
+    const rl_backend *b = rl_runtime_backend(c.rt, c.hw);
+    rl_features tp, ep, dp, dpe;
+    double L = c.model->layers, Lm = c.model->moe_layers;
+    rl_estimate t1, e1;
+    c.tp = 8; c.devices = 8; c.concurrency = 1; c.prompt = 1000; c.output = 1000;
+    t1 = run(&c);
+    tp = feats(&c);
+    c.ep = 8;
+    e1 = run(&c);
+    ep = feats(&c);
+    ck_assert(e1.tpot_ms.p50 >= t1.tpot_ms.p50);
+    ck_assert(ep.dec[1].mem_w_ms > tp.dec[1].mem_w_ms);
+    c.concurrency = 256;
+    ep = feats(&c);
+    c.ep = 1;
+    tp = feats(&c);
+    ck_assert(close_rel(ep.dec[1].mem_w_ms, tp.dec[1].mem_w_ms, 0.10));
+    ck_assert(tp.dec[1].comm.n_ar == 2 * L && tp.dec[1].comm.n_a2a == 0);
+    ck_assert(ep.dec[1].comm.n_ar == 2 * (L - Lm) + Lm);   /* attention's only */
+    ck_assert(ep.dec[1].comm.n_a2a == 2 * Lm);              /* dispatch + combine */
+    ck_assert(rl_comm_ms(&ep.dec[1].comm, b) < rl_comm_ms(&tp.dec[1].comm, b));
+    c.dp_attention = 1;
+    dp = feats(&c);                     /* all-gather + reduce-scatter per MoE layer */
+    ck_assert(dp.dec[1].comm.n_ar == Lm && dp.dec[1].comm.n_a2a == 0);
+    c.ep = 8;
+    dpe = feats(&c);                    /* the all-to-all alone */
+    ck_assert(dpe.dec[1].comm.n_ar == 0 && dpe.dec[1].comm.n_a2a == 2 * Lm);
+    /* prefill: the prompt's tokens cross the same all-to-alls; under
+     * DP-attention one rank sends the whole prompt where TP attention
+     * spreads it over 8, and runs its attention whole (no faster) */
+    ck_assert(dpe.pre_comm.n_a2a == 2 * Lm);
+    ck_assert(dpe.pre_comm.a2a_wire_ms > ep.pre_comm.a2a_wire_ms * 7);
+    ck_assert(dpe.pre_attn_ms > ep.pre_attn_ms * 7.99);
+    ck_assert(dpe.pre_spread < 1 && ep.pre_spread == 1);
+}
+END_TEST
+
+/* The busiest rank under uniform routing: T k assignments over ep ranks,
+ * mean + sd x E[max of ep normals].  E[max of 8 N(0,1)] = 1.4236 (Harter
+ * 1961 tables); Blom's approximation is within 1% of it. */
+START_TEST(busiest_rank_under_uniform_routing)
+{
+    rl_config c = conf("deepseek-v3", "h200", "sglang", "fp8"), n;
+    rl_moe_pass p;
+    double mu = 1000.0 * 8 / 8, sd = sqrt(1000.0 * 8 / 8 * 7 / 8);
+    c.tp = 8; c.devices = 8; c.ep = 8;
+    ck_assert(rl_config_normalise(&c, &n, NULL, 0, NULL) == RL_OK);
+    rl_moe_pass_of(&n, 1000, &p);
+    ck_assert(close_rel((p.busiest - mu) / sd, 1.4236, 0.01));
+    ck_assert(p.imbalance > 1 && p.imbalance < 1.1);
+    rl_moe_pass_of(&n, 1, &p);          /* one token: at most its 8 experts */
+    ck_assert(p.busiest > 1 && p.busiest <= 8);
+    ck_assert(p.read_frac > 1.0 / 256 && p.read_frac < 8.0 / 256);
+}
+END_TEST
+
+START_TEST(ep_and_dp_attention_refused_where_they_cannot_run)
+{
+    rl_config c = conf("deepseek-v3", "h200", "sglang", "fp8");
+    rl_estimate e;
+    c.tp = 8; c.devices = 8;
+    c.ep = 3;                                           /* does not divide 8 */
+    ck_assert_int_eq(rl_estimate_run(&c, &e, NULL), RL_EINPUT);
+    c.ep = 4;                                           /* SGLang: moe_tp 2 */
+    ck_assert_int_eq(rl_estimate_run(&c, &e, NULL), RL_OK);
+    c.rt = rl_catalog_runtime(cat, "vllm");             /* vLLM: 1 or the group */
+    ck_assert_int_eq(rl_estimate_run(&c, &e, NULL), RL_EINPUT);
+    c.ep = RL_EP_GROUP;                                 /* --enable-expert-parallel */
+    ck_assert_int_eq(rl_estimate_run(&c, &e, NULL), RL_OK);
+    c = conf("mixtral-8x7b", "h100-sxm", "sglang", "fp16");
+    c.tp = 16; c.devices = 16; c.ep = 16;               /* more ranks than experts */
+    ck_assert_int_eq(rl_estimate_run(&c, &e, NULL), RL_EINPUT);
+    c = conf("mixtral-8x7b", "rtx-4090", "llama.cpp", "q4_k_m");
+    c.pp = 2; c.devices = 2; c.ep = 2;
+    ck_assert_int_eq(rl_estimate_run(&c, &e, NULL), RL_EINPUT);
+    c.ep = 1; c.dp_attention = 1;
+    ck_assert_int_eq(rl_estimate_run(&c, &e, NULL), RL_EINPUT);
+    c = conf("deepseek-v3", "h200", "sglang", "fp8");
+    c.dp_attention = 1;                                 /* tp 1: no group */
+    ck_assert_int_eq(rl_estimate_run(&c, &e, NULL), RL_EINPUT);
+}
+END_TEST
+
 START_TEST(kv_cache_bytes)
 {
     rl_config c = conf("llama-3.1-8b", "h100-sxm", "llama.cpp", "fp16");
@@ -1431,6 +1621,12 @@ int main(void)
     tcase_add_test(tc, seventy_b_fp16_one_4090);
     tcase_add_test(tc, seventy_b_q4_two_4090);
     tcase_add_test(tc, tp_halves_weights);
+    tcase_add_test(tc, ep_changes_nothing_for_a_dense_model);
+    tcase_add_test(tc, ep_expert_memory_equals_tp);
+    tcase_add_test(tc, dp_attention_divides_mla_kv_by_the_group);
+    tcase_add_test(tc, ep_at_batch_one_and_at_large_batch);
+    tcase_add_test(tc, busiest_rank_under_uniform_routing);
+    tcase_add_test(tc, ep_and_dp_attention_refused_where_they_cannot_run);
     tcase_add_test(tc, kv_cache_bytes);
     tcase_add_test(tc, exact_weight_bytes_override);
     tcase_add_test(tc, offload_moves_to_host);

@@ -90,6 +90,33 @@ START_TEST(defaults)
 }
 END_TEST
 
+/* search.ep: integers, sorted and de-duplicated like the other axes;
+ * search.dp_attention: one boolean or a list of them, nothing else. */
+START_TEST(moe_parallel_keys)
+{
+    rl_err e;
+    rl_scenario *s = NULL;
+    ck_assert_int_eq(rl_scenario_load_string(BASE "search = { ep = [8, 1, 8]; "
+                                             "dp_attention = [true, false, true]; };\n",
+                                             "s.cfg", cat, &s, &e), RL_OK);
+    ck_assert_int_eq(s->n_ep, 2);
+    ck_assert_int_eq(s->ep[0], 1);
+    ck_assert_int_eq(s->ep[1], 8);
+    ck_assert_int_eq(s->n_dpa, 2);
+    rl_scenario_free(s);
+    ck_assert_int_eq(rl_scenario_load_string(BASE "search = { dp_attention = true; };\n",
+                                             "s.cfg", cat, &s, &e), RL_OK);
+    ck_assert_int_eq(s->n_dpa, 1);
+    ck_assert_int_eq(s->dp_attention[0], 1);
+    ck_assert_int_eq(s->n_ep, 0);
+    rl_scenario_free(s);
+    ck_assert_str_eq(load_err(BASE "search = { dp_attention = 1; };\n"),
+                     "3: search.dp_attention values must be true or false");
+    ck_assert_str_eq(load_err(BASE "search = { ep = [0]; };\n"),
+                     "3: search.ep values must be between 1 and 4096, got 0");
+}
+END_TEST
+
 START_TEST(full_file)
 {
     rl_err e;
@@ -281,6 +308,7 @@ static Suite *suite(void)
     tcase_add_test(t, syntax_and_io);
     tcase_add_test(t, names);
     tcase_add_test(t, request_rate);
+    tcase_add_test(t, moe_parallel_keys);
     suite_add_tcase(s, t);
     return s;
 }

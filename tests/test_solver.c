@@ -420,6 +420,54 @@ START_TEST(replicas_scale)
 }
 END_TEST
 
+/* ep and dp_attention ride on the tp level: a MoE model on SGLang gets
+ * {1, tp} x {false, true} at each tp >= 2 (one triple at tp 1); a dense
+ * model, or a runtime without them (llama.cpp), keeps one per tp, so its
+ * candidate count is what it was.  Listed values are filtered per tp
+ * (ep must divide it; vLLM's EP is the whole group).  The exhaustive walk
+ * agrees with the pruned one. */
+START_TEST(moe_parallel_axes)
+{
+    rl_solve_result r, x;
+    rl_scenario *s = load_text(
+        "model = \"deepseek-v3\"; hardware = \"h200\"; devices = 8; runtimes = [\"sglang\"];\n"
+        "workload = { concurrency = 64; };\n"
+        "search = { quant = [\"fp8\"]; kv_dtype = [\"fp16\"]; tp = [1, 4, 8]; pp = [1]; };\n");
+    solve(s, &r, 100, 0);
+    ck_assert_int_eq(r.candidates, 1 + 4 + 4);
+    ck_assert_int_eq(r.candidates, r.feasible + sum_rejected(&r));
+    solve(s, &x, 100, 1);
+    ck_assert_int_eq(x.feasible, r.feasible);
+    for (int i = 0; i < r.n_ranked; i++) {
+        const rl_config *c = &r.ranked[i].cfg;
+        ck_assert(c->ep == 1 || c->ep == c->tp);
+        ck_assert(!c->dp_attention || c->tp >= 2);
+    }
+    rl_solve_result_free(&r);
+    rl_solve_result_free(&x);
+    rl_scenario_free(s);
+    s = load_text(                          /* dense: one triple per tp */
+        "model = \"llama-3.1-70b\"; hardware = \"h200\"; devices = 8; runtimes = [\"sglang\"];\n"
+        "workload = { concurrency = 64; };\n"
+        "search = { quant = [\"fp8\"]; kv_dtype = [\"fp16\"]; tp = [1, 4, 8]; pp = [1]; };\n");
+    solve(s, &r, 100, 0);
+    ck_assert_int_eq(r.candidates, 3);
+    rl_solve_result_free(&r);
+    rl_scenario_free(s);
+    s = load_text(                          /* listed: 2 divides 4 and 8, 8 only 8 */
+        "model = \"deepseek-v3\"; hardware = \"h200\"; devices = 8; runtimes = [\"sglang\", \"vllm\"];\n"
+        "workload = { concurrency = 64; };\n"
+        "search = { quant = [\"fp8\"]; kv_dtype = [\"fp16\"]; tp = [4, 8]; pp = [1];\n"
+        "           ep = [2, 8]; dp_attention = false; };\n");
+    solve(s, &r, 100, 0);
+    /* sglang: tp 4 {2}, tp 8 {2, 8}; vllm (whole group): tp 4 none, tp 8 {8} */
+    ck_assert_int_eq(r.candidates, 3 + 1);
+    for (int i = 0; i < r.n_ranked; i++) ck_assert(!r.ranked[i].cfg.dp_attention);
+    rl_solve_result_free(&r);
+    rl_scenario_free(s);
+}
+END_TEST
+
 /* An explicit replicas axis is searched and checked against the devices. */
 START_TEST(replicas_axis)
 {
@@ -697,6 +745,7 @@ static Suite *suite(void)
     tcase_add_test(t, sweep_examples);
     tcase_add_test(t, replicas_scale);
     tcase_add_test(t, replicas_axis);
+    tcase_add_test(t, moe_parallel_axes);
     tcase_add_test(t, quality_floor);
     tcase_add_test(t, rate_recommendations_are_served);
     tcase_add_test(t, rate_feasible_set_shrinks);
