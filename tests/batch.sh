@@ -10,11 +10,7 @@
 # Prints "N passed, N failed" and exits non-zero on any failure.
 rl=${1:?ridgeline binary}
 src=${2:?source dir}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL batch: $*"; }
+. "$src/tests/lib.sh" batch
 
 # elapsed_ms is a wall-clock measurement: the one field that may differ
 norm() { sed -E 's/"elapsed_ms":[0-9.eE+-]+/"elapsed_ms":0/g' "$@"; }
@@ -48,5 +44,4 @@ cmp -s <(norm "$tmp/out.jsonl") <(norm "$tmp/j1") && ok || bad "--out differs fr
 [ ! -s "$tmp/stdout" ] && ok || bad "--out also wrote to stdout"
 ls "$tmp" | grep -q 'ridgeline-tmp' && bad "temp file left behind" || ok
 
-echo "batch: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

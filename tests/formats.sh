@@ -12,11 +12,7 @@
 rl=${1:?ridgeline binary}
 src=${2:?source dir}
 js=$(dirname "$rl")/jsonsubset
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL formats: $*"; }
+. "$src/tests/lib.sh" formats
 check() { if eval "$2"; then ok; else bad "$1"; fi; }
 
 echo '{}' > "$tmp/obj.json"
@@ -125,5 +121,4 @@ for k in models hardware runtimes quant; do
         'head -1 "$tmp/c.txt" | grep -q "^id  " && [ "$(wc -l < "$tmp/c.txt")" = $((n + 1)) ] && no_sci "$tmp/c.txt"'
 done
 
-echo "formats: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

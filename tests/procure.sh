@@ -14,11 +14,7 @@
 rl=${1:?ridgeline binary}
 src=${2:?source dir}
 ex="$src/scenarios/examples/procure"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL procure: $*"; }
+. "$src/tests/lib.sh" procure
 check() { if jq -e "$2" "$1" > /dev/null; then ok; else bad "$1: $2"; fi; }
 
 for f in "$ex"/*.cfg; do
@@ -61,5 +57,4 @@ printf 'candidates = ( { hardware = "l40z"; } );\n' > "$tmp/bad.cfg"
 "$rl" procure 2> /dev/null; [ $? = 2 ] && ok || bad "no plan file: want exit 2"
 "$rl" procure --help | grep -q "usage: ridgeline procure" && ok || bad "--help"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

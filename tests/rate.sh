@@ -14,11 +14,7 @@
 # Prints "N passed, N failed" and exits non-zero on any failure.
 rl=${1:?ridgeline binary}
 src=${2:?source dir}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL rate: $*"; }
+. "$src/tests/lib.sh" rate
 scn=$src/tests/scenarios/rate-70b-8xh100.cfg
 # within relative tol (estimate --json rounds to 4 significant digits)
 near() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); sys.exit(0 if abs(a-b) <= 1e-3*max(1,abs(a),abs(b)) else 1)" "$1" "$2"; }
@@ -96,5 +92,4 @@ PY
 jq -e '.result.request_rate == 20 and (.result.recommended_configs[0].serving.capacity_rps > 20)' \
     "$tmp/b.jsonl" >/dev/null && ok || bad "batch record lacks the serving figures"
 
-echo "rate: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

@@ -15,11 +15,7 @@
 # Prints "N passed, N failed" and exits non-zero on any failure.
 rl=$(realpath "${1:?ridgeline binary}")
 src=$(realpath "${2:?source dir}")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL reliability: $*"; }
+. "$src/tests/lib.sh" reliability
 js=$(dirname "$rl")/jsonsubset
 scn=$src/scenarios/examples/sweep/01-llama-3.1-8b-1xrtx-4090.cfg
 cd "$tmp" || exit 1
@@ -157,5 +153,4 @@ for sig in TERM INT HUP; do
     [ -z "$(ls "sig-$sig")" ] && ok || bad "SIG$sig left $(ls "sig-$sig")"
 done
 
-echo "reliability: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

@@ -16,11 +16,7 @@
 # Prints "N passed, N failed" and exits non-zero on any failure.
 rl=${1:?ridgeline binary}
 src=${2:?source dir}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL runs: $*"; }
+. "$src/tests/lib.sh" runs
 H=$src/tests/data/harness
 fixtures=("$H"/llama-bench.json "$H"/llama-bench.jsonl "$H"/llama-bench.csv "$H"/llama-bench.md
           "$H"/vllm-bench-serve.json "$H"/trtllm-bench.txt "$H"/llama-server.log
@@ -116,5 +112,4 @@ sed -E 's/"decode_toks_sec":([0-9]+)/"decode_toks_sec":\10/' "$tmp/fit.jsonl" > 
 "$rl" validate --runs "$tmp/miss.jsonl" --json > "$tmp/out" 2>&1; rc=$?
 [ "$rc" = 1 ] && grep -q '"alarm":	true' "$tmp/out" && ok || bad "a 10x decode miss: exit $rc"
 
-echo "runs: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

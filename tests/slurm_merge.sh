@@ -16,11 +16,7 @@ rl=$(readlink -f "${1:?ridgeline binary}")
 src=$(readlink -f "${2:?source dir}")
 sb=$src/scripts/slurm/sweep.sbatch
 merge=$src/scripts/slurm/merge.sh
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL slurm_merge: $*"; }
+. "$src/tests/lib.sh" slurm_merge
 norm() { sed -E 's/"elapsed_ms":[0-9.eE+-]+/"elapsed_ms":0/g' "$1"; }
 
 printf 'name = "broken";\nmodel = "no-such-model";\nhardware = "rtx-4090";\n' > "$tmp/broken.cfg"
@@ -88,5 +84,4 @@ m 2 'usage'
 bash "$merge" "$tmp/s" - "${files[@]}" > "$tmp/stdout" 2>/dev/null
 cmp -s <(norm "$tmp/stdout") <(norm "$tmp/local") && ok || bad "merge to stdout differs"
 
-echo "slurm_merge: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary
