@@ -84,6 +84,8 @@ static cJSON *config_json(const rl_proc_option *o)
     cJSON_AddStringToObject(c, "kv", o->kv);
     cJSON_AddNumberToObject(c, "tp", o->tp);
     cJSON_AddNumberToObject(c, "pp", o->pp);
+    cJSON_AddNumberToObject(c, "ep", o->ep);
+    cJSON_AddBoolToObject(c, "dp_attention", o->dp_attention);
     cJSON_AddNumberToObject(c, "concurrency", o->concurrency);
     cJSON_AddNumberToObject(c, "context_cap", (double)o->context_cap);
     cJSON_AddNumberToObject(c, "offload_layers", o->offload_layers);
@@ -210,17 +212,22 @@ static void print_text(FILE *out, const rl_plan *p, const rl_proc_result *r)
             fprintf(out, "  %-16s %4d devices (%d nodes of %d, %d used)%s\n",
                     p->cand[h].hw_id, r->devices[h], r->nodes[h], p->cand[h].devices_per_node,
                     r->used[h], r->at_max[h] ? "  at max_count" : "");
-    fprintf(out, "assignments:\n  %-14s %-12s %4s %-12s %-9s %-8s %3s %3s %5s %9s %8s\n",
-            "demand", "hardware", "rep", "runtime", "quant", "kv", "tp", "pp", "conc",
+    int dpa = 0;
+    fprintf(out, "assignments:\n  %-14s %-16s %4s %-12s %-9s %-8s %3s %3s %5s %5s %9s %8s\n",
+            "demand", "hardware", "rep", "runtime", "quant", "kv", "tp", "pp", "ep", "conc",
             "req/s/rep", "W/rep");
     for (int i = 0; i < r->n_opt; i++) {
         const rl_proc_option *o = &r->opt[i];
         if (!r->replicas[i]) continue;
-        fprintf(out, "  %-14s %-16s %4d %-12s %-9s %-8s %3d %3d %5d %9.3f %8.0f\n",
+        char ep[16];
+        snprintf(ep, sizeof ep, "%d%s", o->ep, o->dp_attention ? "+dp" : "");
+        dpa |= o->dp_attention;
+        fprintf(out, "  %-14s %-16s %4d %-12s %-9s %-8s %3d %3d %5s %5d %9.3f %8.0f\n",
                 p->demand[o->demand].name, p->cand[o->cand].hw_id, r->replicas[i],
-                o->runtime, o->quant, o->kv, o->tp, o->pp, o->concurrency, o->capacity_rps,
+                o->runtime, o->quant, o->kv, o->tp, o->pp, ep, o->concurrency, o->capacity_rps,
                 o->power_w);
     }
+    if (dpa) fprintf(out, "  (ep N+dp: N-way expert parallel, attention data-parallel)\n");
     print_limits(out, p, r);
 }
 

@@ -100,6 +100,7 @@ static int pair_settings(config_t *cfg, const rl_plan_demand *d, const rl_plan_c
 static int same_split(const rl_proc_option *a, const rl_proc_option *b)
 {
     return a->tp == b->tp && a->pp == b->pp && a->offload_layers == b->offload_layers &&
+           a->ep == b->ep && a->dp_attention == b->dp_attention &&
            a->context_cap == b->context_cap && !strcmp(a->runtime, b->runtime) &&
            !strcmp(a->quant, b->quant) && !strcmp(a->kv, b->kv);
 }
@@ -171,6 +172,8 @@ static void size_option(const rl_ranked *k, const rl_plan_demand *d, rl_proc_opt
     snprintf(o->kv, sizeof o->kv, "%s", c.kv->id);
     o->tp = c.tp;
     o->pp = c.pp;
+    o->ep = c.ep > 1 ? c.ep : 1;
+    o->dp_attention = c.dp_attention;
     o->offload_layers = c.offload_layers;
     o->context_cap = c.context_cap;
     o->devices_per_replica = c.tp * c.pp;
@@ -210,6 +213,8 @@ static int pair_tp(const rl_plan *p, int di, int ci, int tp, const rl_catalog *c
         int seen = 0;
         for (int k = 0; k < *nk && !seen; k++)   /* sized already (another batch) */
             seen = kept[k].tp == c->tp && kept[k].pp == c->pp &&
+                   kept[k].ep == (c->ep > 1 ? c->ep : 1) &&
+                   kept[k].dp_attention == c->dp_attention &&
                    kept[k].offload_layers == c->offload_layers &&
                    kept[k].context_cap == c->context_cap &&
                    !strcmp(kept[k].runtime, c->rt->id) && !strcmp(kept[k].quant, c->quant->id) &&

@@ -101,6 +101,8 @@ typedef struct rl_proc_option {
     int demand, cand;           /* indices into the plan */
     char runtime[32], quant[32], kv[32];
     int tp, pp, offload_layers;
+    int ep, dp_attention;       /* expert parallel degree (1: none) and
+                                   DP-attention (0/1), MoE models only */
     long context_cap;
     int devices_per_replica;    /* tp x pp */
     int concurrency;            /* sequences per replica at capacity */

@@ -70,6 +70,8 @@ static int deployment(const rl_scenario *s, const rl_catalog *cat, sctx *S, rl_e
     if ((rc = one_axis(s, "quant", s->n_quant, err)) ||
         (rc = one_axis(s, "kv_dtype", s->n_kv, err)) ||
         (rc = one_axis(s, "tp", s->n_tp, err)) || (rc = one_axis(s, "pp", s->n_pp, err)) ||
+        (rc = one_axis(s, "ep", s->n_ep, err)) ||
+        (rc = one_axis(s, "dp_attention", s->n_dpa, err)) ||
         (rc = one_axis(s, "context_cap", s->n_cap, err)) ||
         (rc = one_axis(s, "offload", s->n_offload, err)) ||
         (rc = one_axis(s, "sliding_window", s->n_window, err)) ||
@@ -84,6 +86,8 @@ static int deployment(const rl_scenario *s, const rl_catalog *cat, sctx *S, rl_e
     c->devices = s->devices;
     c->tp = s->n_tp ? s->tp[0] : 1;
     c->pp = s->n_pp ? s->pp[0] : 1;
+    c->ep = s->n_ep ? s->ep[0] : 1;     /* rl_estimate_run checks the layout */
+    c->dp_attention = s->n_dpa ? s->dp_attention[0] : 0;
     c->prompt = s->prompt_tokens;
     c->output = s->output_tokens;
     /* a workload that names no concurrency is signed off at one sequence
@@ -628,7 +632,8 @@ static void report_inputs(sbuf *b, const rl_scenario *s, const rl_signoff *so)
        c->power_mode ? ", power mode " : "", c->power_mode ? c->power_mode : "");
     sb(b, "| runtime | %s |\n| weights / KV | %s / %s |\n", c->rt->id, c->quant->id,
        c->kv->id);
-    sb(b, "| devices | %d (tp %d, pp %d) |\n", c->tp * c->pp, c->tp, c->pp);
+    sb(b, "| devices | %d (tp %d, pp %d%s%s) |\n", c->tp * c->pp, c->tp, c->pp,
+       c->ep > 1 ? ", expert parallel" : "", c->dp_attention ? ", DP-attention" : "");
     if (c->model->kind == RL_ENCODER)
         sb(b, "| workload | encoder, %d inputs per batch |\n", c->concurrency);
     else

@@ -15,6 +15,7 @@
 #include "milp.h"
 #include "procure.h"
 #include "estimate.h"
+#include "scenario.h"
 
 static rl_catalog *cat;
 
@@ -412,6 +413,59 @@ START_TEST(options_use_replica_capacity)
 }
 END_TEST
 
+/* A MoE demand on a runtime with expert parallelism: the search's (tp,
+ * ep, dp_attention) triples reach the options, each option's capacity is
+ * that of its own layout (so ep and dp_attention are not dropped on the
+ * way), and an EP layout is among them. */
+START_TEST(moe_options_carry_ep)
+{
+    rl_plan *p = NULL;
+    rl_err e;
+    const char *text =
+        "candidates = ( { hardware = \"h200\"; devices_per_node = 8; } );\n"
+        "demand = ( { name = \"moe\"; model = \"qwen3-30b-a3b\"; prompt_tokens = 1000;\n"
+        "  output_tokens = 200; requests_per_s = 20.0; tpot_ms_p95 = 50.0;\n"
+        "  runtimes = [ \"sglang\" ]; quants = [ \"fp8\" ]; } );\n";
+    ck_assert_msg(rl_plan_load_string(text, "moe", cat, &p, &e) == RL_OK, "%s", e.msg);
+    rl_proc_option *o = NULL;
+    int n = 0, with_ep = 0;
+    ck_assert_msg(rl_procure_options(p, cat, &o, &n, &e) == RL_OK, "%s", e.msg);
+    ck_assert_int_ge(n, 1);
+    for (int i = 0; i < n; i++) {
+        rl_config c;
+        memset(&c, 0, sizeof c);
+        c.model = rl_catalog_model(cat, "qwen3-30b-a3b");
+        c.hw = rl_catalog_hw(cat, "h200");
+        c.rt = rl_catalog_runtime(cat, o[i].runtime);
+        c.quant = rl_catalog_quant(cat, o[i].quant);
+        c.kv = rl_catalog_kvtype(cat, o[i].kv);
+        c.tp = o[i].tp;
+        c.pp = o[i].pp;
+        c.ep = o[i].ep;
+        c.dp_attention = o[i].dp_attention;
+        c.devices = o[i].tp * o[i].pp;
+        c.replicas = 1;
+        c.prompt = 1000;
+        c.output = 200;
+        c.concurrency = 1;
+        c.context_cap = o[i].context_cap;
+        c.offload_layers = o[i].offload_layers;
+        c.quiet = 1;
+        ck_assert_int_ge(o[i].ep, 1);
+        ck_assert_int_eq(o[i].tp % o[i].ep, 0);
+        rl_slo slo = { 0, 50.0 };
+        int conc;
+        double cap = rl_replica_capacity_rps(&c, &slo, RL_SCN_CONC_MAX, &conc);
+        ck_assert_msg(rl_feq(cap, o[i].capacity_rps), "option %d (tp %d ep %d dpa %d): %g vs %g",
+                      i, o[i].tp, o[i].ep, o[i].dp_attention, cap, o[i].capacity_rps);
+        with_ep += o[i].ep > 1;
+    }
+    ck_assert_msg(with_ep > 0, "no expert-parallel option among %d", n);
+    free(o);
+    rl_plan_free(p);
+}
+END_TEST
+
 /* ---- the loader --------------------------------------------------------- */
 
 static void load_fails(const char *text, int line, const char *needle)
@@ -489,6 +543,7 @@ static Suite *suite(void)
     tcase_add_test(tc, more_candidates_never_raise_cost);
     tcase_add_test(tc, whole_nodes_and_device_link);
     tcase_add_test(tc, options_use_replica_capacity);
+    tcase_add_test(tc, moe_options_carry_ep);
     tcase_add_test(tc, options_same_for_any_jobs);
     tcase_add_test(tc, loader_errors);
     tcase_add_test(tc, large_milp_door);

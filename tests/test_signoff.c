@@ -297,6 +297,36 @@ START_TEST(signoff_one_deployment_only)
 }
 END_TEST
 
+/* A MoE deployment signs the expert-parallel layout it names: the
+ * estimate is that of ep/dp_attention (DP-attention keeps the attention
+ * weights whole on every rank, so a device holds more than under plain
+ * TP), one value per axis, and a layout the runtime cannot run is refused. */
+START_TEST(signoff_moe_layout)
+{
+    static rl_signoff so, plain;
+    rl_err err;
+    const char *base = "model=\"qwen3-30b-a3b\"; hardware=\"h200\"; devices=4; "
+                       "runtime=\"sglang\"; workload={prompt_tokens=1000; output_tokens=200; "
+                       "concurrency=64;}; ";
+    char text[512];
+    snprintf(text, sizeof text, "%ssearch={quant=\"fp8\"; tp=4; ep=4; dp_attention=true;};",
+             base);
+    ck_assert_msg(signoff_text(text, &so, &err) == RL_OK, "%s", err.msg);
+    ck_assert_int_eq(so.cfg.ep, 4);
+    ck_assert_int_eq(so.cfg.dp_attention, 1);
+    snprintf(text, sizeof text, "%ssearch={quant=\"fp8\"; tp=4;};", base);
+    ck_assert_msg(signoff_text(text, &plain, &err) == RL_OK, "%s", err.msg);
+    ck_assert_int_eq(plain.cfg.ep, 1);
+    ck_assert(so.est.mem.weights > plain.est.mem.weights);
+    snprintf(text, sizeof text, "%ssearch={quant=\"fp8\"; tp=4; ep=[1,4];};", base);
+    ck_assert_int_eq(signoff_text(text, &so, &err), RL_EINPUT);
+    ck_assert(strstr(err.msg, "search.ep has 2 values") != NULL);
+    ck_assert_int_eq(signoff_text("model=\"qwen3-30b-a3b\"; hardware=\"h200\"; devices=4; "
+                                  "runtime=\"llama.cpp\"; search={quant=\"q4_k_m\"; tp=1; "
+                                  "pp=4; ep=4;};", &so, &err), RL_EINPUT);
+}
+END_TEST
+
 /* A failing check's suggested ambient really passes, and the verdict is
  * the AND of the checks. */
 START_TEST(signoff_fix_is_real)
@@ -411,6 +441,7 @@ int main(void)
     tcase_add_test(t, power_modes_bound_the_clock);
     tcase_add_test(t, signoff_one_deployment_only);
     tcase_add_test(t, signoff_fix_is_real);
+    tcase_add_test(t, signoff_moe_layout);
     tcase_add_test(t, signoff_kv_eviction_keeps_the_window);
     tcase_add_test(t, signoff_stream_shares_the_part);
     suite_add_tcase(s, t);
