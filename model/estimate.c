@@ -829,7 +829,10 @@ static void shares(const rl_features *f, const rl_backend *b, const rl_backend *
         e->regime = c >= fl ? RL_REG_COMPUTE : RL_REG_BANDWIDTH;
         return;
     }
-    if (comp > mem) e->share_compute = 100 * comp / tot;
+    if (comp > mem) {
+        e->share_compute = 100 * comp / tot;
+        e->share_unpack = 100 * m->deq_ms * b->dequant_flops / tot;
+    }
     else e->share_weights = 100 * mem / tot;
     e->share_kv = 100 * step_kv_ms(m, b) / tot;
     e->share_comm = 100 * rl_comm_ms(&m->comm, b) / tot;
@@ -1260,12 +1263,16 @@ int rl_estimate_run(const rl_config *cin, rl_estimate *e, rl_err *err)
     placement_note(&c, e);
     clip_note(cin, e);
     if (c.quiet) return RL_OK;
-    if (e->share_kv > 0 && e->share_kv > e->share_weights)
+    if (e->share_kv >= 10 && e->share_kv > e->share_weights)
         note(e->bottlenecks, &e->n_bottlenecks, "KV cache reads (%.0f%% of each step)", e->share_kv);
     if (e->share_weights >= 30)
         note(e->bottlenecks, &e->n_bottlenecks, "weight reads from %s (%.0f%% of each step)",
              f.sram_spill ? "memory beyond SRAM" : rl_hw_main_tier(c.hw)->tier, e->share_weights);
-    if (e->share_compute >= 30)
+    if (e->share_compute >= 30 && e->share_unpack > e->share_compute / 2)
+        note(e->bottlenecks, &e->n_bottlenecks, "unpacking %s weights on the ALUs (%.0f%% of "
+             "each step, of %.0f%% compute): the step reads less than the memory could deliver",
+             c.quant->id, e->share_unpack, e->share_compute);
+    else if (e->share_compute >= 30)
         note(e->bottlenecks, &e->n_bottlenecks, "tensor compute (%.0f%% of each step)", e->share_compute);
     if (e->share_overhead >= 30)
         note(e->bottlenecks, &e->n_bottlenecks, "per-step overheads (%.0f%%)", e->share_overhead);

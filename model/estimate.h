@@ -179,6 +179,8 @@ typedef struct rl_estimate {
     /* decode step time shares, % (sum 100) */
     double share_weights, share_kv, share_compute, share_comm,
            share_overhead, share_offload;
+    double share_unpack;        /* the part of share_compute spent unpacking
+                                   quantized weights on the ALUs (dequant) */
     int n_bottlenecks, n_explanations, n_assumptions;
     char bottlenecks[RL_MAX_NOTES][RL_NOTE_LEN];
     char explanations[RL_MAX_NOTES][RL_NOTE_LEN];

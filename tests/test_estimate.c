@@ -340,6 +340,29 @@ END_TEST
 
 /* ------------------------------------------------------------ defaults */
 
+/* The bottleneck lines name what sets the step: a k-quant on Apple's GPU
+ * (llama.cpp's unpacking dominates the fitted step) is ALU work, not
+ * tensor compute; fp16 on the same part reads its weights; a KV share of
+ * a few % is never called a bottleneck. */
+START_TEST(bottleneck_names_what_sets_the_step)
+{
+    rl_config c = conf("llama-3-8b", "m2-ultra", "llama.cpp", "q4_k_m");
+    c.prompt = 0;
+    c.output = 512;
+    rl_estimate e = run(&c);
+    ck_assert(e.share_unpack > 0 && e.share_unpack <= e.share_compute);
+    ck_assert(has_note(e.bottlenecks, e.n_bottlenecks, "unpacking q4_k_m"));
+    ck_assert(!has_note(e.bottlenecks, e.n_bottlenecks, "tensor compute"));
+    ck_assert(e.share_kv < 10);
+    ck_assert(!has_note(e.bottlenecks, e.n_bottlenecks, "KV cache reads"));
+    c.quant = rl_catalog_quant(cat, "fp16");
+    e = run(&c);
+    ck_assert_double_eq(e.share_unpack, 0);
+    ck_assert(has_note(e.bottlenecks, e.n_bottlenecks, "weight reads"));
+    ck_assert(!has_note(e.bottlenecks, e.n_bottlenecks, "unpacking"));
+}
+END_TEST
+
 START_TEST(config_defaults)
 {
     rl_config c;
@@ -1606,6 +1629,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, config_defaults);
+    tcase_add_test(tc, bottleneck_names_what_sets_the_step);
     tcase_add_test(tc, malformed_configs);
     tcase_add_test(tc, runtime_capabilities_enforced);
     tcase_add_test(tc, context_cap_below_sequence);
