@@ -50,7 +50,10 @@ static void explain(const rl_cons_ctx *ctx, const rl_estimate *est, char *buf,
 }
 
 /* Sign-off: on any part with SRAM, the per-device working set against it
- * (MiB).  A spill fails only with requirements.sram_resident. */
+ * (MiB).  A spill fails only with requirements.sram_resident; allowed, it
+ * is no limit, so the line is a yes/no one (no value, limit or margin: a
+ * PASS with a negative margin would read as a failure) that names both
+ * sizes. */
 static int measure(const rl_cons_ctx *ctx, const rl_estimate *est, rl_measure *m)
 {
     rl_reason why;
@@ -61,9 +64,12 @@ static int measure(const rl_cons_ctx *ctx, const rl_estimate *est, rl_measure *m
     m->unit = "MiB";
     m->upper = 1;
     m->pass = check(ctx, est, &why);
-    if (m->pass && m->value > m->limit)
-        snprintf(m->note, sizeof m->note, "spills to DRAM, allowed (sram_resident not "
-                 "required); the latency lines include the DRAM traffic");
+    if (m->pass && m->value > m->limit) {
+        snprintf(m->note, sizeof m->note, "working set %.0f MiB spills beyond %.0f MiB of "
+                 "SRAM to DRAM, allowed (sram_resident not required); the latency lines "
+                 "include the DRAM traffic", m->value, m->limit);
+        m->unit = NULL;
+    }
     return 1;
 }
 

@@ -574,7 +574,7 @@ int rl_signoff_run(const rl_scenario *s, const rl_catalog *cat, rl_signoff *out,
 
 static void num(char *buf, size_t n, double v)
 {
-    if (v != 0 && (fabs(v) >= 1e5 || fabs(v) < 1e-3)) snprintf(buf, n, "%.3g", v);
+    if (fabs(v) >= 1e4) snprintf(buf, n, "%.0f", v);      /* never 1.2e+05 */
     else snprintf(buf, n, "%.4g", v);
 }
 
