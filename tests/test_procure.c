@@ -366,6 +366,32 @@ END_TEST
 
 /* ---- end to end: options from the search ----------------------------------- */
 
+/* The one-replica configuration an option stands for. */
+static rl_config option_config(const rl_proc_option *o, const char *model, const char *hw,
+                               long prompt, long output)
+{
+    rl_config c;
+    memset(&c, 0, sizeof c);
+    c.model = rl_catalog_model(cat, model);
+    c.hw = rl_catalog_hw(cat, hw);
+    c.rt = rl_catalog_runtime(cat, o->runtime);
+    c.quant = rl_catalog_quant(cat, o->quant);
+    c.kv = rl_catalog_kvtype(cat, o->kv);
+    c.tp = o->tp;
+    c.pp = o->pp;
+    c.ep = o->ep;
+    c.dp_attention = o->dp_attention;
+    c.devices = o->tp * o->pp;
+    c.replicas = 1;
+    c.prompt = prompt;
+    c.output = output;
+    c.concurrency = 1;
+    c.context_cap = o->context_cap;
+    c.offload_layers = o->offload_layers;
+    c.quiet = 1;
+    return c;
+}
+
 START_TEST(options_use_replica_capacity)
 {
     rl_plan *p = NULL;
@@ -383,22 +409,7 @@ START_TEST(options_use_replica_capacity)
     double served = 0;
     for (int i = 0; i < r.n_opt; i++) {
         const rl_proc_option *o = &r.opt[i];
-        rl_config c;
-        memset(&c, 0, sizeof c);
-        c.model = rl_catalog_model(cat, "llama-3.2-1b");
-        c.hw = rl_catalog_hw(cat, "rtx-4090");
-        c.rt = rl_catalog_runtime(cat, o->runtime);
-        c.quant = rl_catalog_quant(cat, o->quant);
-        c.kv = rl_catalog_kvtype(cat, o->kv);
-        c.tp = o->tp;
-        c.pp = o->pp;
-        c.devices = o->tp * o->pp;
-        c.replicas = 1;
-        c.prompt = 512;
-        c.output = 128;
-        c.concurrency = 1;
-        c.context_cap = o->context_cap;
-        c.offload_layers = o->offload_layers;
+        rl_config c = option_config(o, "llama-3.2-1b", "rtx-4090", 512, 128);
         rl_slo slo = { 0, 40.0 };
         int conc;
         double cap = rl_replica_capacity_rps(&c, &slo, 256, &conc);
@@ -432,25 +443,7 @@ START_TEST(moe_options_carry_ep)
     ck_assert_msg(rl_procure_options(p, cat, &o, &n, &e) == RL_OK, "%s", e.msg);
     ck_assert_int_ge(n, 1);
     for (int i = 0; i < n; i++) {
-        rl_config c;
-        memset(&c, 0, sizeof c);
-        c.model = rl_catalog_model(cat, "qwen3-30b-a3b");
-        c.hw = rl_catalog_hw(cat, "h200");
-        c.rt = rl_catalog_runtime(cat, o[i].runtime);
-        c.quant = rl_catalog_quant(cat, o[i].quant);
-        c.kv = rl_catalog_kvtype(cat, o[i].kv);
-        c.tp = o[i].tp;
-        c.pp = o[i].pp;
-        c.ep = o[i].ep;
-        c.dp_attention = o[i].dp_attention;
-        c.devices = o[i].tp * o[i].pp;
-        c.replicas = 1;
-        c.prompt = 1000;
-        c.output = 200;
-        c.concurrency = 1;
-        c.context_cap = o[i].context_cap;
-        c.offload_layers = o[i].offload_layers;
-        c.quiet = 1;
+        rl_config c = option_config(&o[i], "qwen3-30b-a3b", "h200", 1000, 200);
         ck_assert_int_ge(o[i].ep, 1);
         ck_assert_int_eq(o[i].tp % o[i].ep, 0);
         rl_slo slo = { 0, 50.0 };
