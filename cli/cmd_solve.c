@@ -54,7 +54,7 @@ static const struct flag {
      "                    and md print one row per recommended configuration"},
     {"--json", "", F_BOOL, offsetof(sopts, json), 0, 0, "= --format json"},
     {"--pareto", "", F_BOOL, offsetof(sopts, pareto), 0, 0,
-     "also list the throughput-latency front"},
+     "also list the throughput-latency front (at a rate: capacity-latency)"},
     {"--exhaustive", "", F_BOOL, offsetof(sopts, exhaustive), 0, 0,
      "no monotone pruning (slower; same answer)"},
     {"--no-milp", "", F_BOOL, offsetof(sopts, no_milp), 0, 0,
@@ -356,9 +356,14 @@ void rl_solve_print(FILE *out, const rl_scenario *s, const rl_solve_result *r)
         }
     }
     if (r->n_pareto) {
-        fprintf(out, "\nthroughput-latency front (%d points):\n", r->n_pareto);
+        fprintf(out, "\n%s front (%d points):\n", r->request_rate > 0
+                ? "capacity-latency (the capacity each could serve vs end-to-end p50 at the rate)"
+                : "throughput-latency", r->n_pareto);
         header(out);
-        for (int i = 0; i < r->n_pareto; i++) row(out, &r->pareto[i]);
+        for (int i = 0; i < r->n_pareto; i++) {
+            row(out, &r->pareto[i]);
+            if (r->request_rate > 0) serving_line(out, &r->pareto[i]);
+        }
     }
     long dup = rl_solve_rejected(r, "offload_not_needed");
     if (r->candidates - r->feasible - dup > 0) {

@@ -654,6 +654,39 @@ START_TEST(rate_recommendations_are_served)
 }
 END_TEST
 
+/* --pareto at a rate: every point serves the same tok/s, so the front is
+ * capacity against latency at the rate -- capacity falling as latency
+ * falls, no point dominated by a ranked candidate -- and its rows show the
+ * served throughput, not the capacity. */
+START_TEST(rate_pareto_trades_capacity_for_latency)
+{
+    rl_scenario *s = rate_scenario(20);
+    rl_solve_result r;
+    rl_err e;
+    rl_solve_opts o;
+    rl_solve_opts_init(&o);
+    o.top = 200;
+    o.pareto = 1;
+    ck_assert_msg(rl_solve(s, cat, &o, &r, &e) == RL_OK, "solve: %s", e.msg);
+    ck_assert_int_ge(r.n_pareto, 2);
+    for (int i = 0; i < r.n_pareto; i++) {
+        const rl_ranked *p = &r.pareto[i];
+        ck_assert(rl_feq(p->throughput, 20 * (double)s->output_tokens));
+        if (i) {
+            ck_assert(p->est.serving.capacity_rps < r.pareto[i - 1].est.serving.capacity_rps);
+            ck_assert(p->latency_ms < r.pareto[i - 1].latency_ms);
+        }
+        for (int j = 0; j < r.n_ranked; j++) {
+            const rl_ranked *k = &r.ranked[j];
+            ck_assert(!(k->est.serving.capacity_rps > p->est.serving.capacity_rps * (1 + 1e-9) &&
+                        k->latency_ms < p->latency_ms * (1 - 1e-9)));
+        }
+    }
+    rl_solve_result_free(&r);
+    rl_scenario_free(s);
+}
+END_TEST
+
 /* Raising the rate never admits a configuration: capacity does not depend
  * on the rate and the queueing latencies grow with it, so each rate's
  * feasible set lies inside the one of every lower rate. */
@@ -748,6 +781,7 @@ static Suite *suite(void)
     tcase_add_test(t, moe_parallel_axes);
     tcase_add_test(t, quality_floor);
     tcase_add_test(t, rate_recommendations_are_served);
+    tcase_add_test(t, rate_pareto_trades_capacity_for_latency);
     tcase_add_test(t, rate_feasible_set_shrinks);
     tcase_add_test(t, rate_beyond_capacity);
     tcase_add_test(t, rate_pruned_equals_exhaustive);
