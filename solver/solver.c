@@ -759,9 +759,36 @@ static void front_add(search *S, const feas *x)
     S->nfront += 1 - (end - lo);
 }
 
+/* At a request rate the concurrency axis is the batch cap (max_num_seqs),
+ * a setting of one deployment rather than another workload: x and y are
+ * the same deployment when every other axis agrees. */
+static int same_deployment(const feas *x, const feas *y)
+{
+    if (x->rt != y->rt || x->offload_layers != y->offload_layers) return 0;
+    for (int l = 0; l < NLEV; l++)
+        if (l != L_CONC && x->idx[l] != y->idx[l]) return 0;
+    return 1;
+}
+
+/* At a rate: 1 when the kept list already holds x's deployment at a batch
+ * cap that ranks at least as well (x is dropped); else that entry, if
+ * any, is removed to make room for x, and 0. */
+static int kept_better_cap(search *S, const feas *x)
+{
+    for (long i = 0; i < S->nf; i++) {
+        if (!same_deployment(x, &S->f[i])) continue;
+        if (rl_objective_compare(S->obj, &S->f[i].pt, &x->pt) <= 0) return 1;
+        memmove(&S->f[i], &S->f[i + 1], (size_t)(S->nf - i - 1) * sizeof *S->f);
+        S->nf--;
+        return 0;
+    }
+    return 0;
+}
+
 /* Keep feasible candidate (current axes, context cap index j): the best
  * `keep`, sorted (insertion into a short array beats sorting every
- * feasible candidate at the end), and for --pareto the front. */
+ * feasible candidate at the end), and for --pareto the front.  At a
+ * request rate one deployment is kept once, at its best batch cap. */
 static void record(search *S, rl_obj_point p, int j)
 {
     feas x;
@@ -774,6 +801,7 @@ static void record(search *S, rl_obj_point p, int j)
     x.pt.order = S->res->feasible++;
     if (S->cctx.offload_mode == RL_OFFLOAD_NONE) S->fit_none[S->idx[L_CONC]][j] = 1;
     if (S->o->pareto) front_add(S, &x);
+    if (S->rate > 0 && kept_better_cap(S, &x)) return;
     if (S->nf == S->keep &&
         (S->keep == 0 || rl_objective_compare(S->obj, &x.pt, &S->f[S->nf - 1].pt) >= 0))
         return;                                 /* not among the best */
