@@ -94,6 +94,7 @@ static int deployment(const rl_scenario *s, const rl_catalog *cat, sctx *S, rl_e
      * (the search would try several: scenario.h concurrency_searched) */
     c->concurrency = s->n_conc && !s->concurrency_searched ? s->concurrency_axis[0]
                                                            : s->concurrency;
+    if (s->request_rate > 0) c->max_num_seqs = c->concurrency;  /* the batch cap */
     c->sliding_window = s->n_window ? s->sliding_window[0] : 0;
     c->weight_bytes = s->weight_bytes;
     c->ambient_c = s->req.ambient_c;
@@ -113,8 +114,14 @@ static int deployment(const rl_scenario *s, const rl_catalog *cat, sctx *S, rl_e
 /* ---- estimates -------------------------------------------------------- */
 
 /* The workload's estimate and, for decoders, the last token's: one decode
- * step at the full KV allocation (context_cap), the worst step there is. */
-static int estimate_pair(const rl_config *c, rl_estimate *e, rl_estimate *w, rl_err *err)
+ * step at the full KV allocation (context_cap), the worst step there is.
+ * With a request rate (> 0) the workload's latencies are those at the
+ * rate, queueing included (rl_serving_run, as solve serves a candidate:
+ * the concurrency is the batch cap), and e->serving says whether the
+ * deployment keeps up; the last token stays at the full batch cap, the
+ * most the runtime will run. */
+static int estimate_pair(const rl_config *c, double rate, rl_estimate *e, rl_estimate *w,
+                         rl_err *err)
 {
     rl_config x = *c;
     long full = c->context_cap > 0 ? c->context_cap : c->prompt + c->output;
@@ -122,6 +129,15 @@ static int estimate_pair(const rl_config *c, rl_estimate *e, rl_estimate *w, rl_
     if (rc) return rc;
     *w = *e;
     if (c->model->kind != RL_DECODER || c->output <= 0 || full < 2) return RL_OK;
+    if (rate > 0) {
+        rl_serving v;
+        if ((rc = rl_serving_run(c, rate, &v)) != RL_OK)
+            return rl_err_set(err, rc, NULL, 0, "serving model failed at %g req/s", rate);
+        e->serving = v;
+        e->ttft_ms = v.ttft_ms;
+        e->tpot_ms = v.tpot_ms;
+        e->e2e_latency_ms = v.e2e_latency_ms;
+    }
     x.quiet = 1;
     x.prompt = full - 1;
     x.output = 1;
@@ -130,11 +146,18 @@ static int estimate_pair(const rl_config *c, rl_estimate *e, rl_estimate *w, rl_
     return RL_OK;
 }
 
+/* The request rate the deployment is signed off at (0: a fixed batch). */
+static double rate_of(const sctx *S)
+{
+    return S->lim.prefill_only ? 0 : S->lim.request_rate;
+}
+
 /* Line name of a rule for this workload. */
 static const char *line_name(const rl_scenario *s, const char *rule)
 {
     int enc = s->mode == RL_MODE_ENCODER;
     if (strcmp(rule, "tpot_slo") == 0) return "tpot_worst_ms";
+    if (strcmp(rule, "saturated") == 0) return "request_rate";
     if (strcmp(rule, "ttft_slo") == 0) return enc ? "input_latency_ms_p95" : "ttft_ms_p95";
     if (strcmp(rule, "min_total_tok_s") == 0) return enc ? "min_inputs_per_s" : "min_total_tok_s";
     return rule;
@@ -154,6 +177,15 @@ static int eval_rule(const sctx *S, const struct rl_constraint_ops *r,
     ok = r->check(&cc, r->stage == RL_CONS_STATIC ? NULL : use, why);
     if (r->measure) {
         if (!r->measure(&cc, use, m)) return ok ? -1 : 0;
+        /* at a rate the deployment cannot keep up with, the queue grows
+         * without bound: its TTFT (a lower bound here) holds no limit */
+        if (strcmp(r->name, "ttft_slo") == 0 && e->serving.rate > 0 && e->serving.saturated) {
+            m->pass = 0;
+            m->unit = NULL;             /* no margin: the value is only a floor */
+            snprintf(m->note, sizeof m->note, "saturated at %.4g req/s (capacity %.4g): the "
+                     "queue grows without bound, p95 TTFT at least %.4g ms and rising",
+                     e->serving.rate, e->serving.capacity_rps, m->value);
+        }
         return m->pass;
     }
     m->unit = NULL;                     /* yes/no rule: a line only when it fails */
@@ -175,7 +207,7 @@ static int passes(const sctx *S0, const rl_config *c, const rl_limits *lim,
     S.cfg = *c;
     S.lim = *lim;
     S.cfg.quiet = 1;
-    if (estimate_pair(&S.cfg, &e, &w, NULL) != RL_OK) return 0;
+    if (estimate_pair(&S.cfg, rate_of(&S), &e, &w, NULL) != RL_OK) return 0;
     if (S.s->enc_stream.set) {          /* the encoder stream shares the part */
         rl_estimate ee;
         if (stream_estimate(&S, &ee, NULL) != RL_OK) return 0;
@@ -344,6 +376,21 @@ static void fixes(const sctx *S, const rl_catalog *cat, const struct rl_constrai
         if (passes(S, &c, &S->lim, r)) addf(k->fix, sizeof k->fix, "power mode %s", name);
     }
     c = S->cfg;
+    if (rate_of(S) > 0 && c.model->kind == RL_DECODER) {   /* a queue that runs away */
+        rl_serving v;
+        if (rl_serving_run(&c, rate_of(S), &v) == RL_OK && v.saturated) {
+            addf(k->fix, sizeof k->fix, "offered rate below %.4g req/s (the capacity)",
+                 v.capacity_rps);
+            for (int n = c.concurrency * 2; n <= RL_SCN_CONC_MAX; n *= 2) {
+                c.concurrency = c.max_num_seqs = n;
+                if (passes(S, &c, &S->lim, r)) {
+                    addf(k->fix, sizeof k->fix, "batch cap (max_num_seqs) %d", n);
+                    break;
+                }
+            }
+            return;     /* fewer sequences only lower the capacity */
+        }
+    }
     for (int n = S->cfg.concurrency - 1; n >= 1; n--) {
         c.concurrency = n;
         if (passes(S, &c, &S->lim, r)) {
@@ -389,10 +436,20 @@ static void reason_for(const rl_signoff *so, rl_signoff_check *k)
                  "tokens of context%s (average token: p95 %.3g ms)",
                  so->evict_window > 0 ? so->evict_window : so->context,
                  so->evict_window > 0 ? ", the KV window" : "", so->est.tpot_ms.p95);
+    else if (strcmp(k->rule, "ttft_slo") == 0 && so->est.serving.rate > 0)
+        snprintf(k->reason, sizeof k->reason, "p95 time to first token at %.4g req/s, "
+                 "queueing behind the %.3g sequences in flight included",
+                 so->est.serving.rate, so->est.serving.in_flight);
     else if (strcmp(k->rule, "ttft_slo") == 0)
         snprintf(k->reason, sizeof k->reason, "%s", so->cfg.model->kind == RL_ENCODER
                  ? "p95 latency of one forward pass over the batch"
                  : "p95 time to first token of the workload's prompt");
+    else if (strcmp(k->rule, "saturated") == 0)
+        snprintf(k->reason, sizeof k->reason, "offered rate vs capacity: best batch %d of "
+                 "max_num_seqs %d, %d replica%s, headroom %.2fx", so->est.serving.capacity_conc,
+                 so->cfg.max_num_seqs, so->est.replicas, so->est.replicas == 1 ? "" : "s",
+                 so->est.serving.rate > 0 ? so->est.serving.capacity_rps / so->est.serving.rate
+                                          : 0);
     else if (strcmp(k->rule, "min_total_tok_s") == 0 || strcmp(k->rule, "min_decode_tok_s") == 0)
         snprintf(k->reason, sizeof k->reason, "p50 sustained rate at %.0f%% of the nominal "
                  "clock", so->est.clock_frac * 100);
@@ -540,7 +597,7 @@ int rl_signoff_run(const rl_scenario *s, const rl_catalog *cat, rl_signoff *out,
     rl_solve_limits(s, &S.lim);         /* the search's own limits */
     S.lim.context_tokens = S.context;
     out->evict_window = kv_eviction(&S);
-    if ((rc = estimate_pair(&S.cfg, &out->est, &out->worst, err))) return rc;
+    if ((rc = estimate_pair(&S.cfg, rate_of(&S), &out->est, &out->worst, err))) return rc;
     out->cfg = S.cfg;
     out->context = S.context;
     out->offload_mode = S.offload_mode;
@@ -636,6 +693,10 @@ static void report_inputs(sbuf *b, const rl_scenario *s, const rl_signoff *so)
        c->ep > 1 ? ", expert parallel" : "", c->dp_attention ? ", DP-attention" : "");
     if (c->model->kind == RL_ENCODER)
         sb(b, "| workload | encoder, %d inputs per batch |\n", c->concurrency);
+    else if (so->est.serving.rate > 0)
+        sb(b, "| workload | %s, prompt %ld, output %ld, %.4g requests/s (Poisson arrivals), "
+           "batch cap %d (max_num_seqs) |\n", rl_workload_mode_name(s->mode), c->prompt,
+           c->output, so->est.serving.rate, c->concurrency);
     else
         sb(b, "| workload | %s, prompt %ld, output %ld, %d concurrent |\n",
            rl_workload_mode_name(s->mode), c->prompt, c->output, c->concurrency);

@@ -327,6 +327,50 @@ START_TEST(signoff_moe_layout)
 }
 END_TEST
 
+static const rl_signoff_check *check_named(const rl_signoff *so, const char *name)
+{
+    for (int i = 0; i < so->n; i++)
+        if (strcmp(so->checks[i].name, name) == 0) return &so->checks[i];
+    return NULL;
+}
+
+/* At a request rate a sign-off reads the latencies at the rate (those
+ * rl_serving_run gives for the deployment, the concurrency its batch
+ * cap), checks the capacity against the rate, and a saturated deployment
+ * fails both that line and TTFT (which then has no value: it only grows). */
+START_TEST(signoff_at_a_rate)
+{
+    static rl_signoff so;
+    rl_err err;
+    char text[512];
+    const char *fmt = "model=\"llama-3.1-8b\"; hardware=\"h100-sxm\"; runtime=\"vllm\"; "
+                      "workload={prompt_tokens=1000; output_tokens=200; request_rate=%g; "
+                      "concurrency=64;}; requirements={ttft_ms_p95=300.0;}; "
+                      "search={quant=\"fp8\";};";
+    snprintf(text, sizeof text, fmt, 10.0);
+    ck_assert_msg(signoff_text(text, &so, &err) == RL_OK, "%s", err.msg);
+    rl_serving v;
+    ck_assert_int_eq(so.cfg.max_num_seqs, 64);
+    ck_assert_int_eq(rl_serving_run(&so.cfg, 10.0, &v), RL_OK);
+    ck_assert(!v.saturated);
+    ck_assert(so.est.serving.capacity_rps == v.capacity_rps);
+    const rl_signoff_check *t = check_named(&so, "ttft_ms_p95");
+    const rl_signoff_check *q = check_named(&so, "request_rate");
+    ck_assert(t && q && t->pass && q->pass && so.pass);
+    ck_assert(t->has_value && rl_feq(t->value, v.ttft_ms.p95));
+    ck_assert(rl_feq(q->value, 10.0) && rl_feq(q->limit, v.capacity_rps));
+    double cap = v.capacity_rps;
+    snprintf(text, sizeof text, fmt, 1.5 * cap);
+    ck_assert_msg(signoff_text(text, &so, &err) == RL_OK, "%s", err.msg);
+    t = check_named(&so, "ttft_ms_p95");
+    q = check_named(&so, "request_rate");
+    ck_assert(t && q && !t->pass && !q->pass && !so.pass);
+    ck_assert(!t->has_value);
+    ck_assert(strstr(t->reason, "saturated") != NULL);
+    ck_assert(strstr(q->fix, "offered rate below") != NULL);
+}
+END_TEST
+
 /* A failing check's suggested ambient really passes, and the verdict is
  * the AND of the checks. */
 START_TEST(signoff_fix_is_real)
@@ -442,6 +486,7 @@ int main(void)
     tcase_add_test(t, signoff_one_deployment_only);
     tcase_add_test(t, signoff_fix_is_real);
     tcase_add_test(t, signoff_moe_layout);
+    tcase_add_test(t, signoff_at_a_rate);
     tcase_add_test(t, signoff_kv_eviction_keeps_the_window);
     tcase_add_test(t, signoff_stream_shares_the_part);
     suite_add_tcase(s, t);
