@@ -348,10 +348,13 @@ START_TEST(signoff_at_a_rate)
                       "concurrency=64;}; requirements={ttft_ms_p95=300.0;}; "
                       "search={quant=\"fp8\";};";
     snprintf(text, sizeof text, fmt, 10.0);
-    ck_assert_msg(signoff_text(text, &so, &err) == RL_OK, "%s", err.msg);
+    rl_scenario *s = NULL;      /* kept while so.cfg points into it */
+    ck_assert_msg(rl_scenario_load_string(text, "t.cfg", cat, &s, &err) == RL_OK, "%s", err.msg);
+    ck_assert_msg(rl_signoff_run(s, cat, &so, &err) == RL_OK, "%s", err.msg);
     rl_serving v;
     ck_assert_int_eq(so.cfg.max_num_seqs, 64);
     ck_assert_int_eq(rl_serving_run(&so.cfg, 10.0, &v), RL_OK);
+    rl_scenario_free(s);
     ck_assert(!v.saturated);
     ck_assert(so.est.serving.capacity_rps == v.capacity_rps);
     const rl_signoff_check *t = check_named(&so, "ttft_ms_p95");
