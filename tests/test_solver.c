@@ -64,6 +64,18 @@ static void solve(const rl_scenario *s, rl_solve_result *r, int top, int exhaust
     ck_assert_msg(rc == RL_OK, "solve: %s", e.msg);
 }
 
+/* solve with --pareto and the best `top` */
+static void solve_pareto(const rl_scenario *s, rl_solve_result *r, int top)
+{
+    rl_err e;
+    rl_solve_opts o;
+    rl_solve_opts_init(&o);
+    o.top = top;
+    o.pareto = 1;
+    int rc = rl_solve(s, cat, &o, r, &e);
+    ck_assert_msg(rc == RL_OK, "solve: %s", e.msg);
+}
+
 static long sum_rejected(const rl_solve_result *r)
 {
     long n = 0;
@@ -350,13 +362,8 @@ static int dominates(double t1, double l1, double t2, double l2)
 START_TEST(pareto_front_matches_brute_force)
 {
     rl_scenario *s = load(EX "chat-8b-l4-ttft.cfg");
-    rl_solve_opts o;
     rl_solve_result r;
-    rl_err e;
-    rl_solve_opts_init(&o);
-    o.pareto = 1;
-    o.top = 100000;
-    ck_assert_int_eq(rl_solve(s, cat, &o, &r, &e), RL_OK);
+    solve_pareto(s, &r, 100000);
     ck_assert_int_eq(r.n_ranked, r.feasible);
     ck_assert_int_gt(r.n_pareto, 1);
     ck_assert_int_lt(r.n_pareto, RL_PARETO_SHOW);   /* so the front is complete */
@@ -662,12 +669,7 @@ START_TEST(rate_pareto_trades_capacity_for_latency)
 {
     rl_scenario *s = rate_scenario(20);
     rl_solve_result r;
-    rl_err e;
-    rl_solve_opts o;
-    rl_solve_opts_init(&o);
-    o.top = 200;
-    o.pareto = 1;
-    ck_assert_msg(rl_solve(s, cat, &o, &r, &e) == RL_OK, "solve: %s", e.msg);
+    solve_pareto(s, &r, 200);
     ck_assert_int_ge(r.n_pareto, 2);
     for (int i = 0; i < r.n_pareto; i++) {
         const rl_ranked *p = &r.pareto[i];
