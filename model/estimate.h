@@ -236,6 +236,13 @@ double rl_replica_rps_at(const rl_config *c, const rl_slo *slo, int b);
  * c is malformed or does not run at one sequence. */
 int rl_serving_run(const rl_config *c, double rate, rl_serving *out);
 
+/* Put serving result v into e: e->serving, and the latencies (TTFT, TPOT,
+ * end-to-end) become those at the rate, queueing included -- what SLO
+ * rules and objectives then read; the rest of e (memory, power,
+ * per-sequence speed) stays at the batch cap, the most the runtime will
+ * run at once. */
+void rl_serving_apply(rl_estimate *e, const rl_serving *v);
+
 /* The same with the capacity already known: cap_rps requests/s per
  * replica, reached at concurrency cap_conc (what rl_replica_capacity_rps
  * gives for c's batch cap; the solver computes it once per batch-cap

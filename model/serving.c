@@ -89,6 +89,14 @@ int rl_serving_run(const rl_config *c, double rate, rl_serving *out)
     return serve(c, rate, -1, 0, out);
 }
 
+void rl_serving_apply(rl_estimate *e, const rl_serving *v)
+{
+    e->serving = *v;
+    e->ttft_ms = v->ttft_ms;
+    e->tpot_ms = v->tpot_ms;
+    e->e2e_latency_ms = v->e2e_latency_ms;
+}
+
 int rl_serving_run_cap(const rl_config *c, double rate, double cap_rps, int cap_conc,
                        rl_serving *out)
 {

@@ -133,10 +133,7 @@ static int estimate_pair(const rl_config *c, double rate, rl_estimate *e, rl_est
         rl_serving v;
         if ((rc = rl_serving_run(c, rate, &v)) != RL_OK)
             return rl_err_set(err, rc, NULL, 0, "serving model failed at %g req/s", rate);
-        e->serving = v;
-        e->ttft_ms = v.ttft_ms;
-        e->tpot_ms = v.tpot_ms;
-        e->e2e_latency_ms = v.e2e_latency_ms;
+        rl_serving_apply(e, &v);
     }
     x.quiet = 1;
     x.prompt = full - 1;
@@ -357,7 +354,7 @@ static void context_fixes(const sctx *S, const struct rl_constraint_ops *r,
 }
 
 static void fixes(const sctx *S, const rl_catalog *cat, const struct rl_constraint_ops *r,
-                  rl_signoff_check *k)
+                  const rl_estimate *est, rl_signoff_check *k)
 {
     rl_config c = S->cfg;
     const rl_quant *q;
@@ -376,20 +373,17 @@ static void fixes(const sctx *S, const rl_catalog *cat, const struct rl_constrai
         if (passes(S, &c, &S->lim, r)) addf(k->fix, sizeof k->fix, "power mode %s", name);
     }
     c = S->cfg;
-    if (rate_of(S) > 0 && c.model->kind == RL_DECODER) {   /* a queue that runs away */
-        rl_serving v;
-        if (rl_serving_run(&c, rate_of(S), &v) == RL_OK && v.saturated) {
-            addf(k->fix, sizeof k->fix, "offered rate below %.4g req/s (the capacity)",
-                 v.capacity_rps);
-            for (int n = c.concurrency * 2; n <= RL_SCN_CONC_MAX; n *= 2) {
-                c.concurrency = c.max_num_seqs = n;
-                if (passes(S, &c, &S->lim, r)) {
-                    addf(k->fix, sizeof k->fix, "batch cap (max_num_seqs) %d", n);
-                    break;
-                }
+    if (est->serving.rate > 0 && est->serving.saturated) {     /* a queue that runs away */
+        addf(k->fix, sizeof k->fix, "offered rate below %.4g req/s (the capacity)",
+             est->serving.capacity_rps);
+        for (int n = c.concurrency * 2; n <= RL_SCN_CONC_MAX; n *= 2) {
+            c.concurrency = c.max_num_seqs = n;
+            if (passes(S, &c, &S->lim, r)) {
+                addf(k->fix, sizeof k->fix, "batch cap (max_num_seqs) %d", n);
+                break;
             }
-            return;     /* fewer sequences only lower the capacity */
         }
+        return;         /* fewer sequences only lower the capacity */
     }
     for (int n = S->cfg.concurrency - 1; n >= 1; n--) {
         c.concurrency = n;
@@ -619,7 +613,7 @@ int rl_signoff_run(const rl_scenario *s, const rl_catalog *cat, rl_signoff *out,
         fill_check(s, r, &m, &why, ok, k);
         if (!m.note[0]) reason_for(out, k);
         if (!ok && strcmp(r->name, "context") == 0) ok = evicted(out, k);
-        if (!ok) fixes(&S, cat, r, k);
+        if (!ok) fixes(&S, cat, r, &out->est, k);
         out->pass &= ok;
         out->n++;
     }

@@ -514,18 +514,6 @@ static int choose_offload(search *S, rl_reason *why, failinfo *fi)
 
 static void near_miss(search *S);
 
-/* At a request rate the latencies the rules and objectives read are the
- * ones under that load (queueing included); the rest of the estimate
- * (memory, power, per-sequence speed) stays the candidate's at its batch
- * cap, the most the runtime will run at once. */
-static void apply_serving(rl_estimate *e, const rl_serving *v)
-{
-    e->serving = *v;
-    e->ttft_ms = v->ttft_ms;
-    e->tpot_ms = v->tpot_ms;
-    e->e2e_latency_ms = v->e2e_latency_ms;
-}
-
 /* One term of the capacity search (rl_replica_rps_at), memoised. */
 static double memo_rps(search *S, int b)
 {
@@ -612,7 +600,7 @@ static int serve(search *S, rl_reason *why)
                  "does not run a single sequence, so it serves no rate");
         return 0;
     }
-    apply_serving(&S->est, &v);
+    rl_serving_apply(&S->est, &v);
     return 1;
 }
 
@@ -1109,7 +1097,7 @@ static int materialise(search *S, const feas *f, rl_ranked *r)
         if ((rc = rl_serving_run(&r->cfg, S->rate, &v)) != RL_OK)
             return rl_err_set(S->err, rc, NULL, 0, "serving model failed on a feasible "
                               "candidate");
-        apply_serving(&r->est, &v);
+        rl_serving_apply(&r->est, &v);
         r->throughput = rl_obj_throughput(&S->octx, &r->est);  /* served, not capacity */
     }
     S->obj->explain(&S->octx, &r->cfg, &r->est, b, sizeof b);
