@@ -15,9 +15,8 @@
 
 static double value(const rl_obj_ctx *ctx, const rl_config *c, const rl_estimate *e)
 {
-    if (e->serving.rate > 0 && !ctx->prefill_only)
-        return e->serving.capacity_rps * (double)c->output;
-    return rl_obj_throughput(ctx, e);
+    double cap = rl_obj_capacity_tok_s(ctx, c, e);
+    return cap > 0 ? cap : rl_obj_throughput(ctx, e);
 }
 
 static void explain(const rl_obj_ctx *ctx, const rl_config *c, const rl_estimate *e,

@@ -58,5 +58,8 @@ int rl_objective_compare(const struct rl_objective_ops *o, const rl_obj_point *a
  * latency of the workload's phase. */
 double rl_obj_throughput(const rl_obj_ctx *ctx, const rl_estimate *e);
 double rl_obj_latency_ms(const rl_obj_ctx *ctx, const rl_estimate *e);
+/* At a request rate (e->serving filled, a generating workload): the most
+ * output tok/s the candidate could serve, capacity x output tokens; else 0. */
+double rl_obj_capacity_tok_s(const rl_obj_ctx *ctx, const rl_config *c, const rl_estimate *e);
 
 #endif

@@ -69,6 +69,12 @@ double rl_obj_throughput(const rl_obj_ctx *ctx, const rl_estimate *e)
     return r * (ctx->prefill_only ? e->prefill_tok_s.p50 : e->offline_tok_s);
 }
 
+double rl_obj_capacity_tok_s(const rl_obj_ctx *ctx, const rl_config *c, const rl_estimate *e)
+{
+    if (e->serving.rate <= 0 || ctx->prefill_only) return 0;
+    return e->serving.capacity_rps * (double)c->output;
+}
+
 /* At a request rate the solver has put the latencies under that load
  * into e (queueing included), so this is the request latency at the rate. */
 double rl_obj_latency_ms(const rl_obj_ctx *ctx, const rl_estimate *e)

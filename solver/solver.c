@@ -681,12 +681,11 @@ static rl_obj_point point_of(search *S)
 {
     rl_obj_point p;
     p.value = S->obj->value(&S->octx, &S->cfg, &S->est);
-    p.throughput = rl_obj_throughput(&S->octx, &S->est);
     /* at a rate every candidate that keeps up serves the same tok/s: what
      * sets them apart (the front's axis, the tie-break) is what they could
      * serve, capacity x output tokens */
-    if (S->est.serving.rate > 0 && !S->octx.prefill_only)
-        p.throughput = S->est.serving.capacity_rps * (double)S->cfg.output;
+    double cap = rl_obj_capacity_tok_s(&S->octx, &S->cfg, &S->est);
+    p.throughput = cap > 0 ? cap : rl_obj_throughput(&S->octx, &S->est);
     p.latency_ms = rl_obj_latency_ms(&S->octx, &S->est);
     p.devices = S->cfg.tp * S->cfg.pp * S->cfg.replicas;
     p.offload_layers = S->cfg.offload_layers;
