@@ -106,6 +106,7 @@ static int llama_bench_test(hctx *h, const cJSON *t)
            ts = jnum(t, "avg_ts"), sd = jnum(t, "stddev_ts"), bn = jnum(t, "build_number"),
            size = jnum(t, "model_size");
     const char *split = jstr(t, "split_mode"), *fa;
+    const cJSON *fo;
     rl_runrec *r;
 
     if (isnan(nd)) nd = 0;
@@ -125,6 +126,8 @@ static int llama_bench_test(hctx *h, const cJSON *t)
     hx_copy(r->quant, sizeof r->quant, rl_harness_quant_id(jstr(t, "model_type")));
     hx_copy(r->kv_dtype, sizeof r->kv_dtype, rl_harness_kv_id(jstr(t, "type_k")));
     r->n_devices = device_list(jstr(t, "gpu_info"), r->hardware_name, sizeof r->hardware_name);
+    if (r->n_devices == 0 && strcmp(jstr(t, "backends"), "CPU") == 0)    /* the CPU alone */
+        hx_copy(r->hardware_name, sizeof r->hardware_name, jstr(t, "cpu_info"));
     if (r->n_devices > 1) {
         if (strcmp(split, "row") == 0) r->tp = r->n_devices, r->pp = 1;
         else if (strcmp(split, "none") != 0) r->pp = r->n_devices, r->tp = 1;
@@ -143,10 +146,14 @@ static int llama_bench_test(hctx *h, const cJSON *t)
         if (sd >= 0) r->metric[RL_RUN_DECODE_SD] = sd;
     }
     hx_copy(r->timestamp_utc, sizeof r->timestamp_utc, jstr(t, "test_time"));
-    fa = cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(t, "flash_attn"))
-             ? (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "flash_attn")) ? "1" : "0")
-             : jstr(t, "flash_attn");
-    if (*fa) hx_env(r, "flash_attn", strcmp(fa, "true") == 0 ? "1" : strcmp(fa, "false") == 0 ? "0" : fa);
+    /* flash_attn: a bool until mid 2025, then -1 (auto) / 0 / 1; "auto"
+     * stored as such: whether it ran is the backend's choice */
+    fo = cJSON_GetObjectItemCaseSensitive(t, "flash_attn");
+    fa = cJSON_IsBool(fo) ? (cJSON_IsTrue(fo) ? "1" : "0")
+       : cJSON_IsNumber(fo) ? (fo->valuedouble < 0 ? "auto" : fo->valuedouble > 0 ? "1" : "0")
+       : jstr(t, "flash_attn");
+    if (*fa) hx_env(r, "flash_attn", strcmp(fa, "true") == 0 ? "1" : strcmp(fa, "false") == 0 ? "0"
+                                     : strcmp(fa, "-1") == 0 ? "auto" : fa);
     if (!isnan(jnum(t, "n_ubatch"))) {
         char b[24];
         snprintf(b, sizeof b, "%.0f", jnum(t, "n_ubatch"));
@@ -212,6 +219,12 @@ static int llama_bench_csv(hctx *h, char *text)
     char *hdr[96], *val[96], *save = NULL, *line = strtok_r(text, "\n", &save);
     int nh, rc = RL_OK, lineno = 1;
 
+    /* llama-bench -oe csv writes the table to stderr after ggml's
+     * "load_backend: ..." lines: start at the header */
+    while (line && strncmp(line, "build_commit,", 13) != 0 && !strstr(line, "avg_ts")) {
+        line = strtok_r(NULL, "\n", &save);
+        lineno++;
+    }
     if (!line) return rl_err_set(h->err, RL_EINPUT, h->file, 0, "empty CSV");
     line[strcspn(line, "\r")] = '\0';
     nh = csv_split(line, hdr, 96);
@@ -293,6 +306,7 @@ static int llama_bench_md(hctx *h, char *text)
             cJSON *o = cJSON_CreateObject();
             long np = 0, ng = 0, d = 0;
             double ts = 0, sd = -1, gib = 0;
+            char unit[4] = "";
             const char *t = f[c_test];
             if (!o) return rl_err_set(h->err, RL_EIO, h->file, 0, "out of memory");
             /* "pp512", "tg128", "pp512+tg128", "pp512 @ d4096" */
@@ -311,9 +325,12 @@ static int llama_bench_md(hctx *h, char *text)
             cJSON_AddNumberToObject(o, "n_depth", (double)d);
             cJSON_AddNumberToObject(o, "avg_ts", ts);
             if (sd >= 0) cJSON_AddNumberToObject(o, "stddev_ts", sd);
-            /* "4.58 GiB": printed with 2 decimals, so good to ~0.2% */
-            if (c_size >= 0 && sscanf(f[c_size], "%lf GiB", &gib) == 1 && gib > 0)
-                cJSON_AddNumberToObject(o, "model_size", gib * 1073741824.0);
+            /* "4.58 GiB" or, under 1 GiB, "636.18 MiB": printed with 2
+             * decimals, so good to ~0.2% */
+            if (c_size >= 0 && sscanf(f[c_size], "%lf %3s", &gib, unit) == 2 && gib > 0 &&
+                (strcmp(unit, "GiB") == 0 || strcmp(unit, "MiB") == 0))
+                cJSON_AddNumberToObject(o, "model_size",
+                                        gib * (unit[0] == 'G' ? 1073741824.0 : 1048576.0));
             rc = llama_bench_test(h, o);
             cJSON_Delete(o);
             if (rc && !h->err->line) h->err->line = lineno;
@@ -455,6 +472,13 @@ int rl_harness_detect(const char *text, size_t n)
     cJSON *doc = cJSON_ParseWithLength(text, n);
     const char *nl;
 
+    /* cJSON accepts a leading value and ignores what follows it, so a
+     * log line "0.00.003.766 I ..." parses as the number 0: only an
+     * object or an array is JSON here */
+    if (doc && !cJSON_IsObject(doc) && !cJSON_IsArray(doc)) {
+        cJSON_Delete(doc);
+        doc = NULL;
+    }
     if (doc) {
         const cJSON *first = cJSON_IsArray(doc) ? cJSON_GetArrayItem(doc, 0) : doc;
         int f = RL_HF_UNKNOWN;
@@ -469,12 +493,13 @@ int rl_harness_detect(const char *text, size_t n)
     /* jsonl: the first line alone is a test object */
     nl = strchr(text, '\n');
     if (nl && (doc = cJSON_ParseWithLength(text, (size_t)(nl - text)))) {
-        int f = cJSON_GetObjectItemCaseSensitive(doc, "avg_ts") ? RL_HF_LLAMA_BENCH_JSONL
+        int obj = cJSON_IsObject(doc),
+            f = cJSON_GetObjectItemCaseSensitive(doc, "avg_ts") ? RL_HF_LLAMA_BENCH_JSONL
                                                                 : RL_HF_UNKNOWN;
         cJSON_Delete(doc);
-        return f;
+        if (obj) return f;
     }
-    if (strncmp(text, "build_commit,", 13) == 0 ||
+    if (hx_line_starts(text, "build_commit,") ||
         (nl && memchr(text, ',', (size_t)(nl - text)) && strstr(text, "avg_ts") &&
          strstr(text, "avg_ts") < nl))
         return RL_HF_LLAMA_BENCH_CSV;

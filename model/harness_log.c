@@ -6,8 +6,10 @@
  * The lines matched, with the llama.cpp function prefixes that changed
  * across releases (any prefix is accepted; only the text after it is
  * matched):
- *   llama.cpp  "build: 4426 (4426e298) with ..." / "build = 4426 (4426e298)"
- *              "Device 0: NVIDIA GeForce RTX 4090, compute capability ..."
+ *   llama.cpp  "build: 4426 (4426e298) with ..." / "build = 4426 (4426e298)" /
+ *              "common_params_print_info: build 11669 (Debian) with ..."
+ *              "Device 0: NVIDIA GeForce RTX 4090, compute capability ..." /
+ *              "device_info:" then "  - CPU     : AMD EPYC (24105 MiB, ...)"
  *              "... loaded meta data ... from PATH.gguf"      model file
  *              "file type   = Q4_K - Medium" / "model ftype = ..."
  *              "file size   = 4.58 GiB (4.89 BPW)" / "model size = ..."
@@ -18,6 +20,12 @@
  *              "n_ctx      = 8192"
  *              "prompt eval time = 70.51 ms / 512 tokens (... tokens per second)"
  *              "eval time = 3917.96 ms / 511 runs (... tokens per second)"
+ *              "memory breakdown [MiB] | total free self model context compute
+ *               unaccounted |" then per device "| - NAME | T = F + (S = M + C + P) + U |"
+ *               and per host buffer "| - Host | S = M + C + P |" (2025 on)
+ *              Since late 2025 every line may begin with a timestamp and a
+ *              level ("0.02.021.593 I ") and a module tag ("srv  ", "cmn  ",
+ *              "slot "); tests/data/harness/captured holds such logs.
  *   vLLM       "vLLM API server version 0.8.5" / "... LLM engine (v0.8.5) with config:
  *               model='...', dtype=torch.bfloat16, max_seq_len=8192, ...,
  *               tensor_parallel_size=1, pipeline_parallel_size=1, ...,
@@ -104,17 +112,42 @@ static int buffers(const char *text, const char *what, const char *only, double 
     return ndev;
 }
 
-/* A line that begins with one of llama.cpp's logging function prefixes
- * (a document that merely names them does not count). */
+/* Past llama.cpp's optional line prefix: the timestamp and level of
+ * common/log.cpp ("0.02.021.593 I ") and a module tag of the server and
+ * common code ("srv  ", "cmn  ", "slot ", "spec "). */
+static const char *llama_body(const char *l)
+{
+    static const char *const tag[] = { "srv ", "cmn ", "slot ", "spec " };
+    const char *p = l;
+
+    while (isdigit((unsigned char)*p) || *p == '.') p++;
+    if (p > l && p[0] == ' ' && strchr("IWEDT", p[1]) && p[1] && p[2] == ' ') l = p + 3;
+    for (size_t i = 0; i < sizeof tag / sizeof *tag; i++)
+        if (strncmp(l, tag[i], strlen(tag[i])) == 0) {
+            l += strlen(tag[i]);
+            while (*l == ' ') l++;
+            break;
+        }
+    return l;
+}
+
+/* A line whose body (past any such prefix) begins with one of llama.cpp's
+ * logging function prefixes (a document that merely names them does not
+ * count). */
 int hx_is_llamacpp_log(const char *t)
 {
     static const char *const pre[] = {
         "llama_model_loader:", "load_tensors:", "print_info:", "llm_load_print_meta:",
         "llm_load_tensors:", "llama_context:", "llama_new_context_with_model:",
-        "llama_perf_context_print:", "llama_print_timings:",
+        "llama_perf_context_print:", "llama_print_timings:", "common_perf_print:",
+        "common_memory_breakdown_print:", "llama_memory_breakdown_print:", "common_param:",
+        "llama_server:", "load_model:", "print_timing:",
     };
-    for (size_t i = 0; i < sizeof pre / sizeof *pre; i++)
-        if (hx_line_starts(t, pre[i])) return 1;
+    for (const char *l = t; *l; l += strcspn(l, "\n"), l += *l == '\n') {
+        const char *b = llama_body(l);
+        for (size_t i = 0; i < sizeof pre / sizeof *pre; i++)
+            if (strncmp(b, pre[i], strlen(pre[i])) == 0) return 1;
+    }
     return 0;
 }
 
@@ -157,8 +190,9 @@ static void llama_timings(rl_runrec *r, const char *t)
     const char *p = strstr(t, "prompt eval time"), *q;
     double tok, tps;
 
-    /* "prompt eval time = 70.51 ms / 512 tokens ( ... , 7261.39 tokens per second)" */
-    if (p && (q = strstr(p, " / ")) && (tok = atof(q + 3)) > 0 &&
+    /* "prompt eval time = 70.51 ms / 512 tokens ( ... , 7261.39 tokens per second)";
+     * counts past 1e8 are not a run (and would not fit a long: fuzzing) */
+    if (p && (q = strstr(p, " / ")) && (tok = atof(q + 3)) > 0 && tok <= 1e8 &&
         !isnan(tps = num_after(p, "ms per token,", NULL)) && tps > 0) {
         r->context_tokens = (long)tok;
         r->metric[RL_RUN_PREFILL] = tps;
@@ -167,7 +201,7 @@ static void llama_timings(rl_runrec *r, const char *t)
     /* "       eval time = 3917.96 ms / 511 runs ( ... , 130.42 tokens per second)" */
     for (p = t; (p = strstr(p, "eval time")); p += 9) {
         if (p >= t + 7 && strncmp(p - 7, "prompt ", 7) == 0) continue;
-        if ((q = strstr(p, " / ")) && (tok = atof(q + 3)) > 0 &&
+        if ((q = strstr(p, " / ")) && (tok = atof(q + 3)) > 0 && tok <= 1e8 &&
             !isnan(tps = num_after(p, "ms per token,", NULL)) && tps > 0) {
             r->output_tokens = (long)tok;
             r->metric[RL_RUN_DECODE] = tps;
@@ -177,23 +211,37 @@ static void llama_timings(rl_runrec *r, const char *t)
     }
 }
 
-int hx_llamacpp_log(hctx *h, const char *t)
+/* "build: 5220 (d3bd7193) with ...", "main: build = 2824 (4426e298)" or,
+ * since late 2025, "common_params_print_info: build 11669 (Debian) with
+ * ..." (a distribution build names itself instead of the commit). */
+static void llama_build(rl_runrec *r, const char *t)
 {
-    rl_runrec *r = hx_new(h);
-    char b[160];
-    const char *p, *after;
-    double v, dev, host;
-    unsigned long bn;
-    int ndev;
+    for (const char *p = t; (p = strstr(p, "build")); p += 5) {
+        const char *q = p + 5;
+        unsigned long bn;
+        char c[41];
+        if (p > t && isalnum((unsigned char)p[-1])) continue;
+        while (*q == ':' || *q == '=' || *q == ' ') q++;
+        if (q == p + 5 || !isdigit((unsigned char)*q)) continue;
+        if (sscanf(q, "%lu (%40[0-9A-Za-z._+-])", &bn, c) == 2) {
+            snprintf(r->runtime_version, sizeof r->runtime_version, "b%lu (%.12s)", bn, c);
+            return;
+        }
+    }
+}
 
-    if (!r) return h->err->code;
-    hx_copy(r->runtime_id, sizeof r->runtime_id, "llama.cpp");
-    /* "build: 5220 (d3bd7193) with ..." or, older, "main: build = 2824 (4426e298)" */
-    if (((p = strstr(t, "build: ")) && sscanf(p + 7, "%lu (%40[0-9a-f])", &bn, b) == 2) ||
-        ((p = strstr(t, "build = ")) && sscanf(p + 8, "%lu (%40[0-9a-f])", &bn, b) == 2))
-        snprintf(r->runtime_version, sizeof r->runtime_version, "b%lu (%.12s)", bn, b);
-    /* GPUs as ggml's backend init lists them */
-    for (p = t, ndev = 0; (p = strstr(p, "Device ")); p += 7) {
+/* The devices ggml lists: "Device 0: NVIDIA GeForce RTX 4090, compute
+ * capability 8.9, ..." (CUDA/ROCm init) or, since late 2025, common's
+ * "device_info:" block of "  - NAME : DESCRIPTION (TOTAL MiB, FREE MiB
+ * free)" lines.  The first accelerator names the hardware; a run on the
+ * CPU alone is named by the CPU. */
+static void llama_devices(rl_runrec *r, const char *t)
+{
+    char cpu[sizeof r->hardware_name] = "";
+    const char *p;
+    int ndev = 0;
+
+    for (p = t; (p = strstr(p, "Device ")); p += 7) {
         const char *c = strchr(p, ':');
         if (!c || c - p > 10 || !isdigit((unsigned char)p[7])) continue;
         if (ndev++ == 0) {
@@ -201,10 +249,88 @@ int hx_llamacpp_log(hctx *h, const char *t)
             r->hardware_name[strcspn(r->hardware_name, ",\r\n")] = '\0';
         }
     }
+    for (const char *l = t; !ndev && *l; l += strcspn(l, "\n"), l += *l == '\n') {
+        const char *b = llama_body(l), *c;
+        char name[32], desc[sizeof r->hardware_name];
+        size_t n;
+        if (strncmp(b, "common_param:", 13) != 0) continue;
+        for (b += 13; *b == ' '; b++) {}
+        if (strncmp(b, "- ", 2) != 0 || !(c = strchr(b, ':')) || c - b > 32) continue;
+        n = strcspn(b + 2, " :");
+        hx_copy(name, n + 1 < sizeof name ? n + 1 : sizeof name, b + 2);
+        for (c++; *c == ' '; c++) {}
+        hx_copy(desc, sizeof desc, c);
+        desc[strcspn(desc, "(\r\n")] = '\0';
+        for (n = strlen(desc); n && desc[n - 1] == ' '; ) desc[--n] = '\0';
+        if (strncmp(name, "CPU", 3) == 0) { if (!cpu[0]) hx_copy(cpu, sizeof cpu, desc); continue; }
+        if (r->hardware_name[0] == '\0') hx_copy(r->hardware_name, sizeof r->hardware_name, desc);
+        r->n_devices = r->n_devices > 0 ? r->n_devices + 1 : 1;
+    }
     if (ndev) r->n_devices = ndev;
+    else if (r->n_devices <= 0 && cpu[0]) hx_copy(r->hardware_name, sizeof r->hardware_name, cpu);
+}
+
+/* The last "memory breakdown [MiB]" table (printed when fitting the
+ * parameters and again at exit): per device "T = F + (S = M + C + P) + U",
+ * per host buffer "S = M + C + P".  *dev_model / *dev_compute get the
+ * largest device figures, *host_model / *host_compute the host sums (MiB).
+ * Returns the number of device rows, -1 when there is no table. */
+static int llama_breakdown(const char *t, double *dev_model, double *dev_compute,
+                           double *host_model, double *host_compute)
+{
+    int ndev = -1;
+
+    for (const char *l = t; *l; l += strcspn(l, "\n"), l += *l == '\n') {
+        const char *b = llama_body(l), *bar, *eq;
+        char name[48];
+        double s, m, c, p;
+        if (strncmp(b, "common_memory_breakdown_print:", 30) != 0 &&
+            strncmp(b, "llama_memory_breakdown_print:", 29) != 0) continue;
+        if (!(bar = strchr(b, '|'))) continue;
+        for (bar++; *bar == ' '; bar++) {}
+        if (strncmp(bar, "memory breakdown", 16) == 0) {       /* a new table */
+            ndev = 0;
+            *dev_model = *dev_compute = *host_model = *host_compute = 0;
+            continue;
+        }
+        if (ndev < 0 || strncmp(bar, "- ", 2) != 0) continue;
+        hx_copy(name, sizeof name, bar + 2);
+        name[strcspn(name, " |")] = '\0';
+        if (!(bar = strchr(bar, '|'))) continue;
+        eq = strchr(bar, '(') ? strchr(bar, '(') + 1 : bar + 1;
+        if (sscanf(eq, " %lf = %lf + %lf + %lf", &s, &m, &c, &p) != 4 || m < 0 || c < 0 || p < 0)
+            continue;
+        if (strncmp(name, "Host", 4) == 0 || strncmp(name, "CPU", 3) == 0 || strstr(name, "_Host")) {
+            *host_model += m;
+            *host_compute += p;
+        } else {
+            *dev_model = m > *dev_model ? m : *dev_model;
+            *dev_compute = p > *dev_compute ? p : *dev_compute;
+            ndev++;
+        }
+    }
+    return ndev;
+}
+
+int hx_llamacpp_log(hctx *h, const char *t)
+{
+    rl_runrec *r = hx_new(h);
+    char b[160];
+    const char *p, *after;
+    double v, dev = 0, host = 0, comp = NAN, hcomp = 0;
+    int ndev;
+
+    if (!r) return h->err->code;
+    hx_copy(r->runtime_id, sizeof r->runtime_id, "llama.cpp");
+    llama_build(r, t);
+    llama_devices(r, t);
     if ((p = strstr(t, "loaded meta data")) && (p = strstr(p, " from ")) ) {
         hx_copy(b, sizeof b, p + 6);
         b[strcspn(b, " \r\n")] = '\0';
+        hx_basename(r->model_name, sizeof r->model_name, b);
+    } else if ((p = strstr(t, "load_model: loading model '"))) {       /* llama-server */
+        hx_copy(b, sizeof b, p + 27);
+        b[strcspn(b, "'\r\n")] = '\0';
         hx_basename(r->model_name, sizeof r->model_name, b);
     }
     rest_of_line(t, "file type", b, sizeof b);
@@ -213,16 +339,25 @@ int hx_llamacpp_log(hctx *h, const char *t)
     if (!isnan(v = num_after(t, "file size", &after)) ||
         !isnan(v = num_after(t, "model size", &after)))
         if (!isnan(v = size_gb(v, after))) r->metric[RL_RUN_MODEL_SIZE] = v;
-    /* model buffers ("model buffer size"; before 2025 "CUDA0 buffer size") */
-    if (buffers(t, "model ", NULL, &dev, &host) > 0 ||
-        buffers(t, "", "llm_load_tensors:", &dev, &host) > 0) {
-        r->metric[RL_RUN_WEIGHTS] = dev * HX_MIB_GB;
-        if (host > 0 && r->n_extra < RL_RUN_MAX_EXTRA) {
-            snprintf(r->extra[r->n_extra].name, sizeof r->extra[0].name, "weights_host_gb");
-            r->extra[r->n_extra++].value = host * HX_MIB_GB;
-        }
+    /* llama.cpp's own accounting where it prints it, else the buffer
+     * lines: model buffers ("model buffer size"; before 2025 "CUDA0
+     * buffer size") and compute buffers */
+    ndev = llama_breakdown(t, &dev, &comp, &host, &hcomp);
+    if (ndev < 0 || (dev <= 0 && host <= 0)) {
+        ndev = buffers(t, "model ", NULL, &dev, &host);
+        if (ndev == 0 && host <= 0) ndev = buffers(t, "", "llm_load_tensors:", &dev, &host);
+        comp = buffers(t, "compute ", NULL, &v, &hcomp) > 0 ? v : NAN;
     }
-    if (buffers(t, "compute ", NULL, &dev, &host) > 0) r->metric[RL_RUN_COMPUTE_BUF] = dev * HX_MIB_GB;
+    if (ndev == 0 && r->n_devices <= 0) {       /* the CPU alone: the host is the device */
+        dev = host, host = 0;
+        comp = hcomp;
+    }
+    if (dev > 0) r->metric[RL_RUN_WEIGHTS] = dev * HX_MIB_GB;
+    if (host > 0 && r->n_extra < RL_RUN_MAX_EXTRA) {
+        snprintf(r->extra[r->n_extra].name, sizeof r->extra[0].name, "weights_host_gb");
+        r->extra[r->n_extra++].value = host * HX_MIB_GB;
+    }
+    if (comp > 0) r->metric[RL_RUN_COMPUTE_BUF] = comp * HX_MIB_GB;
     /* total KV: "KV self size = X MiB" or the KV cache's "size = X MiB" */
     if (!isnan(v = num_after(t, "KV self size", &after)) ||
         ((p = strstr(t, "llama_kv_cache")) && !isnan(v = num_after(p, ": size", &after))))
@@ -237,7 +372,8 @@ int hx_llamacpp_log(hctx *h, const char *t)
     llama_timings(r, t);
     r->concurrency = 1;
     /* llama-cli times one run's first prompt in a fresh process */
-    if (strstr(t, "llama_perf_context_print") || strstr(t, "llama_print_timings"))
+    if (strstr(t, "llama_perf_context_print") || strstr(t, "llama_print_timings") ||
+        strstr(t, "common_perf_print"))
         r->ttft_scope = RL_TTFT_COLD;
     else if (strstr(t, "srv ") || strstr(t, "slot "))
         r->ttft_scope = RL_TTFT_SERVER;

@@ -173,6 +173,19 @@ START_TEST(skipped_tests_and_bad_rows)
                                "b.jsonl", &r, &rep, &e), -1);
     ck_assert_int_eq(e.line, 2);
     ck_assert_str_eq(e.msg, "not valid JSON");
+
+    /* fuzz_harness: a token count past any long (UB when cast) is no run */
+    ck_assert_int_eq(from_text("llama_perf_context_print: prompt eval time = 5.00 ms / 1e300 "
+                               "tokens (0.01 ms per token, 100.00 tokens per second)\n"
+                               "llama_perf_context_print:        eval time = 10.00 ms / 9 runs "
+                               "(1.11 ms per token, 900.00 tokens per second)\n",
+                               "x.log", &r, &rep, &e), 1);
+    ck_assert(isnan(r[0].metric[RL_RUN_PREFILL]));
+    ck_assert_int_eq(r[0].output_tokens, 9);
+    free(r);
+    ck_assert_int_eq(from_text("llama_perf_context_print: prompt eval time = 5.00 ms / 1e300 "
+                               "tokens (0.01 ms per token, 100.00 tokens per second)\n",
+                               "x.log", &r, &rep, &e), -1);
 }
 END_TEST
 
@@ -255,6 +268,132 @@ START_TEST(llama_cpp_logs)
     ck_assert_int_eq(r[0].output_tokens, 255);
     ck_assert_double_eq_tol(r[0].metric[RL_RUN_DECODE], 129.52, 1e-9);
     ck_assert_int_eq(r[0].ttft_scope, RL_TTFT_COLD);
+    free(r);
+}
+END_TEST
+
+/* A record's env value for key, "" when absent. */
+static const char *env_of(const rl_runrec *r, const char *key)
+{
+    for (int i = 0; i < r->n_env; i++)
+        if (strcmp(r->env[i].key, key) == 0) return r->env[i].value;
+    return "";
+}
+
+/* Real output captured from llama.cpp b11669 (Debian sid's 0.7.0+dfsg,
+ * CPU backend; tests/data/harness/captured/README.md says how).  Each
+ * pair of files comes from ONE llama-bench run (-o X -oe Y), so the two
+ * formats must give the same measurements. */
+START_TEST(captured_llama_bench)
+{
+    rl_runrec *a, *b;
+    rl_harness_report rep;
+
+    /* json (stdout) and md (stderr, after ggml's load_backend line) */
+    ck_assert_int_eq(import("captured/llama-bench-cpu.json", NULL, &a, &rep), 4);
+    ck_assert_int_eq(rep.fmt, RL_HF_LLAMA_BENCH_JSON);
+    ck_assert_int_eq(import("captured/llama-bench-cpu.md", NULL, &b, &rep), 4);
+    ck_assert_int_eq(rep.fmt, RL_HF_LLAMA_BENCH_MD);
+    ck_assert_str_eq(a[0].runtime_version, "b11669 (Debian)");   /* a distribution build */
+    ck_assert_str_eq(b[0].runtime_version, "b11669 (Debian)");
+    ck_assert_str_eq(a[0].hardware_name, "AMD EPYC");            /* CPU backend: the CPU */
+    ck_assert_str_eq(a[0].model_name, "tinyllama-random-Q4_K_M.gguf");
+    ck_assert_str_eq(a[2].quant, "fp16");
+    for (int i = 0; i < 4; i++) {
+        int pre = a[i].context_tokens > 0;
+        int m = pre ? RL_RUN_PREFILL : RL_RUN_DECODE;
+        ck_assert_str_eq(a[i].quant, b[i].quant);
+        ck_assert_int_eq(a[i].context_tokens, b[i].context_tokens);
+        ck_assert_int_eq(a[i].output_tokens, b[i].output_tokens);
+        ck_assert_double_eq_tol(a[i].metric[m], b[i].metric[m], 0.005);   /* md: 2 decimals */
+        /* sizes: bytes in json, "636.18 MiB" / "2.05 GiB" in md */
+        ck_assert_double_eq_tol(a[i].metric[RL_RUN_MODEL_SIZE] / b[i].metric[RL_RUN_MODEL_SIZE], 1,
+                                0.003);
+    }
+    ck_assert_double_eq_tol(a[0].metric[RL_RUN_PREFILL], 141.178859, 1e-9);
+    ck_assert_double_eq_tol(a[0].metric[RL_RUN_MODEL_SIZE], 0.667078656, 1e-12);
+    ck_assert_double_eq_tol(a[3].metric[RL_RUN_DECODE], 13.79783, 1e-9);
+    ck_assert_str_eq(env_of(&a[0], "flash_attn"), "auto");   /* -1 since mid 2025 */
+    free(a);
+    free(b);
+
+    /* jsonl (stdout) and csv (stderr, load_backend line first) */
+    ck_assert_int_eq(import("captured/llama-bench-cpu.jsonl", NULL, &a, &rep), 3);
+    ck_assert_int_eq(rep.fmt, RL_HF_LLAMA_BENCH_JSONL);
+    ck_assert_int_eq(import("captured/llama-bench-cpu.csv", NULL, &b, &rep), 3);
+    ck_assert_int_eq(rep.fmt, RL_HF_LLAMA_BENCH_CSV);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_str_eq(a[i].timestamp_utc, b[i].timestamp_utc);
+        ck_assert_int_eq(a[i].context_tokens, b[i].context_tokens);
+        if (a[i].context_tokens > 0)
+            ck_assert_double_eq(a[i].metric[RL_RUN_PREFILL], b[i].metric[RL_RUN_PREFILL]);
+        else
+            ck_assert_double_eq(a[i].metric[RL_RUN_DECODE], b[i].metric[RL_RUN_DECODE]);
+        ck_assert_str_eq(env_of(&b[i], "flash_attn"), "auto");
+    }
+    ck_assert_int_eq(a[1].context_tokens, 256);
+    ck_assert_double_eq_tol(b[1].metric[RL_RUN_PREFILL], 175.260501, 1e-9);
+    ck_assert_int_eq(b[2].output_tokens, 32);
+    ck_assert_double_eq_tol(b[2].metric[RL_RUN_DECODE], 44.781033, 1e-9);
+    free(a);
+    free(b);
+}
+END_TEST
+
+/* llama.cpp logs since late 2025: every line behind a timestamp and a
+ * level ("0.02.021.593 I "), the server's behind a module tag; the model,
+ * buffer and KV lines only at -lv 4; llama.cpp's own memory breakdown. */
+START_TEST(captured_llama_logs)
+{
+    rl_runrec *r;
+    rl_harness_report rep;
+    const double mib = 1048576.0 / 1e9;
+
+    /* llama-completion at the default verbosity: the timing lines alone */
+    ck_assert_int_eq(import("captured/llama-completion.log", NULL, &r, &rep), 1);
+    ck_assert_int_eq(rep.fmt, RL_HF_LLAMACPP_LOG);
+    ck_assert_int_eq(r[0].context_tokens, 73);
+    ck_assert_double_eq_tol(r[0].metric[RL_RUN_PREFILL], 151.15, 1e-9);
+    ck_assert_int_eq(r[0].output_tokens, 23);
+    ck_assert_double_eq_tol(r[0].metric[RL_RUN_DECODE], 44.14, 1e-9);
+    ck_assert_int_eq(r[0].ttft_scope, RL_TTFT_COLD);
+    ck_assert(isnan(r[0].metric[RL_RUN_WEIGHTS]));
+    free(r);
+
+    /* -lv 4: the CPU is the device; weights from the memory breakdown
+     * (Host 181 + CPU_REPACK 455 MiB), which is the file to 0.1% (the
+     * per-buffer lines undercount: the mmapped part shows 86 MiB) */
+    ck_assert_int_eq(import("captured/llama-completion-lv4.log", NULL, &r, &rep), 1);
+    ck_assert_str_eq(r[0].model_name, "tinyllama-random-Q4_K_M.gguf");
+    ck_assert_str_eq(r[0].quant, "q4_k_m");
+    ck_assert_double_eq_tol(r[0].metric[RL_RUN_WEIGHTS], 636 * mib, 1e-12);
+    ck_assert_double_eq_tol(r[0].metric[RL_RUN_WEIGHTS] / r[0].metric[RL_RUN_MODEL_SIZE], 1, 0.001);
+    ck_assert_int_eq(r[0].n_extra, 0);                          /* nothing "on the host" besides */
+    ck_assert_double_eq_tol(r[0].metric[RL_RUN_KV], 44 * mib, 1e-12);
+    ck_assert_double_eq_tol(r[0].metric[RL_RUN_COMPUTE_BUF], 84 * mib, 1e-12);
+    ck_assert_int_eq(r[0].n_ctx, 2048);
+    ck_assert_str_eq(r[0].kv_dtype, "fp16");
+    ck_assert_double_eq_tol(r[0].metric[RL_RUN_PREFILL], 150.79, 1e-9);
+    free(r);
+
+    /* llama-server, default verbosity: model from load_model, slot timings */
+    ck_assert_int_eq(import("captured/llama-server.log", NULL, &r, &rep), 1);
+    ck_assert_int_eq(rep.fmt, RL_HF_LLAMACPP_LOG);
+    ck_assert_str_eq(r[0].model_name, "tinyllama-random-Q4_K_M.gguf");
+    ck_assert_int_eq(r[0].ttft_scope, RL_TTFT_SERVER);
+    ck_assert_double_eq_tol(r[0].metric[RL_RUN_PREFILL], 121.08, 1e-9);
+    ck_assert_int_eq(r[0].output_tokens, 24);
+    free(r);
+
+    /* llama-server -lv 4: build and device_info lines, 4 slots' KV */
+    ck_assert_int_eq(import("captured/llama-server-lv4.log", NULL, &r, &rep), 1);
+    ck_assert_str_eq(r[0].runtime_version, "b11669 (Debian)");
+    ck_assert_str_eq(r[0].hardware_name, "AMD EPYC");
+    ck_assert_int_eq(r[0].n_ctx, 4096);
+    ck_assert_double_eq_tol(r[0].metric[RL_RUN_KV], 88 * mib, 1e-12);
+    ck_assert_double_eq_tol(r[0].metric[RL_RUN_COMPUTE_BUF], 57 * mib, 1e-12);
+    ck_assert_double_eq_tol(r[0].metric[RL_RUN_DECODE], 47.97, 1e-9);
+    ck_assert_int_eq(r[0].ttft_scope, RL_TTFT_SERVER);
     free(r);
 }
 END_TEST
@@ -455,6 +594,8 @@ static Suite *suite(void)
     tcase_add_test(t, vllm_bench_serve);
     tcase_add_test(t, trtllm_bench_report);
     tcase_add_test(t, llama_cpp_logs);
+    tcase_add_test(t, captured_llama_bench);
+    tcase_add_test(t, captured_llama_logs);
     tcase_add_test(t, vllm_log_and_host_privacy);
     tcase_add_test(t, gpu_uuid_is_hashed);
     tcase_add_test(t, flags_fill_and_override);
