@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # fuzz.sh -- run the libFuzzer targets (fuzz/fuzz_*.c) for a while each.
 #
-#   scripts/fuzz.sh BUILD_DIR SECONDS [hf|gguf|cfg|csv|solve|api ...]
+#   scripts/fuzz.sh BUILD_DIR SECONDS [hf|gguf|cfg|csv|solve|api|harness ...]
 #
-# BUILD_DIR holds fuzz_hf, fuzz_gguf, fuzz_cfg, fuzz_csv, fuzz_solve, fuzz_api
+# BUILD_DIR holds fuzz_hf, fuzz_gguf, fuzz_cfg, fuzz_csv, fuzz_solve, fuzz_api, fuzz_harness
 # (CC=clang cmake -DRL_FUZZ=ON; for coverage the library itself must be built with
 # -fsanitize=fuzzer-no-link,address,undefined, e.g. via CMAKE_C_FLAGS).
 # fuzz_csv inputs are hardware.csv, a line "--", then measurements.csv
 # (the benchmark loader, calibrate.h; see fuzz/fuzz_csv.c).
 # fuzz_api inputs are HTTP request bodies of `serve` (fuzz/api_input.h).
+# fuzz_harness inputs are one byte (0: detect the format, else force one)
+# then a benchmark report or runtime log (fuzz/harness_input.h).
 # Each target runs SECONDS over fuzz/corpus/<target>/ (seeds) with
 # -max_len 65536 and the dictionary fuzz/corpus/<target>.dict if present.
 # New inputs go to a scratch folder; afterwards seeds, corpus and new
@@ -26,7 +28,7 @@ secs=${2:?usage: fuzz.sh BUILD_DIR SECONDS [target...]}
 shift 2
 root=$(cd "$(dirname "$0")/.." && pwd)
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(hf gguf cfg csv solve api)
+[ ${#targets[@]} -eq 0 ] && targets=(hf gguf cfg csv solve api harness)
 crash_dir="$root/tests/data/crashers"
 mkdir -p "$crash_dir"
 found=0

@@ -22,6 +22,9 @@
  *   fuzz/corpus/api/...  -> fuzz/api_input.h: the JSON request mappings of
  *                           `serve` and the router (POST /v1/estimate,
  *                           /v1/signoff); its contract must hold
+ *   fuzz/corpus/harness/... -> fuzz/harness_input.h: `harness import` of
+ *                           the bytes (first byte: format) and each line
+ *                           as a run record; its contract must hold
  *   tests/data/crashers/<target>-*  -> that target's parser; files without
  *                        a known prefix go through all of them.
  * Every file also goes through rl_import_file (the CLI's dispatch).  A
@@ -56,7 +59,7 @@ const char *__lsan_default_suppressions(void)
 
 #define MAX_FILE (1 << 20)      /* corpus inputs are <= 64 KiB; be generous */
 
-enum { T_HF = 1, T_GGUF = 2, T_CFG = 4, T_CSV = 8, T_SOLVE = 16, T_API = 32 };
+enum { T_HF = 1, T_GGUF = 2, T_CFG = 4, T_CSV = 8, T_SOLVE = 16, T_API = 32, T_HARNESS = 64 };
 
 static int n_files;
 static rl_catalog *replay_cat;  /* for scenario and CSV replays; NULL skips them */
@@ -65,6 +68,7 @@ static char csv_dir[64];        /* private folder for the CSV replays */
 #include "../fuzz/csv_input.h"   /* fuzz_csv.c's input split and hardware.csv */
 #include "../fuzz/solve_input.h" /* fuzz_solve.c's contract (and sandbox.h) */
 #include "../fuzz/api_input.h"   /* fuzz_api.c's contract */
+#include "../fuzz/harness_input.h" /* fuzz_harness.c's contract */
 
 static unsigned char *slurp(const char *path, size_t *n)
 {
@@ -215,6 +219,10 @@ static void replay_file(const char *path, int targets)
         const char *broken = api_input(b, n, replay_cat);
         ck_assert_msg(broken == NULL, "%s: %s", path, broken);
     }
+    if (targets & T_HARNESS) {
+        const char *broken = harness_input(b, n);
+        ck_assert_msg(broken == NULL, "%s: %s", path, broken);
+    }
     if ((targets & T_SOLVE) && replay_cat && sb_allowed(b, n)) {
         const char *broken = solve_input(b, n, replay_cat);
         ck_assert_msg(broken == NULL, "%s: %s", path, broken);
@@ -247,7 +255,8 @@ static void replay_dir(const char *dir, int targets)
             else if (strncmp(de->d_name, "csv-", 4) == 0) t = T_CSV;
             else if (strncmp(de->d_name, "solve-", 6) == 0) t = T_SOLVE;
             else if (strncmp(de->d_name, "api-", 4) == 0) t = T_API;
-            else t = T_HF | T_GGUF | T_CFG | T_CSV | T_SOLVE | T_API;
+            else if (strncmp(de->d_name, "harness-", 8) == 0) t = T_HARNESS;
+            else t = T_HF | T_GGUF | T_CFG | T_CSV | T_SOLVE | T_API | T_HARNESS;
         }
         replay_file(path, t);
     }
@@ -284,6 +293,14 @@ START_TEST(t_corpus_api)
 {
     n_files = 0;
     replay_dir(RL_SOURCE_DIR "/fuzz/corpus/api", T_API);
+    ck_assert_int_gt(n_files, 5);           /* the seeds at least */
+}
+END_TEST
+
+START_TEST(t_corpus_harness)
+{
+    n_files = 0;
+    replay_dir(RL_SOURCE_DIR "/fuzz/corpus/harness", T_HARNESS);
     ck_assert_int_gt(n_files, 5);           /* the seeds at least */
 }
 END_TEST
@@ -363,6 +380,7 @@ int main(void)
     tcase_add_test(tc, t_corpus_csv);
     tcase_add_test(tc, t_corpus_solve);
     tcase_add_test(tc, t_corpus_api);
+    tcase_add_test(tc, t_corpus_harness);
     tcase_add_test(tc, t_csv_wrapped_count);
     tcase_add_test(tc, t_crashers);
     tcase_add_test(tc, t_some_files_replayed);
