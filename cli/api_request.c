@@ -100,9 +100,13 @@ static int check_fields(const cJSON *obj, const char *prefix, const fld *tab, in
             if (!cJSON_IsNumber(m) || (f->type == cJSON_Number && v != floor(v)))
                 return rl_api_fail(e, 400, path, "%s expects %s", path,
                                    f->type == -1 ? "a number" : "an integer");
-            if (!(v >= f->min && v <= f->max))
-                return rl_api_fail(e, 400, path, "%s must be between %g and %g, got %g",
-                                   path, f->min, f->max, v);
+            if (!(v >= f->min && v <= f->max)) {
+                char lo[32], hi[32], got[32];
+                return rl_api_fail(e, 400, path, "%s must be between %s and %s, got %s", path,
+                                   rl_fmt_num(lo, sizeof lo, f->min, 6),
+                                   rl_fmt_num(hi, sizeof hi, f->max, 6),
+                                   rl_fmt_num(got, sizeof got, v, 6));
+            }
         }
     }
     return RL_OK;

@@ -110,10 +110,6 @@ enum rl_format { RL_FMT_TEXT, RL_FMT_JSON, RL_FMT_JSONL, RL_FMT_CSV, RL_FMT_MD }
 int rl_parse_format(const char *v, int *fmt, rl_err *err);
 const char *rl_format_name(int fmt);
 
-/* `v` in fixed point with `sig` significant digits, trailing zeros
- * dropped, never in scientific notation (text output).  Returns buf. */
-char *rl_fmt_num(char *buf, size_t n, double v, int sig);
-
 /* A column of a flat table: its header and the dotted JSON path of its
  * value in a row object ("estimates.ttft_ms.p95"); a path starting with
  * '/' is looked up in the row's context object instead. */

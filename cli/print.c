@@ -330,9 +330,12 @@ int rl_parse_double(const char *flag, const char *s, double min, double max,
         return rl_err_set(err, RL_EINPUT, NULL, 0, "%s expects a number", flag);
     errno = 0;
     v = strtod(s, &end);
-    if (errno || *end || !isfinite(v) || v < min || v > max)
-        return rl_err_set(err, RL_EINPUT, NULL, 0,
-                          "%s expects a number in [%g, %g], got '%s'", flag, min, max, s);
+    if (errno || *end || !isfinite(v) || v < min || v > max) {
+        char lo[32], hi[32];
+        return rl_err_set(err, RL_EINPUT, NULL, 0, "%s expects a number in [%s, %s], got '%s'",
+                          flag, rl_fmt_num(lo, sizeof lo, min, 6), rl_fmt_num(hi, sizeof hi, max, 6),
+                          s);
+    }
     *out = v;
     return RL_OK;
 }

@@ -33,36 +33,6 @@ const char *rl_format_name(int fmt)
     return fmt >= 0 && fmt <= RL_FMT_MD ? format_names[fmt] : "?";
 }
 
-/* Fixed-point with `sig` significant digits, trailing zeros dropped:
- * 21630, 6.054, 0.0001234 -- never 2.163e+04. */
-char *rl_fmt_num(char *buf, size_t n, double v, int sig)
-{
-    int dec;
-    if (!isfinite(v)) {
-        snprintf(buf, n, "%s", isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
-        return buf;
-    }
-    if (v == 0 || fabs(v) < 1e-9) {
-        snprintf(buf, n, "0");
-        return buf;
-    }
-    dec = sig - 1 - (int)floor(log10(fabs(v)));
-    if (dec < 0) {                  /* round to `sig` digits left of the point */
-        double m = pow(10, -dec);
-        v = round(v / m) * m;
-        dec = 0;
-    }
-    if (dec > 9) dec = 9;
-    snprintf(buf, n, "%.*f", dec, v);
-    if (dec > 0 && strchr(buf, '.')) {
-        char *e = buf + strlen(buf) - 1;
-        while (*e == '0') *e-- = 0;
-        if (*e == '.') *e = 0;
-    }
-    if (strcmp(buf, "-0") == 0) snprintf(buf, n, "0");
-    return buf;
-}
-
 /* ---- JSON columns ------------------------------------------------------ */
 
 /* Follow a dotted path ("estimates.ttft_ms.p95"); a leading '/' starts

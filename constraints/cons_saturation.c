@@ -24,13 +24,15 @@ static int applies(const rl_cons_ctx *ctx, const rl_estimate *est)
 static int check(const rl_cons_ctx *ctx, const rl_estimate *est, rl_reason *why)
 {
     const rl_serving *v;
+    char cap[32], rate[32];
     if (!applies(ctx, est)) return 1;
     v = &est->serving;
     if (!v->saturated) return 1;
     why->code = "saturated";
     snprintf(why->detail, sizeof why->detail,
-             "capacity %.3g req/s < %.3g req/s (%d replica%s, best batch %d "
-             "of max_num_seqs %d)", v->capacity_rps, v->rate, est->replicas,
+             "capacity %s req/s < %s req/s (%d replica%s, best batch %d "
+             "of max_num_seqs %d)", rl_fmt_num(cap, sizeof cap, v->capacity_rps, 3),
+             rl_fmt_num(rate, sizeof rate, v->rate, 3), est->replicas,
              est->replicas == 1 ? "" : "s", v->capacity_conc, ctx->cfg->max_num_seqs > 0
              ? ctx->cfg->max_num_seqs : ctx->cfg->concurrency);
     return 0;

@@ -60,22 +60,25 @@ int rl_cfg_num(const config_setting_t *grp, const char *key, double min,
 {
     config_setting_t *s = grp ? config_setting_get_member(grp, key) : NULL;
     double v;
-    char expect[96];
+    char expect[96], lo[32], hi[32], got[32];
 
     if (!s) return RL_OK;
+    rl_fmt_num(lo, sizeof lo, min, 6);
+    rl_fmt_num(hi, sizeof hi, max, 6);
     switch (config_setting_type(s)) {
     case CONFIG_TYPE_INT:   v = config_setting_get_int(s); break;
     case CONFIG_TYPE_INT64: v = (double)config_setting_get_int64(s); break;
     case CONFIG_TYPE_FLOAT: v = config_setting_get_float(s); break;
     default:
-        snprintf(expect, sizeof expect, "a number in [%g, %g]", min, max);
+        snprintf(expect, sizeof expect, "a number in [%s, %s]", lo, hi);
         return type_error(s, file, err, expect);
     }
     if (!isfinite(v) || v < min || v > max) {
         char path[160];
         setting_path(s, path, sizeof path);
         return rl_err_set(err, RL_EINPUT, rl_cfg_file(s, file), rl_cfg_line(s),
-                          "%s must be a number in [%g, %g], got %g", path, min, max, v);
+                          "%s must be a number in [%s, %s], got %s", path, lo, hi,
+                          rl_fmt_num(got, sizeof got, v, 6));
     }
     *out = v;
     return RL_OK;

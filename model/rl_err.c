@@ -5,6 +5,7 @@
 #include "rl_err.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -95,4 +96,38 @@ int rl_feq(double a, double b)
 int rl_fle(double a, double b)
 {
     return a < b || rl_feq(a, b);
+}
+
+/* Fixed-point with `sig` significant digits, trailing zeros dropped:
+ * 21630, 6.054, 0.0001234 -- never 2.163e+04. */
+char *rl_fmt_num(char *buf, size_t n, double v, int sig)
+{
+    int dec;
+    if (!isfinite(v)) {
+        snprintf(buf, n, "%s", isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+        return buf;
+    }
+    if (v == 0 || fabs(v) < 1e-9) {
+        snprintf(buf, n, "0");
+        return buf;
+    }
+    if (fabs(v) >= 1e15) {          /* absurd input echoed back: digits would lie */
+        snprintf(buf, n, "%.*g", sig, v);
+        return buf;
+    }
+    dec = sig - 1 - (int)floor(log10(fabs(v)));
+    if (dec < 0) {                  /* round to `sig` digits left of the point */
+        double m = pow(10, -dec);
+        v = round(v / m) * m;
+        dec = 0;
+    }
+    if (dec > 9) dec = 9;
+    snprintf(buf, n, "%.*f", dec, v);
+    if (dec > 0 && strchr(buf, '.')) {
+        char *e = buf + strlen(buf) - 1;
+        while (*e == '0') *e-- = 0;
+        if (*e == '.') *e = 0;
+    }
+    if (strcmp(buf, "-0") == 0) snprintf(buf, n, "0");
+    return buf;
 }

@@ -51,6 +51,13 @@ void rl_err_print(const rl_err *e, FILE *out);
  * when nothing is reasonably close.  Used for "did you mean" hints. */
 const char *rl_suggest(const char *word, const char *const *cands, int n);
 
+/* `v` in fixed point with `sig` significant digits, trailing zeros
+ * dropped, never in scientific notation: text output and the numbers in
+ * messages (21630, 6.054, 0.000001 -- not 2.163e+04 or 1e-06); only an
+ * absurd |v| >= 1e15 (a hostile input echoed back) prints as %g.
+ * Returns buf. */
+char *rl_fmt_num(char *buf, size_t n, double v, int sig);
+
 /* Tolerance helpers (STYLE.md habit 10): never compare doubles raw. */
 int rl_feq(double a, double b);        /* |a-b| <= 1e-9 * max(1,|a|,|b|) */
 int rl_fle(double a, double b);        /* a <= b within that tolerance */

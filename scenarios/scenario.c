@@ -157,10 +157,13 @@ static int apply_key(ld *L, const config_setting_t *m, const char *prefix,
         return rl_err_set(L->err, RL_EINPUT, L->file, line_of(m),
                           "%s%s expects %s", prefix, k->name,
                           k->type == K_DOUBLE ? "a number" : "an integer");
-    if (!isfinite(v) || v < k->min || v > k->max)
+    if (!isfinite(v) || v < k->min || v > k->max) {
+        char lo[32], hi[32], got[32];
         return rl_err_set(L->err, RL_EINPUT, L->file, line_of(m),
-                          "%s%s must be between %g and %g, got %g", prefix,
-                          k->name, k->min, k->max, v);
+                          "%s%s must be between %s and %s, got %s", prefix, k->name,
+                          rl_fmt_num(lo, sizeof lo, k->min, 6), rl_fmt_num(hi, sizeof hi, k->max, 6),
+                          rl_fmt_num(got, sizeof got, v, 6));
+    }
     if (k->type == K_INT) *(int *)p = (int)v;
     else if (k->type == K_LONG) *(long *)p = (long)v;
     else *(double *)p = v;

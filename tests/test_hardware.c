@@ -164,7 +164,7 @@ static void load_err(const char *path, int code, int line, const char *msg)
 START_TEST(err_negative_capacity)
 {
     load_err(HW("neg-capacity.cfg"), RL_EINPUT, 6,
-             "memory[0].capacity_gib must be a number in [1e-06, 1e+06], got -3");
+             "memory[0].capacity_gib must be a number in [0.000001, 1000000], got -3");
 }
 END_TEST
 
