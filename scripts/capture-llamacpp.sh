@@ -3,7 +3,8 @@
 # harness importer's tests (tests/data/harness/captured): llama-bench in all
 # four formats, llama-completion and llama-server logs at the default and
 # at verbosity 4 (which adds the model, buffer, KV and memory-breakdown
-# lines).  The model is a random-weight TinyLlama-1.1B-shaped GGUF
+# lines), then every GGUF type's file size (gguf-sizes.csv, for
+# tests/data/gguf-sizes).  The model is a random-weight TinyLlama-1.1B-shaped GGUF
 # (scripts/random-gguf.py) quantized to Q4_K_M, so nothing is downloaded.
 #
 # Needs llama.cpp-tools, python3-gguf and python3-numpy.  Debian 12 has no
@@ -47,4 +48,16 @@ for lv in 3 4; do
     kill -INT $pid
     wait $pid || true
 done
+
+# weights as stored: one file per type (about 40 s each on 2 cores)
+{
+    echo "quant,file_bytes"
+    echo "f16,$(stat -c %s tinyllama-random-f16.gguf)"
+    echo "q4_k_m,$(stat -c %s $q)"
+    for t in Q8_0 Q6_K Q5_K_M Q5_K_S Q5_0 Q4_K_S Q4_0 Q3_K_L Q3_K_M Q3_K_S Q2_K IQ4_XS; do
+        llama-quantize tinyllama-random-f16.gguf q.gguf $t 2 >/dev/null 2>&1
+        echo "$(echo $t | tr A-Z a-z),$(stat -c %s q.gguf)"
+    done
+    rm -f q.gguf
+} >gguf-sizes.csv
 ls -l "$out"

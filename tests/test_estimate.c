@@ -851,6 +851,38 @@ START_TEST(weights_total_is_the_whole_model)
 }
 END_TEST
 
+/* Weights as stored against real files: every GGUF type llama-quantize
+ * (build 11669) wrote for a TinyLlama-1.1B-shaped model is within 1% of
+ * weights_total (tests/data/gguf-sizes/README.md).  The quant catalog was
+ * derived on Llama-3 shapes, so this is a check on another shape. */
+START_TEST(gguf_sizes_match_llama_quantize)
+{
+    FILE *f = fopen(RL_TEST_DATA "/gguf-sizes/tinyllama-shape-b11669.csv", "r");
+    char line[128], q[32];
+    double bytes, worst = 0;
+    int n = 0;
+
+    ck_assert_ptr_nonnull(f);
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));        /* header */
+    while (fgets(line, sizeof line, f)) {
+        rl_config c;
+        rl_estimate e;
+        double err;
+        ck_assert_int_eq(sscanf(line, "%31[^,],%lf", q, &bytes), 2);
+        c = conf("tinyllama-1.1b", "rtx-4090", "llama.cpp", q);
+        e = run(&c);
+        err = e.mem.weights_total * GIB / bytes - 1;
+        ck_assert_msg(fabs(err) <= 0.01, "%s: weights_total %.4f GiB, file %.4f GiB (%+.2f%%)", q,
+                      e.mem.weights_total, bytes / GIB, 100 * err);
+        worst = fmax(worst, fabs(err));
+        n++;
+    }
+    fclose(f);
+    ck_assert_int_ge(n, 14);            /* every GGUF type of the catalog, and f16 */
+    ck_assert(worst > 0);               /* a file is never exactly its tensors */
+}
+END_TEST
+
 /* --cold: a single cold run's TTFT is the warm one plus the prefill
  * backend's cold_ms; nothing else moves, and the assumption says so. */
 START_TEST(cold_start_adds_cold_ms)
@@ -1669,6 +1701,7 @@ int main(void)
     tcase_add_test(tc, band_from_heldout_percentiles);
     tcase_add_test(tc, vendorless_profiles_use_fitted_backends);
     tcase_add_test(tc, weights_total_is_the_whole_model);
+    tcase_add_test(tc, gguf_sizes_match_llama_quantize);
     tcase_add_test(tc, cold_start_adds_cold_ms);
     tcase_add_test(tc, dequant_costs_under_the_power_cap);
     tcase_add_test(tc, link_eff_scales_communication);
