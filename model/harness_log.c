@@ -131,6 +131,17 @@ static const char *llama_body(const char *l)
     return l;
 }
 
+/* The line at l (up to its newline, cut to n-1 bytes) into buf, so that
+ * what is searched for stays inside it. */
+static const char *line_copy(const char *l, char *buf, size_t n)
+{
+    size_t k = strcspn(l, "\n");
+    if (k >= n) k = n - 1;
+    memcpy(buf, l, k);
+    buf[k] = '\0';
+    return buf;
+}
+
 /* A line whose body (past any such prefix) begins with one of llama.cpp's
  * logging function prefixes (a document that merely names them does not
  * count). */
@@ -250,12 +261,12 @@ static void llama_devices(rl_runrec *r, const char *t)
         }
     }
     for (const char *l = t; !ndev && *l; l += strcspn(l, "\n"), l += *l == '\n') {
-        const char *b = llama_body(l), *c;
-        char name[32], desc[sizeof r->hardware_name];
+        char line[512], name[32], desc[sizeof r->hardware_name];
+        const char *b = llama_body(line_copy(l, line, sizeof line)), *c;
         size_t n;
         if (strncmp(b, "common_param:", 13) != 0) continue;
         for (b += 13; *b == ' '; b++) {}
-        if (strncmp(b, "- ", 2) != 0 || !(c = strchr(b, ':')) || c - b > 32) continue;
+        if (strncmp(b, "- ", 2) != 0 || !(c = strchr(b, ':')) || c - b > 34) continue;
         n = strcspn(b + 2, " :");
         hx_copy(name, n + 1 < sizeof name ? n + 1 : sizeof name, b + 2);
         for (c++; *c == ' '; c++) {}
@@ -281,8 +292,8 @@ static int llama_breakdown(const char *t, double *dev_model, double *dev_compute
     int ndev = -1;
 
     for (const char *l = t; *l; l += strcspn(l, "\n"), l += *l == '\n') {
-        const char *b = llama_body(l), *bar, *eq;
-        char name[48];
+        char line[512], name[48];
+        const char *b = llama_body(line_copy(l, line, sizeof line)), *bar, *eq;
         double s, m, c, p;
         if (strncmp(b, "common_memory_breakdown_print:", 30) != 0 &&
             strncmp(b, "llama_memory_breakdown_print:", 29) != 0) continue;

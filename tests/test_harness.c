@@ -376,6 +376,21 @@ START_TEST(captured_llama_logs)
     ck_assert_double_eq_tol(r[0].metric[RL_RUN_PREFILL], 150.79, 1e-9);
     free(r);
 
+    /* a host row has no "(": what a later line holds in parentheses is
+     * not its figures */
+    {
+        rl_err e;
+        ck_assert_int_eq(from_text("common_memory_breakdown_print: | memory breakdown [MiB] | "
+                                   "total free self model context compute unaccounted |\n"
+                                   "common_memory_breakdown_print: |   - Host | 309 = 181 + 44 + "
+                                   "84 |\n"
+                                   "load_tensors: done (7 = 5000 + 1 + 1)\n", "x.log", &r, &rep, &e),
+                         1);
+        ck_assert_double_eq_tol(r[0].metric[RL_RUN_WEIGHTS], 181 * mib, 1e-12);
+        ck_assert_double_eq_tol(r[0].metric[RL_RUN_COMPUTE_BUF], 84 * mib, 1e-12);
+        free(r);
+    }
+
     /* llama-server, default verbosity: model from load_model, slot timings */
     ck_assert_int_eq(import("captured/llama-server.log", NULL, &r, &rep), 1);
     ck_assert_int_eq(rep.fmt, RL_HF_LLAMACPP_LOG);
