@@ -230,11 +230,11 @@ static void llama_build(rl_runrec *r, const char *t)
     for (const char *p = t; (p = strstr(p, "build")); p += 5) {
         const char *q = p + 5;
         unsigned long bn;
-        char c[41];
+        char c[41], line[96];
         if (p > t && isalnum((unsigned char)p[-1])) continue;
         while (*q == ':' || *q == '=' || *q == ' ') q++;
         if (q == p + 5 || !isdigit((unsigned char)*q)) continue;
-        if (sscanf(q, "%lu (%40[0-9A-Za-z._+-])", &bn, c) == 2) {
+        if (sscanf(line_copy(q, line, sizeof line), "%lu (%40[0-9A-Za-z._+-])", &bn, c) == 2) {
             snprintf(r->runtime_version, sizeof r->runtime_version, "b%lu (%.12s)", bn, c);
             return;
         }
