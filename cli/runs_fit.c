@@ -40,7 +40,7 @@ int rl_runs_calibrate_rows(const char *path, const rl_catalog *cat, rl_meas_set 
     rl_runrec *recs = NULL;
     rl_run_skips why;
     int nrec = 0, from = s->n, rc;
-    char vers[512], skip[256], date[32];
+    char vers[512], skip[512], date[32];
     time_t now = time(NULL);
     struct tm tm;
 
@@ -112,7 +112,7 @@ int rl_runs_validate(const char *path, const char *catalog, const char *calibrat
     rl_run_skips why;
     rl_drift_row *g = NULL;
     int nrec = 0, ng = 0, alarms, rc;
-    char skip[256];
+    char skip[512];
 
     rl_err_clear(&err);
     memset(&s, 0, sizeof s);

@@ -134,9 +134,13 @@ int rl_meas_add_runs(rl_meas_set *s, const rl_runrec *recs, int n, const rl_cata
         /* a file size needs no device: give its row one, as rl_meas_load
          * does; every other row needs the record's */
         if (!b.cfg.hw) {
-            if (isnan(recs[i].metric[RL_RUN_MODEL_SIZE])) { w.no_hardware++; continue; }
+            const double *v = recs[i].metric;
+            if (isnan(v[RL_RUN_MODEL_SIZE])) { w.no_hardware++; continue; }
             b.cfg.hw = rl_catalog_hw_at(cat, 0);
             k = record_rows(s, &recs[i], &b, 0);
+            w.size_only += v[RL_RUN_DECODE] > 0 || v[RL_RUN_PREFILL] > 0 ||
+                           v[RL_RUN_TTFT_P50] > 0 || v[RL_RUN_OUT_TPUT] > 0 ||
+                           v[RL_RUN_WEIGHTS] > 0 || v[RL_RUN_KV] > 0;
         } else
             k = record_rows(s, &recs[i], &b, 1);
         if (k < 0) {
@@ -157,8 +161,14 @@ void rl_run_skips_text(const rl_run_skips *w, char *out, size_t n)
     size_t o;
 
     out[0] = '\0';
-    if (!total) return;
-    o = (size_t)snprintf(out, n, "%d record%s skipped:", total, total == 1 ? "" : "s");
+    o = 0;
+    if (w->size_only)
+        o = (size_t)snprintf(out, n, "%d record%s compared on file size only (no catalog "
+                             "hardware for their speeds and device memory: harness import "
+                             "--hardware ID)%s", w->size_only, w->size_only == 1 ? "" : "s",
+                             total ? "; " : "");
+    if (!total || o >= n) return;
+    o += (size_t)snprintf(out + o, n - o, "%d record%s skipped:", total, total == 1 ? "" : "s");
 #define R(field, text) if (w->field && o < n) \
         o += (size_t)snprintf(out + o, n - o, " %s %d;", text, w->field)
     R(no_model, "model_id not in the catalog");

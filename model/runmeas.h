@@ -33,6 +33,8 @@ typedef struct rl_run_skips {
     int used;                   /* records that made at least one row */
     int no_model, no_hardware, no_runtime, no_quant, no_kv;
     int no_metric;              /* had ids but nothing comparable */
+    int size_only;              /* used, but only their file size: speeds or
+                                   device memory without catalog hardware */
 } rl_run_skips;
 
 /* Append the rows of `n` records.  Each row's `line` is its record's

@@ -556,6 +556,13 @@ START_TEST(records_become_rows)
     ck_assert_int_eq(rl_meas_add_runs(&s, r, n, cat, &w, &e), RL_OK);
     ck_assert_int_eq(s.n, 1);
     ck_assert_int_eq(s.m[0].whole_file, 1);
+    ck_assert_int_eq(w.size_only, 1);           /* its speeds went unchecked: say so */
+    {
+        char text[512];
+        rl_run_skips_text(&w, text, sizeof text);
+        ck_assert_msg(strstr(text, "1 record compared on file size only") == text, "%s", text);
+        ck_assert_ptr_nonnull(strstr(text, "--hardware"));
+    }
     rl_meas_free(&s);
     free(r);
 }
