@@ -557,11 +557,21 @@ int rl_harness_import_text(const char *text, size_t n, const char *name, int fmt
                            rl_harness_report *rep, rl_err *err)
 {
     hctx h = { 0 };
+    const char *body = text;
     char *copy = NULL, stamp[32] = "";
-    int rc, from[RL_HK_N];
+    int rc, from[RL_HK_N], pre = 0;
 
     memset(rep, 0, sizeof *rep);
-    if (fmt == RL_HF_UNKNOWN) fmt = rl_harness_detect(text, n);
+    /* llama-bench -oe FORMAT writes the second format to stderr after
+     * ggml's "load_backend: loaded CPU backend from ..." lines: the report
+     * starts after them (the run ids still hash the whole file) */
+    while (strncmp(body, "load_backend:", 13) == 0 || strncmp(body, "ggml_", 5) == 0) {
+        const char *nl = strchr(body, '\n');
+        if (!nl) break;
+        body = nl + 1;
+        pre++;
+    }
+    if (fmt == RL_HF_UNKNOWN) fmt = rl_harness_detect(body, n - (size_t)(body - text));
     rep->fmt = fmt;
     if (fmt == RL_HF_UNKNOWN)
         return rl_err_set(err, RL_EINPUT, name, 0, "cannot tell which tool wrote this (expected "
@@ -575,24 +585,25 @@ int rl_harness_import_text(const char *text, size_t n, const char *name, int fmt
     h.tool = fmt <= RL_HF_LLAMA_BENCH_MD ? "llama-bench" : fmt == RL_HF_VLLM_BENCH ? "vllm-bench-serve"
            : fmt == RL_HF_TRTLLM_BENCH ? "trtllm-bench" : fmt == RL_HF_LLAMACPP_LOG ? "llama.cpp-log"
            : "vllm-log";
-    if ((fmt == RL_HF_LLAMA_BENCH_CSV || fmt == RL_HF_LLAMA_BENCH_MD) && !(copy = strdup(text)))
+    if ((fmt == RL_HF_LLAMA_BENCH_CSV || fmt == RL_HF_LLAMA_BENCH_MD) && !(copy = strdup(body)))
         return rl_err_set(err, RL_EIO, name, 0, "out of memory");
     switch (fmt) {
-    case RL_HF_LLAMA_BENCH_JSON: rc = llama_bench_json(&h, text, 0); break;
-    case RL_HF_LLAMA_BENCH_JSONL: rc = llama_bench_json(&h, text, 1); break;
+    case RL_HF_LLAMA_BENCH_JSON: rc = llama_bench_json(&h, body, 0); break;
+    case RL_HF_LLAMA_BENCH_JSONL: rc = llama_bench_json(&h, body, 1); break;
     case RL_HF_LLAMA_BENCH_CSV: rc = llama_bench_csv(&h, copy); break;
     case RL_HF_LLAMA_BENCH_MD: rc = llama_bench_md(&h, copy); break;
     case RL_HF_VLLM_BENCH: {
-        cJSON *doc = cJSON_ParseWithLength(text, n);
+        cJSON *doc = cJSON_ParseWithLength(body, n - (size_t)(body - text));
         rc = doc ? vllm_bench(&h, doc) : rl_err_set(err, RL_EINPUT, name, 0, "not valid JSON");
         cJSON_Delete(doc);
         break;
     }
-    case RL_HF_TRTLLM_BENCH: rc = trtllm_bench(&h, text); break;
+    case RL_HF_TRTLLM_BENCH: rc = trtllm_bench(&h, body); break;
     case RL_HF_LLAMACPP_LOG: rc = hx_llamacpp_log(&h, text); break;
     default: rc = hx_vllm_log(&h, text); break;
     }
     free(copy);
+    if (rc && err->line > 0) err->line += pre;      /* lines of the file, not of the report */
     if (rc == RL_OK && h.n == 0)
         rc = rl_err_set(err, RL_EINPUT, name, 0, "no run in this %s output",
                         rl_harness_format_name(fmt));

@@ -28,6 +28,8 @@ llama-bench -m $q -m tinyllama-random-f16.gguf -p 128 -n 32 -r 2 -t 2 \
     -o json -oe md >llama-bench-cpu.json 2>llama-bench-cpu.md
 llama-bench -m $q -p 128,256 -n 32 -r 2 -t 2 \
     -o jsonl -oe csv >llama-bench-cpu.jsonl 2>llama-bench-cpu.csv
+llama-bench -m $q -p 64 -n 16 -d 0,256 -r 2 -t 2 \
+    -o md -oe json >llama-bench-cpu-depth.md 2>llama-bench-cpu-depth.json
 
 llama-completion -m $q -p "$prompt" -n 24 -c 2048 -t 2 -no-cnv \
     >/dev/null 2>llama-completion.log

@@ -173,6 +173,11 @@ START_TEST(skipped_tests_and_bad_rows)
                                "b.jsonl", &r, &rep, &e), -1);
     ck_assert_int_eq(e.line, 2);
     ck_assert_str_eq(e.msg, "not valid JSON");
+    /* behind ggml's load_backend line the error still names the file's line */
+    ck_assert_int_eq(from_text("load_backend: loaded CPU backend from /x/libggml-cpu.so\n"
+                               "{\"avg_ts\": 1, \"n_prompt\": 512, \"n_gen\": 0}\n{\"avg_ts\": \n",
+                               "b.jsonl", &r, &rep, &e), -1);
+    ck_assert_int_eq(e.line, 3);
 
     /* fuzz_harness: a token count past any long (UB when cast) is no run */
     ck_assert_int_eq(from_text("llama_perf_context_print: prompt eval time = 5.00 ms / 1e300 "
@@ -335,6 +340,26 @@ START_TEST(captured_llama_bench)
     ck_assert_double_eq_tol(b[1].metric[RL_RUN_PREFILL], 175.260501, 1e-9);
     ck_assert_int_eq(b[2].output_tokens, 32);
     ck_assert_double_eq_tol(b[2].metric[RL_RUN_DECODE], 44.781033, 1e-9);
+    free(a);
+    free(b);
+
+    /* -d 0,256: "pp64 @ d256" is skipped (no estimate of a prompt after a
+     * filled cache), "tg16 @ d256" is decode from a 256-deep cache; the
+     * json is -oe json, so ggml's load_backend line comes first */
+    ck_assert_int_eq(import("captured/llama-bench-cpu-depth.md", NULL, &a, &rep), 3);
+    ck_assert_int_eq(rep.skipped, 1);
+    ck_assert_int_eq(import("captured/llama-bench-cpu-depth.json", NULL, &b, &rep), 3);
+    ck_assert_int_eq(rep.fmt, RL_HF_LLAMA_BENCH_JSON);
+    ck_assert_int_eq(rep.skipped, 1);
+    ck_assert_int_eq(b[2].context_tokens, 256);
+    ck_assert_int_eq(b[2].output_tokens, 16);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(a[i].context_tokens, b[i].context_tokens);
+        ck_assert_double_eq_tol(a[i].output_tokens > 0 ? a[i].metric[RL_RUN_DECODE]
+                                                       : a[i].metric[RL_RUN_PREFILL],
+                                b[i].output_tokens > 0 ? b[i].metric[RL_RUN_DECODE]
+                                                       : b[i].metric[RL_RUN_PREFILL], 0.005);
+    }
     free(a);
     free(b);
 }
