@@ -144,9 +144,18 @@ static void num(double v, const char *fmt)
     else printf(fmt, v);
 }
 
+static const char *id_or_name(char *buf, size_t n, const char *id, const char *name)
+{
+    if (id[0]) return id;
+    if (!name[0]) return "-";
+    snprintf(buf, n, "[%s]", name);
+    return buf;
+}
+
 static int on_rec(void *ctx, const rl_runrec *r, int line)
 {
     lctx *c = ctx;
+    char model[160], hw[160];
     (void)line;
     c->n++;
     if (c->json) {
@@ -156,10 +165,11 @@ static int on_rec(void *ctx, const rl_runrec *r, int line)
         free(s);
         return RL_OK;
     }
+    /* without a catalog id, the name the tool printed, in brackets */
     printf("%-28.28s %-20.20s %-16.16s %-12.12s %-14.14s %-8.8s", r->run_id,
-           r->timestamp_utc, r->model_id[0] ? r->model_id : "-",
-           r->hardware_id[0] ? r->hardware_id : "-", r->runtime_id[0] ? r->runtime_id : "-",
-           r->quant[0] ? r->quant : "-");
+           r->timestamp_utc, id_or_name(model, sizeof model, r->model_id, r->model_name),
+           id_or_name(hw, sizeof hw, r->hardware_id, r->hardware_name),
+           r->runtime_id[0] ? r->runtime_id : "-", r->quant[0] ? r->quant : "-");
     num(r->context_tokens < 0 ? NAN : (double)r->context_tokens, " %6.0f");
     num(r->output_tokens < 0 ? NAN : (double)r->output_tokens, " %6.0f");
     num(r->metric[RL_RUN_PREFILL], " %9.1f");

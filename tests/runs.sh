@@ -4,7 +4,8 @@
 # bash tests/runs.sh PATH/TO/ridgeline SRC):
 #   - every fixture of tests/data/harness imports; nothing private (user
 #     paths, addresses, generated text) reaches the records; an unreadable
-#     file fails without writing --out;
+#     file fails without writing --out; the captured llama.cpp output
+#     imports, lists and drifts end to end;
 #   - the store keeps each record once (duplicates counted), reports a bad
 #     input line by number and still adds the rest;
 #   - kill -9 of the writer at random moments, again and again: every
@@ -34,6 +35,22 @@ if grep -qE 'alice|/home/|/root/|10\.20\.30\.40|Once upon|quick brown' "$tmp/all
     bad "private data in the records"; else ok; fi
 "$rl" harness import "$H/README.md" --out "$tmp/no.jsonl" 2> "$tmp/err"; rc=$?
 [ "$rc" = 2 ] && [ ! -e "$tmp/no.jsonl" ] && ok || bad "unknown format: exit $rc, --out written?"
+
+# real llama.cpp output (build 11669, tests/data/harness/captured): every
+# file imports, no path of the capture machine survives, runs list shows
+# the printed CPU name where no catalog id exists, and validate --runs
+# says the speeds of records without catalog hardware went unchecked
+C=$H/captured
+"$rl" harness import "$C"/llama-* --model tinyllama-1.1b --out "$tmp/cap.jsonl" 2> "$tmp/err"; rc=$?
+[ "$rc" = 0 ] && [ "$(wc -l < "$tmp/cap.jsonl")" = 24 ] && ok ||
+    bad "captured: exit $rc, $(wc -l < "$tmp/cap.jsonl" 2>/dev/null) records, want 24: $(head -3 "$tmp/err")"
+grep -q '/work/' "$tmp/cap.jsonl" && bad "a capture-machine path in the records" || ok
+"$rl" runs add "$tmp/cap.jsonl" --store "$tmp/cstore" > /dev/null 2>&1
+"$rl" runs list --store "$tmp/cstore" 2>/dev/null | grep -q ' tinyllama-1.1b   \[AMD EPYC\] ' && ok ||
+    bad "runs list: no [AMD EPYC] for a record without a hardware id"
+"$rl" validate --runs "$tmp/cap.jsonl" > "$tmp/drift" 2>&1; rc=$?
+[ "$rc" = 0 ] && grep -q 'compared on file size only' "$tmp/drift" && ok ||
+    bad "validate --runs on the captures: exit $rc, $(head -2 "$tmp/drift")"
 
 # ---------------------------------------------------------------- add, list
 S=$tmp/store
