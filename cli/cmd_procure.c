@@ -101,6 +101,7 @@ static cJSON *option_json(const rl_plan *p, const rl_proc_option *o, int replica
     cJSON_AddNumberToObject(j, "devices_per_replica", o->devices_per_replica);
     cJSON_AddItemToObject(j, "config", config_json(o));
     cJSON_AddNumberToObject(j, "capacity_rps_per_replica", r4(o->capacity_rps));
+    cJSON_AddNumberToObject(j, "peak_rps_per_replica", r4(o->peak_rps));
     cJSON_AddNumberToObject(j, "power_w_per_replica", r4(o->power_w));
     return j;
 }
@@ -213,19 +214,19 @@ static void print_text(FILE *out, const rl_plan *p, const rl_proc_result *r)
                     p->cand[h].hw_id, r->devices[h], r->nodes[h], p->cand[h].devices_per_node,
                     r->used[h], r->at_max[h] ? "  at max_count" : "");
     int dpa = 0;
-    fprintf(out, "assignments:\n  %-14s %-16s %4s %-12s %-9s %-8s %3s %3s %5s %5s %9s %8s\n",
+    fprintf(out, "assignments:\n  %-14s %-16s %4s %-12s %-9s %-8s %3s %3s %5s %5s %9s %5s %8s\n",
             "demand", "hardware", "rep", "runtime", "quant", "kv", "tp", "pp", "ep", "conc",
-            "req/s/rep", "W/rep");
+            "req/s/rep", "%peak", "W/rep");
     for (int i = 0; i < r->n_opt; i++) {
         const rl_proc_option *o = &r->opt[i];
         if (!r->replicas[i]) continue;
         char ep[16];
         snprintf(ep, sizeof ep, "%d%s", o->ep, o->dp_attention ? "+dp" : "");
         dpa |= o->dp_attention;
-        fprintf(out, "  %-14s %-16s %4d %-12s %-9s %-8s %3d %3d %5s %5d %9.3f %8.0f\n",
+        fprintf(out, "  %-14s %-16s %4d %-12s %-9s %-8s %3d %3d %5s %5d %9.3f %4.0f%% %8.0f\n",
                 p->demand[o->demand].name, p->cand[o->cand].hw_id, r->replicas[i],
                 o->runtime, o->quant, o->kv, o->tp, o->pp, ep, o->concurrency, o->capacity_rps,
-                o->power_w);
+                o->peak_rps > 0 ? 100 * o->capacity_rps / o->peak_rps : 0, o->power_w);
     }
     if (dpa) fprintf(out, "  (ep N+dp: N-way expert parallel, attention data-parallel)\n");
     print_limits(out, p, r);

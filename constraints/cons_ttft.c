@@ -2,7 +2,9 @@
  * cons_ttft.c -- time-to-first-token SLO: p95 TTFT within
  * requirements.ttft_ms_p95.  Code: "ttft_slo".  TTFT includes queueing
  * behind the other concurrent sequences, so it never improves as
- * concurrency grows (monotone).
+ * concurrency grows (monotone) -- except at a request rate, where the
+ * wait for a batch slot shrinks as a larger batch cap raises the capacity
+ * (queued).
  */
 #include "constraint.h"
 
@@ -46,6 +48,7 @@ const struct rl_constraint_ops rl_cons_ttft = {
     .stage = RL_CONS_ESTIMATE,
     .axes = ~(unsigned)RL_AX_CAP,    /* performance does not depend on the KV allocation */
     .monotone = RL_AX_CONC,
+    .queued = 1,
     .check = check,
     .explain = explain,
     .measure = measure,

@@ -123,6 +123,12 @@ struct rl_constraint_ops {
     int stage;                  /* enum rl_cons_stage */
     unsigned axes;              /* enum rl_axis bits check() depends on */
     unsigned monotone;          /* axes along which a failure persists upward */
+    int queued;                 /* 1: at a request rate its value includes
+                                   the wait for a batch slot, which shrinks
+                                   as the capacity grows with the batch cap
+                                   and the KV pool (model/serving.c): there
+                                   it reads every axis and no failure
+                                   persists along one */
     /* Return 1 when the candidate passes, 0 when it is rejected (fill
      * why->code and why->detail).  est is NULL for RL_CONS_STATIC. */
     int (*check)(const rl_cons_ctx *ctx, const rl_estimate *est, rl_reason *why);

@@ -1383,28 +1383,41 @@ int rl_max_concurrency(const rl_config *c, int limit)
     return lo;
 }
 
-/* Requests/s of one replica at concurrency b, or 0 when it does not fit
- * (with the host layers the configuration offloads, if any) or misses an
- * SLO. */
-double rl_replica_rps_at(const rl_config *c, const rl_slo *slo, int b)
+/* Requests/s of one replica at concurrency b (0 when it does not fit,
+ * with the host layers the configuration offloads, if any), and in *meets
+ * whether the SLOs hold there. */
+static double rps_at(const rl_config *c, const rl_slo *slo, int b, int *meets)
 {
     rl_config x = *c;
     rl_estimate e;
+    *meets = 0;
     x.concurrency = b;
     x.replicas = 1;
     x.devices = c->tp * c->pp;
     x.quiet = 1;
     if (rl_estimate_run(&x, &e, NULL) != RL_OK || e.feasibility == RL_INSUFFICIENT_MEMORY)
         return 0;
-    if (slo && slo->ttft_ms_p95 > 0 && e.ttft_ms.p95 > slo->ttft_ms_p95) return 0;
-    if (slo && slo->tpot_ms_p95 > 0 && c->output > 0 && e.tpot_ms.p95 > slo->tpot_ms_p95)
-        return 0;
+    *meets = !(slo && slo->ttft_ms_p95 > 0 && e.ttft_ms.p95 > slo->ttft_ms_p95) &&
+             !(slo && slo->tpot_ms_p95 > 0 && c->output > 0 && e.tpot_ms.p95 > slo->tpot_ms_p95);
     if (c->output > 0) return e.offline_tok_s / (double)c->output;
     return c->prompt > 0 ? e.prefill_tok_s.p50 / (double)c->prompt : 0;
 }
 
+double rl_replica_rps_at(const rl_config *c, const rl_slo *slo, int b)
+{
+    int meets;
+    double r = rps_at(c, slo, b, &meets);
+    return meets ? r : 0;
+}
+
 double rl_replica_capacity_rps(const rl_config *c, const rl_slo *slo, int limit,
                                int *best_conc)
+{
+    return rl_replica_capacity_scan(c, slo, limit, best_conc, NULL);
+}
+
+double rl_replica_capacity_scan(const rl_config *c, const rl_slo *slo, int limit,
+                                int *best_conc, rl_rate_points *pts)
 {
     double best = 0;
     int at = 0, pool = 0;
@@ -1412,6 +1425,7 @@ double rl_replica_capacity_rps(const rl_config *c, const rl_slo *slo, int limit,
     rl_estimate e;
 
     if (best_conc) *best_conc = 0;
+    if (pts) pts->n = 0;
     if (!c || limit < 1) return 0;
     one.concurrency = 1;
     one.replicas = 1;
@@ -1422,12 +1436,22 @@ double rl_replica_capacity_rps(const rl_config *c, const rl_slo *slo, int limit,
     /* powers of two, then the pool's own limit: throughput grows with the
      * batch until memory or an SLO stops it */
     for (int b = 1; b <= limit; b = b > limit / 2 ? limit + 1 : b * 2) {
-        double r = rl_replica_rps_at(c, slo, b);
-        if (r > best) { best = r; at = b; }
+        int meets;
+        double r = rps_at(c, slo, b, &meets);
+        if (pts && pts->n < RL_RATE_POINTS) {
+            pts->b[pts->n] = b;
+            pts->r[pts->n++] = r;
+        }
+        if (meets && r > best) { best = r; at = b; }
     }
     if (pool > 1) {
-        double r = rl_replica_rps_at(c, slo, pool);
-        if (r > best) { best = r; at = pool; }
+        int meets;
+        double r = rps_at(c, slo, pool, &meets);
+        if (pts && pts->n < RL_RATE_POINTS) {
+            pts->b[pts->n] = pool;
+            pts->r[pts->n++] = r;
+        }
+        if (meets && r > best) { best = r; at = pool; }
     }
     if (best_conc) *best_conc = at;
     return best;

@@ -99,8 +99,19 @@ typedef struct rl_serving {
     double in_flight;           /* sequences in flight per replica (L) */
     double tok_s;               /* output tokens/s served, all replicas */
     rl_lat ttft_ms, tpot_ms, e2e_latency_ms;   /* p50 / p95 under that load */
-    double wait_ms_p50, wait_ms_p95;   /* L <= 1: the wait added to an idle
-                                          server's TTFT (0 above) */
+    double wait_ms_p50, wait_ms_p95;   /* the wait before a request runs,
+                                          included in ttft_ms: step + slot */
+    double step_wait_ms_p50, step_wait_ms_p95;  /* L <= 1: half a decode step
+                                          (joining at a step boundary) */
+    double slot_wait_ms_p50, slot_wait_ms_p95;  /* the queue for one of the
+                                          capacity_conc batch slots: a
+                                          birth-death chain whose rate is
+                                          the offline rate at each batch
+                                          (model/serving.c; 0 well below
+                                          capacity; rl_serving_set_capacity
+                                          sets it) */
+    rl_lat ttft_unqueued_ms, e2e_unqueued_ms;  /* ttft_ms, e2e_latency_ms
+                                          without the slot queue */
 } rl_serving;
 
 enum rl_clock_limit { RL_CLOCK_NONE, RL_CLOCK_THERMAL, RL_CLOCK_POWER };
@@ -223,6 +234,15 @@ typedef struct rl_slo { double ttft_ms_p95, tpot_ms_p95; } rl_slo;
 double rl_replica_capacity_rps(const rl_config *c, const rl_slo *slo, int limit,
                                int *best_conc);
 
+/* The same search, also handing back the rate WITHOUT the SLOs at every
+ * batch it tried (pts: b = 1, 2, 4 ... <= limit, then the pool's; 0 where
+ * a batch does not fit), which rl_replica_rps_within_slo_pts needs: one
+ * scan serves both. */
+#define RL_RATE_POINTS 24
+typedef struct rl_rate_points { int n; int b[RL_RATE_POINTS]; double r[RL_RATE_POINTS]; } rl_rate_points;
+double rl_replica_capacity_scan(const rl_config *c, const rl_slo *slo, int limit,
+                                int *best_conc, rl_rate_points *pts);
+
 /* One term of that search: requests/s of one replica at concurrency b (0
  * when b sequences do not fit or miss an SLO).  The capacity is the best
  * of these over b = 1, 2, 4 ... <= limit, then b = min(limit, the KV
@@ -250,12 +270,28 @@ void rl_serving_apply(rl_estimate *e, const rl_serving *v);
 int rl_serving_run_cap(const rl_config *c, double rate, double cap_rps, int cap_conc,
                        rl_serving *out);
 
+/* The highest request rate one replica of c serves under Poisson
+ * arrivals (the serving model above) with the SLOs met at p95: TTFT
+ * queueing included, TPOT, and below saturation.  cap_rps / cap_conc are
+ * its capacity and batch (rl_replica_capacity_rps); the answer is below
+ * cap_rps, found by bisection to 1e-3 of it; 0 when even a light load
+ * misses an SLO; cap_rps itself when slo is NULL or empty.  What
+ * procurement sizes replicas with: at the capacity itself the queue
+ * never drains. */
+double rl_replica_rps_within_slo(const rl_config *c, const rl_slo *slo, double cap_rps,
+                                 int cap_conc);
+/* The same from the rates of rl_replica_capacity_scan (no estimate of
+ * them again; equal results). */
+double rl_replica_rps_within_slo_pts(const rl_config *c, const rl_slo *slo, double cap_rps,
+                                     int cap_conc, const rl_rate_points *pts);
+
 /* The fields of *out (rate set) that depend on the capacity -- capacity_rps,
- * capacity_conc, utilisation, saturated, tok_s -- for `cap` requests/s per
- * replica of c (normalised: replicas >= 1) reached at cap_conc.  The rest
- * of a serving result (in flight, latencies) does not depend on it, nor
- * on the batch cap: the solver serves one candidate once and sets the
- * capacity of each batch cap with this. */
+ * capacity_conc, utilisation, saturated, tok_s, and the slot queue's wait
+ * with the latencies that include it (from the unqueued ones) -- for `cap`
+ * requests/s per replica of c (normalised: replicas >= 1) reached at
+ * cap_conc.  The rest of a serving result (in flight, unqueued latencies)
+ * does not depend on it, nor on the batch cap: the solver serves one
+ * candidate once and sets the capacity of each batch cap with this. */
 void rl_serving_set_capacity(rl_serving *out, const rl_config *c, double cap, int cap_conc);
 
 /* Largest concurrency (<= limit) whose KV for prompt+output fits device

@@ -7,8 +7,10 @@
  * concurrency 1 with one replica (latency only grows with the batch, so
  * a configuration that misses an SLO at one sequence misses it at every
  * batch); each surviving split is then sized by rl_replica_capacity_rps,
- * which picks the batch.  The best RL_PROC_KEEP per devices-per-replica
- * count are kept.
+ * which picks the batch, and derated by rl_replica_rps_within_slo to the
+ * Poisson rate at which the SLOs hold with queueing (a replica at its
+ * peak never drains its queue).  The best RL_PROC_KEEP per
+ * devices-per-replica count are kept.
  *
  * MILP (README.md "procure: what to buy for a demand mix"):
  *   r_o  integer replicas of option o      n_h  integer nodes of candidate h
@@ -160,8 +162,13 @@ static void size_option(const rl_ranked *k, const rl_plan_demand *d, rl_proc_opt
     c.replicas = 1;
     c.devices = c.tp * c.pp;
     c.quiet = 1;
-    o->capacity_rps = rl_replica_capacity_rps(&c, &slo, RL_SCN_CONC_MAX, &conc);
-    if (o->capacity_rps <= 0 || conc < 1) return;
+    rl_rate_points pts;
+    o->peak_rps = rl_replica_capacity_scan(&c, &slo, RL_SCN_CONC_MAX, &conc, &pts);
+    if (o->peak_rps <= 0 || conc < 1) return;
+    /* a replica loaded to its peak has a queue that never drains: size by
+     * the rate at which the SLOs still hold under Poisson arrivals */
+    o->capacity_rps = rl_replica_rps_within_slo_pts(&c, &slo, o->peak_rps, conc, &pts);
+    if (o->capacity_rps <= 0) return;
     c.concurrency = conc;
     if (rl_estimate_run(&c, &e, NULL) != RL_OK) {
         o->capacity_rps = 0;

@@ -106,8 +106,14 @@ typedef struct rl_proc_option {
     long context_cap;
     int devices_per_replica;    /* tp x pp */
     int concurrency;            /* sequences per replica at capacity */
-    double capacity_rps;        /* requests/s one replica serves within
-                                   the SLOs (rl_replica_capacity_rps) */
+    double capacity_rps;        /* requests/s one replica serves under
+                                   Poisson arrivals with the SLOs met at
+                                   p95, queueing included
+                                   (rl_replica_rps_within_slo); peak_rps
+                                   when the demand has no SLO */
+    double peak_rps;            /* its capacity with every request queued
+                                   at once (rl_replica_capacity_rps): the
+                                   rate at which the queue never drains */
     double power_w;             /* board power of the replica's devices
                                    at that concurrency */
 } rl_proc_option;

@@ -402,6 +402,10 @@ static int check_estimate(search *S, rl_reason *why, failinfo *f)
         if (!r->check(&S->cctx, &S->est, why)) {
             f->mono = r->monotone;
             f->axes = r->axes;
+            if (S->rate > 0 && r->queued) {     /* the slot queue: see constraint.h */
+                f->mono = 0;
+                f->axes = ~0u;
+            }
             return 0;
         }
     }

@@ -294,9 +294,55 @@ START_TEST(serving_at_a_rate)
 }
 END_TEST
 
+/* The queue for a batch slot (model/serving.c): none at half the
+ * capacity, growing without bound towards it; with one slot the chain is
+ * M/M/1, whose p95 wait is ln(rho / 0.05) / (mu - lambda); and the rate a
+ * TTFT SLO allows under Poisson load meets it, 1% more does not. */
+START_TEST(serving_slot_queue)
+{
+    rl_config c = conf("llama-3.1-8b", "h100-sxm", "vllm", "fp8");
+    rl_serving half, near, nearer, one;
+    rl_slo slo = { 0, 0 };
+    double cap, rho = 0.9, ok;
+    int conc;
+    c.prompt = 1024;
+    c.output = 256;
+    ck_assert_int_eq(rl_serving_run(&c, 1, &half), RL_OK);
+    cap = half.capacity_rps;
+    ck_assert_int_eq(rl_serving_run(&c, 0.5 * cap, &half), RL_OK);
+    ck_assert(half.slot_wait_ms_p95 == 0);
+    ck_assert_int_eq(rl_serving_run(&c, 0.99 * cap, &near), RL_OK);
+    ck_assert_int_eq(rl_serving_run(&c, 0.999 * cap, &nearer), RL_OK);
+    ck_assert(!nearer.saturated && nearer.slot_wait_ms_p95 > near.slot_wait_ms_p95);
+    ck_assert(nearer.slot_wait_ms_p95 > 1000);
+    ck_assert(fabs(nearer.ttft_ms.p95 - nearer.ttft_unqueued_ms.p95 - nearer.slot_wait_ms_p95) <
+              1e-9 * nearer.ttft_ms.p95);
+
+    c.max_num_seqs = 1;                 /* one slot: M/M/1 */
+    ck_assert_int_eq(rl_serving_run(&c, 1e-3, &one), RL_OK);
+    cap = one.capacity_rps;
+    ck_assert_int_eq(rl_serving_run(&c, rho * cap, &one), RL_OK);
+    ck_assert_msg(fabs(one.slot_wait_ms_p95 - log(rho / 0.05) / (cap - rho * cap) * 1e3) <
+                  1e-6 * one.slot_wait_ms_p95, "%g", one.slot_wait_ms_p95);
+    ck_assert(fabs(one.slot_wait_ms_p50 - log(rho / 0.5) / (cap - rho * cap) * 1e3) <
+              1e-6 * one.slot_wait_ms_p50);
+
+    c.max_num_seqs = 0;
+    cap = rl_replica_capacity_rps(&c, NULL, 256, &conc);
+    slo.ttft_ms_p95 = 2 * near.ttft_unqueued_ms.p95;
+    ok = rl_replica_rps_within_slo(&c, &slo, cap, conc);
+    ck_assert(ok > 0.5 * cap && ok < cap);
+    ck_assert_int_eq(rl_serving_run_cap(&c, ok, cap, conc, &one), RL_OK);
+    ck_assert(one.ttft_ms.p95 <= slo.ttft_ms_p95);
+    ck_assert_int_eq(rl_serving_run_cap(&c, fmin(1.01 * ok, 0.99999 * cap), cap, conc, &one), RL_OK);
+    ck_assert(one.ttft_ms.p95 > slo.ttft_ms_p95);
+    ck_assert(rl_replica_rps_within_slo(&c, NULL, cap, conc) == cap);   /* no SLO: the peak */
+}
+END_TEST
+
 /* The batch cap of serving: the configuration's max_num_seqs bounds the
  * capacity search (a smaller cap never serves more; the latencies at a
- * rate do not depend on it), the split-out capacity path equals the
+ * rate, away from the capacity, do not depend on it), the split-out capacity path equals the
  * whole one, and a configuration that fits only with host layers has a
  * capacity (it was 0: only in-VRAM batches counted), lower the more
  * layers cross the host link at a given batch. */
@@ -1722,6 +1768,7 @@ int main(void)
     tcase_add_test(tc, replica_capacity_rps);
     tcase_add_test(tc, serving_at_a_rate);
     tcase_add_test(tc, serving_batch_cap_and_offload);
+    tcase_add_test(tc, serving_slot_queue);
     suite_add_tcase(s, tc);
     return rl_test_run(s);
 }

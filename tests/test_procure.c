@@ -392,6 +392,32 @@ static rl_config option_config(const rl_proc_option *o, const char *model, const
     return c;
 }
 
+/* An option's two rates: its peak is the estimator's replica capacity
+ * (every request queued at once), and what it is sized by is the highest
+ * Poisson rate at which the SLOs still hold with the slot queue -- they
+ * hold there and, unless that is the peak, not 1% above. */
+static void check_option_rates(const rl_proc_option *o, rl_config *c, const rl_slo *slo,
+                               int limit)
+{
+    int conc;
+    rl_serving v;
+    double peak = rl_replica_capacity_rps(c, slo, limit, &conc);
+    ck_assert_msg(rl_feq(peak, o->peak_rps), "peak %g vs %g", peak, o->peak_rps);
+    ck_assert_int_eq(conc, o->concurrency);
+    ck_assert_msg(rl_feq(rl_replica_rps_within_slo(c, slo, peak, conc), o->capacity_rps),
+                  "capacity %g", o->capacity_rps);
+    ck_assert(o->capacity_rps > 0 && o->capacity_rps <= peak);
+    ck_assert_int_eq(rl_serving_run_cap(c, o->capacity_rps, peak, conc, &v), RL_OK);
+    ck_assert(!v.saturated);
+    ck_assert(slo->ttft_ms_p95 <= 0 || v.ttft_ms.p95 <= slo->ttft_ms_p95);
+    ck_assert(slo->tpot_ms_p95 <= 0 || v.tpot_ms.p95 <= slo->tpot_ms_p95);
+    if (o->capacity_rps < 0.98 * peak) {
+        ck_assert_int_eq(rl_serving_run_cap(c, 1.01 * o->capacity_rps, peak, conc, &v), RL_OK);
+        ck_assert(v.saturated || (slo->ttft_ms_p95 > 0 && v.ttft_ms.p95 > slo->ttft_ms_p95) ||
+                  (slo->tpot_ms_p95 > 0 && v.tpot_ms.p95 > slo->tpot_ms_p95));
+    }
+}
+
 START_TEST(options_use_replica_capacity)
 {
     rl_plan *p = NULL;
@@ -411,10 +437,7 @@ START_TEST(options_use_replica_capacity)
         const rl_proc_option *o = &r.opt[i];
         rl_config c = option_config(o, "llama-3.2-1b", "rtx-4090", 512, 128);
         rl_slo slo = { 0, 40.0 };
-        int conc;
-        double cap = rl_replica_capacity_rps(&c, &slo, 256, &conc);
-        ck_assert_msg(rl_feq(cap, o->capacity_rps), "%g vs %g", cap, o->capacity_rps);
-        ck_assert_int_eq(conc, o->concurrency);
+        check_option_rates(o, &c, &slo, 256);
         ck_assert(o->power_w > 0);
         served += r.replicas[i] * o->capacity_rps;
     }
@@ -447,10 +470,7 @@ START_TEST(moe_options_carry_ep)
         ck_assert_int_ge(o[i].ep, 1);
         ck_assert_int_eq(o[i].tp % o[i].ep, 0);
         rl_slo slo = { 0, 50.0 };
-        int conc;
-        double cap = rl_replica_capacity_rps(&c, &slo, RL_SCN_CONC_MAX, &conc);
-        ck_assert_msg(rl_feq(cap, o[i].capacity_rps), "option %d (tp %d ep %d dpa %d): %g vs %g",
-                      i, o[i].tp, o[i].ep, o[i].dp_attention, cap, o[i].capacity_rps);
+        check_option_rates(&o[i], &c, &slo, RL_SCN_CONC_MAX);
         with_ep += o[i].ep > 1;
     }
     ck_assert_msg(with_ep > 0, "no expert-parallel option among %d", n);
