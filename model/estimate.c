@@ -1410,6 +1410,23 @@ double rl_replica_rps_at(const rl_config *c, const rl_slo *slo, int b)
     return meets ? r : 0;
 }
 
+/* One batch of the capacity scan: its rate into pts, and into *best /
+ * *at when the SLOs hold there and it is the best so far. */
+static void scan_batch(const rl_config *c, const rl_slo *slo, int b, rl_rate_points *pts,
+                       double *best, int *at)
+{
+    int meets;
+    double r = rps_at(c, slo, b, &meets);
+    if (pts && pts->n < RL_RATE_POINTS) {
+        pts->b[pts->n] = b;
+        pts->r[pts->n++] = r;
+    }
+    if (meets && r > *best) {
+        *best = r;
+        *at = b;
+    }
+}
+
 double rl_replica_capacity_rps(const rl_config *c, const rl_slo *slo, int limit,
                                int *best_conc)
 {
@@ -1435,24 +1452,9 @@ double rl_replica_capacity_scan(const rl_config *c, const rl_slo *slo, int limit
         pool = (int)fmin((double)limit, floor(e.max_concurrency));
     /* powers of two, then the pool's own limit: throughput grows with the
      * batch until memory or an SLO stops it */
-    for (int b = 1; b <= limit; b = b > limit / 2 ? limit + 1 : b * 2) {
-        int meets;
-        double r = rps_at(c, slo, b, &meets);
-        if (pts && pts->n < RL_RATE_POINTS) {
-            pts->b[pts->n] = b;
-            pts->r[pts->n++] = r;
-        }
-        if (meets && r > best) { best = r; at = b; }
-    }
-    if (pool > 1) {
-        int meets;
-        double r = rps_at(c, slo, pool, &meets);
-        if (pts && pts->n < RL_RATE_POINTS) {
-            pts->b[pts->n] = pool;
-            pts->r[pts->n++] = r;
-        }
-        if (meets && r > best) { best = r; at = pool; }
-    }
+    for (int b = 1; b <= limit; b = b > limit / 2 ? limit + 1 : b * 2)
+        scan_batch(c, slo, b, pts, &best, &at);
+    if (pool > 1) scan_batch(c, slo, pool, pts, &best, &at);
     if (best_conc) *best_conc = at;
     return best;
 }
