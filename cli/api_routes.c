@@ -313,9 +313,11 @@ static cJSON *estimate_doc(const rl_config *c, const rl_estimate *est, cJSON *cl
 }
 
 /* recommended_configs: the scenario "this model on this hardware, this
- * workload", solved for the request's objective. */
+ * workload", solved for the request's objective -- at the request's rate
+ * when it names one (the batch cap then searched, as solve does when the
+ * workload gives no concurrency). */
 static void recommend(const rl_api_ctx *ctx, const cJSON *req, const rl_config *c,
-                      cJSON *doc, rl_api_resp *r)
+                      double rate, cJSON *doc, rl_api_resp *r)
 {
     cJSON *sc = cJSON_CreateObject(), *wl, *res;
     const cJSON *hw = cJSON_GetObjectItemCaseSensitive(req, "hardware");
@@ -331,7 +333,8 @@ static void recommend(const rl_api_ctx *ctx, const cJSON *req, const rl_config *
     wl = cJSON_AddObjectToObject(sc, "workload");
     cJSON_AddNumberToObject(wl, "prompt_tokens", (double)c->prompt);
     cJSON_AddNumberToObject(wl, "output_tokens", (double)c->output);
-    cJSON_AddNumberToObject(wl, "concurrency", c->concurrency);
+    if (rate > 0) cJSON_AddNumberToObject(wl, "request_rate", rate);
+    else cJSON_AddNumberToObject(wl, "concurrency", c->concurrency);
     cJSON_AddItemToObject(sc, "objective", dup_item(req, "objective"));
     cJSON_AddNumberToObject(sc, "top", 3);
     if (rl_api_scenario(sc, ctx->cat, &s, &e)) {
@@ -383,7 +386,7 @@ static void route_estimate(const rl_api_ctx *ctx, const cJSON *req, rl_api_resp 
     rl_estspec_note(&est, said);        /* the CLI's assumptions, less its name notes */
     rl_config_normalise(&c, &shown, NULL, 0, NULL);
     cJSON *doc = estimate_doc(&shown, &est, rl_estspec_json(&shown, &est, NULL));
-    if (in.objective) recommend(ctx, req, &shown, doc, r);
+    if (in.objective) recommend(ctx, req, &shown, in.spec.rate, doc, r);
     else {
         cJSON_AddArrayToObject(doc, "recommended_configs");
         set_json(r, 200, doc);

@@ -70,6 +70,11 @@ est_case '{"model_id":"llama-3.1-8b","quant":"q8_0","hardware":{"id":"my-card","
 # objective: recommended_configs from a search
 expect 200 POST /v1/estimate '{"model_id":"llama-3.1-8b","hardware":{"hardware_id":"rtx-4090"},"objective":"latency"}'
 [ "$(jq '.recommended_configs | length' "$TMP/out")" -ge 1 ] || fail "objective gave no recommended_configs"
+# ... at the request's rate: every recommendation is served at it
+expect 200 POST /v1/estimate '{"model_id":"llama-3.1-8b","hardware":{"hardware_id":"h100-sxm"},"runtime_id":"vllm","quant":"fp8","workload":{"prompt_tokens":1024,"output_tokens":256,"request_rate":20},"objective":"throughput"}'
+[ "$(jq '[.recommended_configs[] | select(.serving.request_rate == 20)] | length' "$TMP/out")" -ge 1 ] &&
+[ "$(jq '[.recommended_configs[] | select(.serving.request_rate != 20)] | length' "$TMP/out")" = 0 ] ||
+    fail "objective at a rate: recommendations not served at 20 req/s: $(jq -c '[.recommended_configs[].serving]' "$TMP/out")"
 
 # ---- solve == CLI ----------------------------------------------------------------
 cat > "$TMP/s.cfg" <<'CFG'
