@@ -6,10 +6,12 @@
  *
  * The model is the one calibration scores served measurements with
  * (calibrate.c, rows taken under a request rate): Little's law for the
- * sequences in flight, the estimate at that concurrency for the latencies.
+ * sequences in flight, the estimate at that concurrency for the latencies,
+ * plus the wait for a batch slot near the capacity (slot_wait below).
  * Offline throughput (the estimate's own figure) is what a replica does
  * with every request queued at once; this is what it does at the rate
- * users send.
+ * users send.  rl_replica_rps_within_slo inverts it: the highest rate at
+ * which p95 TTFT / TPOT meet SLOs (what procurement sizes replicas by).
  */
 #include "estimate.h"
 
