@@ -238,7 +238,7 @@ double rl_replica_capacity_rps(const rl_config *c, const rl_slo *slo, int limit,
  * batch it tried (pts: b = 1, 2, 4 ... <= limit, then the pool's; 0 where
  * a batch does not fit), which rl_replica_rps_within_slo_pts needs: one
  * scan serves both. */
-#define RL_RATE_POINTS 24
+#define RL_RATE_POINTS 48
 typedef struct rl_rate_points { int n; int b[RL_RATE_POINTS]; double r[RL_RATE_POINTS]; } rl_rate_points;
 double rl_replica_capacity_scan(const rl_config *c, const rl_slo *slo, int limit,
                                 int *best_conc, rl_rate_points *pts);
@@ -266,9 +266,12 @@ void rl_serving_apply(rl_estimate *e, const rl_serving *v);
 /* The same with the capacity already known: cap_rps requests/s per
  * replica, reached at concurrency cap_conc (what rl_replica_capacity_rps
  * gives for c's batch cap; the solver computes it once per batch-cap
- * axis).  Equal to rl_serving_run when they are. */
+ * axis).  pts (may be NULL): rates without SLOs already known for c
+ * (rl_replica_capacity_scan, the solver's memo), so the slot queue's rate
+ * table does not estimate them again.  Equal to rl_serving_run when they
+ * are. */
 int rl_serving_run_cap(const rl_config *c, double rate, double cap_rps, int cap_conc,
-                       rl_serving *out);
+                       const rl_rate_points *pts, rl_serving *out);
 
 /* The highest request rate one replica of c serves under Poisson
  * arrivals (the serving model above) with the SLOs met at p95: TTFT
@@ -291,8 +294,10 @@ double rl_replica_rps_within_slo_pts(const rl_config *c, const rl_slo *slo, doub
  * requests/s per replica of c (normalised: replicas >= 1) reached at
  * cap_conc.  The rest of a serving result (in flight, unqueued latencies)
  * does not depend on it, nor on the batch cap: the solver serves one
- * candidate once and sets the capacity of each batch cap with this. */
-void rl_serving_set_capacity(rl_serving *out, const rl_config *c, double cap, int cap_conc);
+ * candidate once and sets the capacity of each batch cap with this.  pts
+ * as for rl_serving_run_cap. */
+void rl_serving_set_capacity(rl_serving *out, const rl_config *c, double cap, int cap_conc,
+                             const rl_rate_points *pts);
 
 /* Largest concurrency (<= limit) whose KV for prompt+output fits device
  * memory under this configuration; 0 when not even one sequence fits. */

@@ -24,11 +24,11 @@
 /* Requests/s one replica sustains: the best offline rate over the
  * concurrencies the runtime batches (the configuration's max_num_seqs,
  * else the runtime's; 256 without). */
-static double capacity(const rl_config *c, int *conc)
+static double capacity(const rl_config *c, int *conc, rl_rate_points *pts)
 {
     int limit = c->max_num_seqs >= 1 ? c->max_num_seqs
               : c->rt && c->rt->max_num_seqs >= 1 ? (int)c->rt->max_num_seqs : 256;
-    return rl_replica_capacity_rps(c, NULL, limit, conc);
+    return rl_replica_capacity_scan(c, NULL, limit, conc, pts);
 }
 
 /* Waiting for a batch slot.  A continuous-batching replica with n requests
@@ -128,12 +128,17 @@ static void set_capacity(rl_serving *out, const rl_config *c, double cap, int ca
     out->wait_ms_p95 = out->step_wait_ms_p95 + out->slot_wait_ms_p95;
 }
 
-void rl_serving_set_capacity(rl_serving *out, const rl_config *c, double cap, int cap_conc)
+/* Whether `rate` (all replicas) saturates one replica of capacity cap. */
+static int saturates(const rl_config *c, double rate, double cap)
 {
-    rate_table t;
-    t.c = t.nk = 0;
-    if (!(out->rate / (c->replicas > 0 ? c->replicas : 1) < cap)) t.c = 0;     /* saturated */
-    else table_fill(c, cap_conc, cap, NULL, &t);
+    return !(rate / (c->replicas > 0 ? c->replicas : 1) < cap);
+}
+
+void rl_serving_set_capacity(rl_serving *out, const rl_config *c, double cap, int cap_conc,
+                             const rl_rate_points *pts)
+{
+    rate_table t = { 0 };
+    if (!saturates(c, out->rate, cap)) table_fill(c, cap_conc, cap, pts, &t);   /* else unused */
     set_capacity(out, c, cap, cap_conc, &t);
 }
 
@@ -147,18 +152,27 @@ typedef struct prepared {
     rate_table t;
 } prepared;
 
-/* cap_rps < 0: find the capacity here.  RL_OK or RL_EINPUT. */
+/* cap_rps < 0: find the capacity here (its scan's rates then fill the
+ * table).  rate > 0: the one rate to be served (no table when it
+ * saturates); 0: rates below the capacity (a bisection).  RL_OK or
+ * RL_EINPUT. */
 static int prepare(const rl_config *c, double cap_rps, int cap_conc, const rl_rate_points *pts,
-                   prepared *p)
+                   double rate, prepared *p)
 {
+    rl_rate_points own;
     if (!c || rl_config_normalise(c, &p->n, NULL, 0, NULL) != RL_OK) return RL_EINPUT;
     p->n.quiet = 1;
     p->n.concurrency = 1;
     if (rl_estimate_run(&p->n, &p->one, NULL) != RL_OK) return RL_EINPUT;
-    if (cap_rps < 0) cap_rps = capacity(&p->n, &cap_conc);
+    if (cap_rps < 0) {
+        cap_rps = capacity(&p->n, &cap_conc, &own);
+        pts = &own;
+    }
     p->cap = cap_rps;
     p->conc = cap_conc;
-    table_fill(&p->n, cap_conc, cap_rps, pts, &p->t);
+    memset(&p->t, 0, sizeof p->t);
+    if (!(rate > 0) || !saturates(&p->n, rate, cap_rps))
+        table_fill(&p->n, cap_conc, cap_rps, pts, &p->t);
     return RL_OK;
 }
 
@@ -199,17 +213,18 @@ static int serve_prepared(const prepared *p, double rate, rl_serving *out)
 }
 
 static int serve(const rl_config *c, double rate, double cap_rps, int cap_conc,
-                 rl_serving *out)
+                 const rl_rate_points *pts, rl_serving *out)
 {
     prepared p;
     memset(out, 0, sizeof *out);
-    if (!c || !(rate > 0) || prepare(c, cap_rps, cap_conc, NULL, &p) != RL_OK) return RL_EINPUT;
+    if (!c || !(rate > 0) || prepare(c, cap_rps, cap_conc, pts, rate, &p) != RL_OK)
+        return RL_EINPUT;
     return serve_prepared(&p, rate, out);
 }
 
 int rl_serving_run(const rl_config *c, double rate, rl_serving *out)
 {
-    return serve(c, rate, -1, 0, out);
+    return serve(c, rate, -1, 0, NULL, out);
 }
 
 void rl_serving_apply(rl_estimate *e, const rl_serving *v)
@@ -249,7 +264,7 @@ double rl_replica_rps_within_slo_pts(const rl_config *c, const rl_slo *slo, doub
     one = *c;
     one.replicas = 1;
     one.devices = c->tp * c->pp;
-    if (prepare(&one, cap_rps, cap_conc, pts, &p) != RL_OK) return 0;
+    if (prepare(&one, cap_rps, cap_conc, pts, 0, &p) != RL_OK) return 0;
     /* the latencies rise with the load (more in flight, longer queue):
      * bisect on the rate; the capacity itself is saturated by definition */
     if (!meets_at(&p, slo, tol)) return 0;
@@ -263,11 +278,11 @@ double rl_replica_rps_within_slo_pts(const rl_config *c, const rl_slo *slo, doub
 }
 
 int rl_serving_run_cap(const rl_config *c, double rate, double cap_rps, int cap_conc,
-                       rl_serving *out)
+                       const rl_rate_points *pts, rl_serving *out)
 {
     if (!(cap_rps >= 0)) {
         if (out) memset(out, 0, sizeof *out);
         return RL_EINPUT;
     }
-    return serve(c, rate, cap_rps, cap_conc, out);
+    return serve(c, rate, cap_rps, cap_conc, pts, out);
 }

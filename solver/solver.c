@@ -60,7 +60,6 @@ typedef struct feas {               /* one feasible candidate, compact */
     rl_obj_point pt;
 } feas;
 
-#define CAP_MEMO 48
 typedef struct cap_memo {           /* at a rate: one replica's requests/s per
                                        batch, for the bound candidate */
     long gen;                       /* outer_gen it belongs to (-1: none) */
@@ -68,8 +67,7 @@ typedef struct cap_memo {           /* at a rate: one replica's requests/s per
     long cap;                       /* context cap */
     int have_pool, pool_ok;
     double maxconc;                 /* KV pool's sequences at one sequence */
-    int n, b[CAP_MEMO];
-    double r[CAP_MEMO];
+    rl_rate_points pts;             /* rl_replica_rps_at without SLOs, by batch */
     int have_lat, lat_rc;           /* the serving result but its capacity */
     rl_serving lat;                 /* (the same for every batch cap) */
 } cap_memo;
@@ -522,12 +520,13 @@ static void near_miss(search *S);
 static double memo_rps(search *S, int b)
 {
     cap_memo *m = &S->cm;
-    for (int k = 0; k < m->n; k++)
-        if (m->b[k] == b) return m->r[k];
+    rl_rate_points *p = &m->pts;
+    for (int k = 0; k < p->n; k++)
+        if (p->b[k] == b) return p->r[k];
     double r = rl_replica_rps_at(&S->cfg, NULL, b);
-    if (m->n < CAP_MEMO) {
-        m->b[m->n] = b;
-        m->r[m->n++] = r;
+    if (p->n < RL_RATE_POINTS) {
+        p->b[p->n] = b;
+        p->r[p->n++] = r;
     }
     return r;
 }
@@ -547,7 +546,7 @@ static double memo_capacity(search *S, int limit, int *at)
         m->off = S->cctx.offload_mode;
         m->layers = c->offload_layers;
         m->cap = c->context_cap;
-        m->n = m->have_pool = m->have_lat = 0;
+        m->pts.n = m->have_pool = m->have_lat = 0;
     }
     if (!m->have_pool) {
         rl_config one = *c;
@@ -591,12 +590,12 @@ static int serve(search *S, rl_reason *why)
         double cap = memo_capacity(S, S->cfg.max_num_seqs, &at);
         cap_memo *m = &S->cm;
         if (!m->have_lat) {
-            m->lat_rc = rl_serving_run_cap(&S->cfg, S->rate, cap, at, &m->lat);
+            m->lat_rc = rl_serving_run_cap(&S->cfg, S->rate, cap, at, &m->pts, &m->lat);
             m->have_lat = 1;
         }
         rc = m->lat_rc;
         v = m->lat;
-        if (rc == RL_OK) rl_serving_set_capacity(&v, &S->cfg, cap, at);
+        if (rc == RL_OK) rl_serving_set_capacity(&v, &S->cfg, cap, at, &m->pts);
     }
     if (rc != RL_OK) {
         why->code = "estimate";

@@ -332,9 +332,10 @@ START_TEST(serving_slot_queue)
     slo.ttft_ms_p95 = 2 * near.ttft_unqueued_ms.p95;
     ok = rl_replica_rps_within_slo(&c, &slo, cap, conc);
     ck_assert(ok > 0.5 * cap && ok < cap);
-    ck_assert_int_eq(rl_serving_run_cap(&c, ok, cap, conc, &one), RL_OK);
+    ck_assert_int_eq(rl_serving_run_cap(&c, ok, cap, conc, NULL, &one), RL_OK);
     ck_assert(one.ttft_ms.p95 <= slo.ttft_ms_p95);
-    ck_assert_int_eq(rl_serving_run_cap(&c, fmin(1.01 * ok, 0.99999 * cap), cap, conc, &one), RL_OK);
+    ck_assert_int_eq(rl_serving_run_cap(&c, fmin(1.01 * ok, 0.99999 * cap), cap, conc, NULL, &one),
+                     RL_OK);
     ck_assert(one.ttft_ms.p95 > slo.ttft_ms_p95);
     ck_assert(rl_replica_rps_within_slo(&c, NULL, cap, conc) == cap);   /* no SLO: the peak */
 }
@@ -360,11 +361,12 @@ START_TEST(serving_batch_cap_and_offload)
     ck_assert(fabs(small.capacity_rps - rl_replica_capacity_rps(&c, NULL, 8, NULL)) <
               1e-9 * small.capacity_rps);
     ck_assert(small.ttft_ms.p95 == dflt.ttft_ms.p95 && small.in_flight == dflt.in_flight);
-    ck_assert_int_eq(rl_serving_run_cap(&c, 1, small.capacity_rps, small.capacity_conc, &split),
+    ck_assert_int_eq(rl_serving_run_cap(&c, 1, small.capacity_rps, small.capacity_conc, NULL,
+                                        &split),
                      RL_OK);
     ck_assert(split.capacity_rps == small.capacity_rps && split.tok_s == small.tok_s &&
               split.ttft_ms.p95 == small.ttft_ms.p95 && split.saturated == small.saturated);
-    ck_assert_int_eq(rl_serving_run_cap(&c, 1, -1, 0, &split), RL_EINPUT);
+    ck_assert_int_eq(rl_serving_run_cap(&c, 1, -1, 0, NULL, &split), RL_EINPUT);
 
     rl_config o = conf("llama-3.1-70b", "rtx-4090", "llama.cpp", "q4_k_m");
     rl_serving few, many;

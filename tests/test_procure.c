@@ -407,12 +407,13 @@ static void check_option_rates(const rl_proc_option *o, rl_config *c, const rl_s
     ck_assert_msg(rl_feq(rl_replica_rps_within_slo(c, slo, peak, conc), o->capacity_rps),
                   "capacity %g", o->capacity_rps);
     ck_assert(o->capacity_rps > 0 && o->capacity_rps <= peak);
-    ck_assert_int_eq(rl_serving_run_cap(c, o->capacity_rps, peak, conc, &v), RL_OK);
+    ck_assert_int_eq(rl_serving_run_cap(c, o->capacity_rps, peak, conc, NULL, &v), RL_OK);
     ck_assert(!v.saturated);
     ck_assert(slo->ttft_ms_p95 <= 0 || v.ttft_ms.p95 <= slo->ttft_ms_p95);
     ck_assert(slo->tpot_ms_p95 <= 0 || v.tpot_ms.p95 <= slo->tpot_ms_p95);
     if (o->capacity_rps < 0.98 * peak) {
-        ck_assert_int_eq(rl_serving_run_cap(c, 1.01 * o->capacity_rps, peak, conc, &v), RL_OK);
+        ck_assert_int_eq(rl_serving_run_cap(c, 1.01 * o->capacity_rps, peak, conc, NULL, &v),
+                         RL_OK);
         ck_assert(v.saturated || (slo->ttft_ms_p95 > 0 && v.ttft_ms.p95 > slo->ttft_ms_p95) ||
                   (slo->tpot_ms_p95 > 0 && v.tpot_ms.p95 > slo->tpot_ms_p95));
     }
