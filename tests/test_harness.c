@@ -17,6 +17,7 @@
 #include "runmeas.h"
 
 static rl_catalog *cat;
+static const double mib = 1048576.0 / 1e9;      /* MiB in the records' decimal GB */
 
 static void setup(void) { cat = rl_test_catalog(); }
 static void teardown(void) { rl_catalog_free(cat); }
@@ -245,7 +246,6 @@ START_TEST(llama_cpp_logs)
 {
     rl_runrec *r;
     rl_harness_report rep;
-    const double mib = 1048576.0 / 1e9;
 
     ck_assert_int_eq(import("llama-server.log", NULL, &r, &rep), 1);
     ck_assert_int_eq(rep.fmt, RL_HF_LLAMACPP_LOG);
@@ -372,7 +372,6 @@ START_TEST(captured_llama_logs)
 {
     rl_runrec *r;
     rl_harness_report rep;
-    const double mib = 1048576.0 / 1e9;
 
     /* llama-completion at the default verbosity: the timing lines alone */
     ck_assert_int_eq(import("captured/llama-completion.log", NULL, &r, &rep), 1);
