@@ -219,12 +219,6 @@ static int llama_bench_csv(hctx *h, char *text)
     char *hdr[96], *val[96], *save = NULL, *line = strtok_r(text, "\n", &save);
     int nh, rc = RL_OK, lineno = 1;
 
-    /* llama-bench -oe csv writes the table to stderr after ggml's
-     * "load_backend: ..." lines: start at the header */
-    while (line && strncmp(line, "build_commit,", 13) != 0 && !strstr(line, "avg_ts")) {
-        line = strtok_r(NULL, "\n", &save);
-        lineno++;
-    }
     if (!line) return rl_err_set(h->err, RL_EINPUT, h->file, 0, "empty CSV");
     line[strcspn(line, "\r")] = '\0';
     nh = csv_split(line, hdr, 96);
@@ -499,7 +493,7 @@ int rl_harness_detect(const char *text, size_t n)
         cJSON_Delete(doc);
         if (obj) return f;
     }
-    if (hx_line_starts(text, "build_commit,") ||
+    if (strncmp(text, "build_commit,", 13) == 0 ||
         (nl && memchr(text, ',', (size_t)(nl - text)) && strstr(text, "avg_ts") &&
          strstr(text, "avg_ts") < nl))
         return RL_HF_LLAMA_BENCH_CSV;
