@@ -631,7 +631,12 @@ static void features_at(const rl_config *c, double thermal, rl_features *f)
         double attn = P * (rl_arch_attn_flops_token(&aw, 0) +
                            4 * rl_arch_attn_flops_token(&aw, P / 2) +
                            rl_arch_attn_flops_token(&aw, P)) / 6;
-        double lin = P * rl_arch_flops_token(&aw, 0);
+        /* the output projection runs for the last position only: servers
+         * and llama.cpp compute logits just where a token is sampled */
+        rl_params hp;
+        rl_arch_params(a, &hp);
+        double head = 2.0 * (a->tied_embeddings ? hp.embed : hp.lm_head);
+        double lin = P * (rl_arch_flops_token(&aw, 0) - head) + head;
         f->pre_lin_ms = lin / c->tp / peak * 1e3;
         f->pre_attn_ms = attn / c->tp / peak * 1e3;
         f->pre_energy_ms = c->hw->tdp_w > 0
@@ -668,7 +673,11 @@ static void features_at(const rl_config *c, double thermal, rl_features *f)
                       w.lm_head / c->tp
                     : (w.body + w.experts + w.lm_head) / c->tp;
         double L = a->layers > 0 ? a->layers : 1;
-        f->pre_floor_ms = ubatches * stream_ms(c->hw, wall, wall / c->pp, &spill);
+        /* every micro-batch streams the body; the output projection is
+         * read once, for the last position's logits */
+        double head_w = a->kind == RL_DECODER ? w.lm_head / c->tp : 0;
+        f->pre_floor_ms = stream_ms(c->hw, ubatches * (wall - head_w) + head_w, wall / c->pp,
+                                    &spill);
         /* offloaded layers: their weights cross the host link once per
          * micro-batch (llama.cpp runs big batches on the GPU) */
         if (c->offload_layers > 0)

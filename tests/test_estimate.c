@@ -632,6 +632,38 @@ static rl_features comm_features(const rl_config *c0, const rl_hw *hw, const rl_
     return f;
 }
 
+/* Prefill computes logits for the last position only: the lm_head's
+ * FLOPs are paid once per prompt.  Two models that differ only in their
+ * vocabulary then differ by the same linear work at any prompt length
+ * (counting the head per token made the gap grow with the prompt). */
+START_TEST(prefill_pays_the_lm_head_once)
+{
+    rl_config c = conf("llama-3.1-8b", "h100-sxm", "vllm", "bf16");
+    rl_arch big = *c.model;
+    rl_features f;
+    double base[2], wide[2];
+    long lens[2] = { 512, 4096 };
+    big.vocab *= 4;
+    c.output = 1;
+    for (int i = 0; i < 2; i++) {
+        c.prompt = lens[i];
+        rl_features_compute(&c, NULL, &f);
+        base[i] = f.pre_lin_ms;
+    }
+    c.model = &big;
+    for (int i = 0; i < 2; i++) {
+        c.prompt = lens[i];
+        rl_features_compute(&c, NULL, &f);
+        wide[i] = f.pre_lin_ms;
+    }
+    double gap512 = wide[0] - base[0], gap4096 = wide[1] - base[1];
+    ck_assert_double_gt(gap512, 0);
+    ck_assert_double_eq_tol(gap4096, gap512, 1e-9 * wide[1]);
+    /* and the body still scales with the prompt */
+    ck_assert_double_gt(base[1], 7.5 * base[0]);
+}
+END_TEST
+
 /* The latency of an all-reduce is a time: on a link so fast that the
  * bytes cost nothing, link_eff changes nothing, yet the step still pays
  * the ring's 2(p-1) latencies per all-reduce (today's bug divided them
@@ -1754,6 +1786,7 @@ int main(void)
     tcase_add_test(tc, dequant_costs_under_the_power_cap);
     tcase_add_test(tc, link_eff_scales_communication);
     tcase_add_test(tc, latency_does_not_scale_with_link_eff);
+    tcase_add_test(tc, prefill_pays_the_lm_head_once);
     tcase_add_test(tc, custom_allreduce_beats_ring_on_nvswitch);
     tcase_add_test(tc, pcie_parts_use_the_ring);
     tcase_add_test(tc, tp8_decodes_faster_than_tp4_on_h100_sxm);
