@@ -583,6 +583,40 @@ static void features_scaled(const rl_config *c, double thermal, rl_features *f)
     features_at(&cc, thermal, f);
 }
 
+/* Attention work of a prompt of P tokens: the sum over its queries of
+ * attn(keys the query is multiplied with); aw NULL counts the keys.
+ * Fused (flash) kernels skip the masked future, so query i pays for its i
+ * keys: Simpson over [0, P] is exact for attention's linear growth.
+ * Unfused attention (u > 0: llama.cpp without -fa) multiplies each
+ * micro-batch's u queries by every cached key up to the micro-batch's
+ * end and masks afterwards: micro-batch k pays u x attn(k u), which
+ * doubles the work of a one-micro-batch prompt. */
+static double key_count(const rl_arch *aw, double keys)
+{
+    return aw ? rl_arch_attn_flops_token(aw, keys) : keys;
+}
+
+static double prompt_sum(const rl_arch *aw, double P, double u)
+{
+    double m, r, full;
+    if (u <= 0)
+        return P * (key_count(aw, 0) + 4 * key_count(aw, P / 2) + key_count(aw, P)) / 6;
+    m = floor(P / u);
+    r = P - m * u;
+    /* micro-batch ends u, 2u, ... m u: evenly spaced, so their mean is
+     * the midpoint and Simpson is exact where attn is linear */
+    full = m > 0 ? u * m * (key_count(aw, u) + 4 * key_count(aw, (m + 1) * u / 2) +
+                            key_count(aw, m * u)) / 6 : 0;
+    return full + r * key_count(aw, P);
+}
+
+/* Micro-batch of unfused prompt attention (0: fused, see prompt_sum). */
+static double unfused_tokens(const rl_config *c)
+{
+    if (c->rt->flash_attention) return 0;
+    return c->rt->act_tokens > 0 ? c->rt->act_tokens : 512;
+}
+
 static void features_at(const rl_config *c, double thermal, rl_features *f)
 {
     const rl_arch *a = c->model;
@@ -627,10 +661,7 @@ static void features_at(const rl_config *c, double thermal, rl_features *f)
         f->pre_energy_ms = c->hw->tdp_w > 0 ? op_energy(c) * flops / c->tp / (c->hw->tdp_w * 1e12) * 1e3 : 0;
         P = n * B;
     } else if (P > 0) {
-        /* attention FLOPs grow linearly with position: Simpson is exact */
-        double attn = P * (rl_arch_attn_flops_token(&aw, 0) +
-                           4 * rl_arch_attn_flops_token(&aw, P / 2) +
-                           rl_arch_attn_flops_token(&aw, P)) / 6;
+        double attn = prompt_sum(&aw, P, unfused_tokens(c));
         /* the output projection runs for the last position only: servers
          * and llama.cpp compute logits just where a token is sampled */
         rl_params hp;
@@ -686,8 +717,10 @@ static void features_at(const rl_config *c, double thermal, rl_features *f)
         if (!c->rt->flash_attention && a->layers > 0 && a->kind == RL_DECODER) {
             /* unfused attention writes the fp32 score matrix, and softmax
              * and the V product read it back: ~3 passes of 4 bytes per
-             * (query, key, head), keys averaging P/2 (window-capped) */
-            double keys = aw.swa_layers > 0 ? fmin(P / 2, (double)aw.sliding_window) : P / 2;
+             * (query, key, head), over every key up to the end of the
+             * query's micro-batch (window-capped) */
+            double keys = prompt_sum(NULL, P, micro) / P;
+            if (aw.swa_layers > 0) keys = fmin(keys, (double)aw.sliding_window);
             if (a->index_heads > 0) keys = fmin(keys, (double)a->index_topk); /* DSA top-k */
             double bytes = 3.0 * 4 * P * keys * a->heads / c->tp * rl_arch_attn_layers(a);
             f->pre_attn_mem_ms = stream_ms(c->hw, bytes, wall / c->pp, &spill);

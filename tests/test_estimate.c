@@ -664,6 +664,34 @@ START_TEST(prefill_pays_the_lm_head_once)
 }
 END_TEST
 
+/* Unfused attention (llama.cpp without -fa) multiplies each micro-batch's
+ * queries by every key cached up to the micro-batch's end, masked only
+ * afterwards: a one-micro-batch prompt does twice the causal work, and m
+ * micro-batches (m + 1) / m of it.  Fused kernels skip the masked future. */
+START_TEST(unfused_prompt_attention_pays_the_masked_keys)
+{
+    rl_config c = conf("llama-3.1-8b", "rtx-4090", "llama.cpp", "q4_k_m");
+    rl_runtime fused = *c.rt;
+    rl_features f;
+    double u = c.rt->act_tokens, unf[2], fus[2];
+    long lens[2] = { (long)u, 8 * (long)u };
+    ck_assert(!c.rt->flash_attention && u > 0);
+    fused.flash_attention = 1;
+    c.output = 1;
+    for (int i = 0; i < 2; i++) {
+        c.prompt = lens[i];
+        c.rt = rl_catalog_runtime(cat, "llama.cpp");
+        rl_features_compute(&c, NULL, &f);
+        unf[i] = f.pre_attn_ms;
+        c.rt = &fused;
+        rl_features_compute(&c, NULL, &f);
+        fus[i] = f.pre_attn_ms;
+    }
+    ck_assert_double_eq_tol(unf[0] / fus[0], 2.0, 0.01);
+    ck_assert_double_eq_tol(unf[1] / fus[1], 9.0 / 8, 0.01);
+}
+END_TEST
+
 /* The latency of an all-reduce is a time: on a link so fast that the
  * bytes cost nothing, link_eff changes nothing, yet the step still pays
  * the ring's 2(p-1) latencies per all-reduce (today's bug divided them
@@ -1787,6 +1815,7 @@ int main(void)
     tcase_add_test(tc, link_eff_scales_communication);
     tcase_add_test(tc, latency_does_not_scale_with_link_eff);
     tcase_add_test(tc, prefill_pays_the_lm_head_once);
+    tcase_add_test(tc, unfused_prompt_attention_pays_the_masked_keys);
     tcase_add_test(tc, custom_allreduce_beats_ring_on_nvswitch);
     tcase_add_test(tc, pcie_parts_use_the_ring);
     tcase_add_test(tc, tp8_decodes_faster_than_tp4_on_h100_sxm);
