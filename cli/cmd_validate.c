@@ -90,7 +90,7 @@ static const char cal_usage[] =
 "                           [--jobs N]\n"
 "  Fit each runtime backend's parameters (bw_eff, kv_eff, layer_us, step_ms,\n"
 "  seq_us, mfu, attn_eff, dequant_eff, dequant_flops, pre_bw_eff,\n"
-"  tflops_per_w, prefill_ms, cold_ms, link_eff, frontend_ms, ar_us;\n"
+"  tflops_per_w, gemm_k0, prefill_ms, cold_ms, link_eff, frontend_ms, ar_us;\n"
 "  runtimes.cfg documents each) to the measurements in DIR (default: the\n"
 "  benchmark data shipped with ridgeline, data/benchmarks; $RIDGELINE_DATA\n"
 "  overrides) and\n"

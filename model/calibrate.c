@@ -418,7 +418,7 @@ double rl_meas_predict(const rl_meas *m)
 
 /* ------------------------------------------------------------------ fit */
 
-#define NP 16
+#define NP 17
 static const struct { double lo, hi; } bounds[NP] = {
     { 0.05, 1.0 },      /* bw_eff */
     { 1, 60 },          /* layer_us: kernel launches + syncs, physical range */
@@ -436,6 +436,7 @@ static const struct { double lo, hi; } bounds[NP] = {
     { 0.05, 1.0 },      /* link_eff */
     { 0.01, 100 },      /* frontend_ms: server request path (serving rows) */
     { 0.1, 100 },       /* ar_us: per all-reduce launch + synchronisation */
+    { 16, 8192 },       /* gemm_k0: a GEMM tile's fixed cost in elements of K */
 };
 
 static void get_params(const rl_backend *b, double *p)
@@ -448,6 +449,7 @@ static void get_params(const rl_backend *b, double *p)
     p[13] = b->link_eff;
     p[14] = b->frontend_ms;
     p[15] = b->ar_us;
+    p[16] = b->gemm_k0;
     /* a zero prior says the runtime has no such stage (no front end, no
      * cold start): it stays zero, outside the search */
     for (int i = 0; i < NP; i++)
@@ -464,6 +466,7 @@ static void set_params(rl_backend *b, const double *p)
     b->link_eff = p[13];
     b->frontend_ms = p[14];
     b->ar_us = p[15];
+    b->gemm_k0 = p[16];
 }
 
 typedef struct group {
@@ -934,12 +937,13 @@ int rl_calibration_write(const rl_catalog *cat, const char *path, const char *cm
                        "        kv_eff = %.4f; dequant_eff = %.4f; dequant_flops = %.3f;\n"
                        "        pre_bw_eff = %.4f; tflops_per_w = %.4f; seq_us = %.3f;\n"
                        "        cold_ms = %.3f; link_eff = %.4f; frontend_ms = %.3f; ar_us = %.3f;\n"
+                       "        gemm_k0 = %.1f;\n"
                        "        sigma_decode = %.4f; sigma_prefill = %.4f; sigma_ttft = %.4f;\n"
                        "        q10_decode = %.4f; q90_decode = %.4f; q10_prefill = %.4f;\n"
                        "        q90_prefill = %.4f; q10_ttft = %.4f; q90_ttft = %.4f;\n"
                        "        fitted_points = %d; }%s\n",
                     b->match, b->bw_eff, b->layer_us, b->step_ms, b->mfu, b->attn_eff,
-                    b->prefill_ms, b->kv_eff, b->dequant_eff, b->dequant_flops, b->pre_bw_eff, b->tflops_per_w, b->seq_us, b->cold_ms, b->link_eff, b->frontend_ms, b->ar_us, b->sigma_decode, b->sigma_prefill, b->sigma_ttft,
+                    b->prefill_ms, b->kv_eff, b->dequant_eff, b->dequant_flops, b->pre_bw_eff, b->tflops_per_w, b->seq_us, b->cold_ms, b->link_eff, b->frontend_ms, b->ar_us, b->gemm_k0, b->sigma_decode, b->sigma_prefill, b->sigma_ttft,
                     b->q10_decode, b->q90_decode, b->q10_prefill, b->q90_prefill,
                     b->q10_ttft, b->q90_ttft, b->fitted_points, j + 1 < r->n_backends ? "," : "");
         }

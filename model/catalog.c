@@ -254,6 +254,7 @@ static int backend_from_setting(const config_setting_t *s, const char *file,
         { "attn_eff", 0.001, 10.0, &b->attn_eff }, { "prefill_ms", 0, 1e5, &b->prefill_ms },
         { "cold_ms", 0, 1e5, &b->cold_ms }, { "frontend_ms", 0, 1e4, &b->frontend_ms },
         { "link_eff", 0.01, 1.0, &b->link_eff }, { "ar_us", 0, 1e4, &b->ar_us },
+        { "gemm_k0", 0, 1e5, &b->gemm_k0 },
         { "kv_eff", 0.05, 2.0, &b->kv_eff }, { "pre_bw_eff", 0.01, 1.0, &b->pre_bw_eff },
         { "tflops_per_w", 0, 100, &b->tflops_per_w }, { "dequant_flops", 0, 1000, &b->dequant_flops }, { "dequant_eff", 0.05, 2.0, &b->dequant_eff },
         { "sigma_decode", 0, 3, &b->sigma_decode },
@@ -271,6 +272,7 @@ static int backend_from_setting(const config_setting_t *s, const char *file,
     b->pre_bw_eff = 0.7;
     b->link_eff = 0.5;
     b->ar_us = 2.0;
+    b->gemm_k0 = 512.0;
     b->tflops_per_w = 1.0;
     b->seq_us = 2.0;
     b->sigma_decode = b->sigma_prefill = b->sigma_ttft = 0.2;

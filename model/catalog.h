@@ -90,6 +90,10 @@ typedef struct rl_backend {
     double link_eff;            /* TP all-reduces and PP hops: achieved /
                                    datasheet link rate (NCCL bus bandwidth
                                    at the message sizes a step sends) */
+    double gemm_k0;             /* matmuls: a GEMM tile's fixed cost (pipeline
+                                   fill, epilogue) as this many elements of its
+                                   reduction length K, so a GEMM runs at
+                                   K / (K + gemm_k0) of mfu (prior 512) */
     double ar_us;               /* fixed time per TP all-reduce on top of its
                                    link latency steps: the collective's own
                                    kernel launch and flag synchronisation

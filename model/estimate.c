@@ -486,6 +486,39 @@ static double matmul_peak(const rl_config *c)
     return rl_hw_peak(c->hw, kind);
 }
 
+/* The FLOP-weighted mean of 1 / K over a forward pass's GEMMs, K being
+ * each GEMM's reduction length on one device: the hidden size for the
+ * projections into attention, the FFN and the experts; the attention
+ * width and the FFN's inner size, split by tensor parallelism, for the
+ * output and down projections (experts under expert parallelism keep
+ * theirs).  A tile's fixed cost amortises over K, so small-K GEMMs -- a
+ * small model's, or a large one's at high TP -- reach less of the peak. */
+static double gemm_inv_k(const rl_config *c)
+{
+    const rl_arch *a = c->model;
+    rl_params p;
+    double h = a->hidden, fm = a->ffn_mats > 1 ? a->ffn_mats : 2, tp = c->tp > 0 ? c->tp : 1;
+    double vd, o, in, w = 0, wk = 0;
+    if (a->layers <= 0 || h <= 0 || a->heads <= 0) return 0;
+    rl_arch_params(a, &p);
+    vd = a->v_head_dim > 0 ? a->v_head_dim : a->head_dim;
+    o = rl_arch_attn_layers(a) * (double)a->heads * vd * h;     /* output projections */
+    o = fmin(o, p.attn);
+    in = p.attn - o;                                            /* q/k/v, mixers */
+    w += in + o;
+    wk += in / h + o / fmax(1.0, a->heads * vd / tp);
+    if (p.ffn_dense > 0 && a->intermediate > 0) {
+        w += p.ffn_dense;
+        wk += p.ffn_dense * ((fm - 1) / fm / h + 1 / fm / fmax(1.0, a->intermediate / tp));
+    }
+    if (p.ffn_experts_active > 0 && a->moe_intermediate > 0) {
+        double kd = a->moe_intermediate / (c->ep > 1 ? 1.0 : tp);
+        w += p.ffn_experts_active;
+        wk += p.ffn_experts_active * ((fm - 1) / fm / h + 1 / fm / fmax(1.0, kd));
+    }
+    return w > 0 ? wk / w : 0;
+}
+
 static void step_features(const rl_config *c, const wbytes *w, double ctx,
                           double batch, double thermal, rl_step_feat *s,
                           double *spill)
@@ -530,6 +563,7 @@ static void step_features(const rl_config *c, const wbytes *w, double ctx,
     s->deq_ms = c->quant->dequant_ops > 0
               ? wread * 8 / c->quant->bits_per_weight * c->quant->dequant_ops /
                 (rl_hw_peak(c->hw, RL_C_FP32) * thermal * 1e12) * 1e3 : 0;
+    s->inv_k = gemm_inv_k(c);
     s->layers = a->layers;
     s->seqs = batch;
     /* two all-reduces per layer (after attention, after the MLP) of the
@@ -692,6 +726,7 @@ static void features_at(const rl_config *c, double thermal, rl_features *f)
             f->pre_spread = lin_d + attn / nd > 0 ? spread_d / (lin_d + attn / nd) : 1;
         }
     }
+    f->pre_inv_k = gemm_inv_k(c);
     f->dequant_ops = (c->quant->weight_only ||     /* fp4 without fp4 units */
                       (c->quant->compute == RL_C_FP4 && !(c->hw->peak[RL_C_FP4] > 0))) &&
                      c->quant->bits_per_weight < 16 ? c->quant->dequant_ops : 0;
@@ -766,7 +801,7 @@ static double step_kv_ms(const rl_step_feat *s, const rl_backend *b)
 
 static double step_comp_ms(const rl_step_feat *s, const rl_backend *b)
 {
-    return fmax(s->comp_ms / b->mfu,
+    return fmax(s->comp_ms / b->mfu * (1 + b->gemm_k0 * s->inv_k),
                 b->tflops_per_w > 0 ? s->energy_ms / b->tflops_per_w : 0) +
            s->deq_ms * b->dequant_flops;
 }
@@ -785,7 +820,7 @@ double rl_decode_step_ms(const rl_step_feat *s, const rl_backend *b)
  * attention kernels. */
 static double prefill_gemm_ms(const rl_features *f, const rl_backend *b)
 {
-    return fmax(f->pre_lin_ms / b->mfu,
+    return fmax(f->pre_lin_ms / b->mfu * (1 + b->gemm_k0 * f->pre_inv_k),
                 b->tflops_per_w > 0 ? f->pre_energy_ms / b->tflops_per_w : 0) /
            pow(b->dequant_eff, f->dequant_ops);
 }

@@ -8,12 +8,14 @@
  * FLOPs / peak compute), in milliseconds, so that
  *
  *   decode step  = max(w_ms / bw_eff,
- *                      max(comp_ms / mfu, energy_ms / tflops_per_w)
+ *                      max(comp_ms / mfu x (1 + gemm_k0 x inv_k),
+ *                          energy_ms / tflops_per_w)
  *                      + deq_ms * dequant_flops)
  *                  + kv_ms / (kv_eff * bw_eff)
  *                  + layers * layer_us / 1000 + step_ms + seqs * seq_us / 1000
  *                  + comm + off_ms / bw_eff
- *   prefill      = (max(max(lin_ms / mfu, energy / tflops_per_w)
+ *   prefill      = (max(max(lin_ms / mfu x (1 + gemm_k0 x pre_inv_k),
+ *                            energy / tflops_per_w)
  *                        [/ dequant_eff^dequant_ops],
  *                        floor_ms / pre_bw_eff)
  *                   + attn_ms / (mfu * attn_eff) + attn_mem_ms / pre_bw_eff)
@@ -80,6 +82,9 @@ typedef struct rl_step_feat {
     double mem_kv_ms;       /* KV bytes read per step / bandwidth */
     double comp_ms;         /* FLOPs per step / peak (thermal cap applied) */
     double deq_ms;          /* dequant ops per step / fp32 peak (x dequant_flops) */
+    double inv_k;           /* the GEMMs' FLOP-weighted mean of 1 / K (their
+                               reduction length per device): comp_ms / mfu
+                               grows by 1 + gemm_k0 x inv_k */
     double energy_ms;       /* FLOPs per step / (TDP x 1 TFLOP/s per W) */
     rl_comm comm;           /* TP all-reduces + PP hops per step */
     double off_ms;          /* offloaded layers read from host per step */
@@ -93,6 +98,7 @@ typedef struct rl_features {
     rl_step_feat dec[RL_DEC_POINTS];
     double dec_w[RL_DEC_POINTS];    /* quadrature weights, sum 1 */
     double pre_lin_ms;      /* linear-layer FLOPs of the prompt / peak */
+    double pre_inv_k;       /* as rl_step_feat.inv_k, for pre_lin_ms */
     double pre_attn_ms;     /* attention FLOPs of the prompt / peak */
     double pre_floor_ms;    /* weight reads during prefill / bandwidth */
     double pre_attn_mem_ms; /* unfused attention score traffic / bandwidth */

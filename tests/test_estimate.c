@@ -692,6 +692,44 @@ START_TEST(unfused_prompt_attention_pays_the_masked_keys)
 }
 END_TEST
 
+/* A GEMM tile's fixed cost amortises over the reduction length K: the
+ * 70B's GEMMs (K = 8192 and 28672) reach more of the peak than the 8B's
+ * (4096 and 14336), and tensor parallelism, which splits K of the output
+ * and down projections, lowers it again.  gemm_k0 scales the
+ * compute-bound prefill by exactly 1 + gemm_k0 x pre_inv_k. */
+START_TEST(gemm_efficiency_grows_with_the_reduction_length)
+{
+    rl_config s = conf("llama-3.1-8b", "h100-sxm", "vllm", "bf16");
+    rl_config l = conf("llama-3.1-70b", "h100-sxm", "vllm", "bf16");
+    rl_features fs, fl, fl8;
+    rl_backend b;
+    double t0, t1;
+    s.prompt = l.prompt = 4096;
+    s.output = l.output = 1;
+    rl_features_compute(&s, NULL, &fs);
+    rl_features_compute(&l, NULL, &fl);
+    l.devices = l.tp = 8;
+    rl_features_compute(&l, NULL, &fl8);
+    ck_assert_double_gt(fs.pre_inv_k, fl.pre_inv_k);
+    ck_assert_double_gt(fl8.pre_inv_k, fl.pre_inv_k);
+    /* 70B on one device: between 1/28672 and 1/8192 */
+    ck_assert_double_gt(fl.pre_inv_k, 1.0 / 28672);
+    ck_assert_double_lt(fl.pre_inv_k, 1.0 / 8192);
+    ck_assert_double_eq_tol(fs.dec[0].inv_k, fs.pre_inv_k, 1e-15);
+
+    memset(&b, 0, sizeof b);
+    b.mfu = 0.5;
+    b.attn_eff = 1e9;               /* attention free: the GEMMs alone */
+    b.dequant_eff = 1;
+    b.pre_bw_eff = 1;
+    b.link_eff = 1;
+    t0 = rl_prefill_ms(&fs, &b);
+    b.gemm_k0 = 512;
+    t1 = rl_prefill_ms(&fs, &b);
+    ck_assert_double_eq_tol(t1 / t0, 1 + 512 * fs.pre_inv_k, 1e-3);
+}
+END_TEST
+
 /* The latency of an all-reduce is a time: on a link so fast that the
  * bytes cost nothing, link_eff changes nothing, yet the step still pays
  * the ring's 2(p-1) latencies per all-reduce (today's bug divided them
@@ -1816,6 +1854,7 @@ int main(void)
     tcase_add_test(tc, latency_does_not_scale_with_link_eff);
     tcase_add_test(tc, prefill_pays_the_lm_head_once);
     tcase_add_test(tc, unfused_prompt_attention_pays_the_masked_keys);
+    tcase_add_test(tc, gemm_efficiency_grows_with_the_reduction_length);
     tcase_add_test(tc, custom_allreduce_beats_ring_on_nvswitch);
     tcase_add_test(tc, pcie_parts_use_the_ring);
     tcase_add_test(tc, tp8_decodes_faster_than_tp4_on_h100_sxm);
