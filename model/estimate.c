@@ -493,14 +493,13 @@ static double matmul_peak(const rl_config *c)
  * output and down projections (experts under expert parallelism keep
  * theirs).  A tile's fixed cost amortises over K, so small-K GEMMs -- a
  * small model's, or a large one's at high TP -- reach less of the peak. */
-static double gemm_inv_k(const rl_config *c)
+static double gemm_inv_k(const rl_config *c, const rl_params *pp)
 {
     const rl_arch *a = c->model;
-    rl_params p;
+    rl_params p = *pp;
     double h = a->hidden, fm = a->ffn_mats > 1 ? a->ffn_mats : 2, tp = c->tp > 0 ? c->tp : 1;
     double vd, o, in, w = 0, wk = 0;
     if (a->layers <= 0 || h <= 0 || a->heads <= 0) return 0;
-    rl_arch_params(a, &p);
     vd = a->v_head_dim > 0 ? a->v_head_dim : a->head_dim;
     o = rl_arch_attn_layers(a) * (double)a->heads * vd * h;     /* output projections */
     o = fmin(o, p.attn);
@@ -563,7 +562,6 @@ static void step_features(const rl_config *c, const wbytes *w, double ctx,
     s->deq_ms = c->quant->dequant_ops > 0
               ? wread * 8 / c->quant->bits_per_weight * c->quant->dequant_ops /
                 (rl_hw_peak(c->hw, RL_C_FP32) * thermal * 1e12) * 1e3 : 0;
-    s->inv_k = gemm_inv_k(c);
     s->layers = a->layers;
     s->seqs = batch;
     /* two all-reduces per layer (after attention, after the MLP) of the
@@ -656,11 +654,14 @@ static void features_at(const rl_config *c, double thermal, rl_features *f)
     const rl_arch *a = c->model;
     rl_arch aw = windowed(c);
     wbytes w;
+    rl_params ap;
     double P = (double)c->prompt, N = (double)c->output, B = c->concurrency;
-    double peak, micro, ubatches;
+    double peak, micro, ubatches, inv_k;
 
     memset(f, 0, sizeof *f);
     weight_bytes(c, &w);
+    rl_arch_params(a, &ap);
+    inv_k = gemm_inv_k(c, &ap);
     f->tp = c->tp; f->pp = c->pp; f->concurrency = c->concurrency;
     f->thermal_scale = thermal;
     f->has_decode = N > 0 && a->kind == RL_DECODER;
@@ -677,6 +678,7 @@ static void features_at(const rl_config *c, double thermal, rl_features *f)
             step_features(c, &w, ctxs[i], B / pipe, f->thermal_scale, &f->dec[i],
                           &f->sram_spill);
             f->dec[i].pipe_div = pipe;
+            f->dec[i].inv_k = inv_k;
             f->dec_w[i] = wts[i];
         }
     }
@@ -698,9 +700,7 @@ static void features_at(const rl_config *c, double thermal, rl_features *f)
         double attn = prompt_sum(&aw, P, unfused_tokens(c));
         /* the output projection runs for the last position only: servers
          * and llama.cpp compute logits just where a token is sampled */
-        rl_params hp;
-        rl_arch_params(a, &hp);
-        double head = 2.0 * (a->tied_embeddings ? hp.embed : hp.lm_head);
+        double head = 2.0 * (a->tied_embeddings ? ap.embed : ap.lm_head);
         double lin = P * (rl_arch_flops_token(&aw, 0) - head) + head;
         f->pre_lin_ms = lin / c->tp / peak * 1e3;
         f->pre_attn_ms = attn / c->tp / peak * 1e3;
@@ -726,7 +726,7 @@ static void features_at(const rl_config *c, double thermal, rl_features *f)
             f->pre_spread = lin_d + attn / nd > 0 ? spread_d / (lin_d + attn / nd) : 1;
         }
     }
-    f->pre_inv_k = gemm_inv_k(c);
+    f->pre_inv_k = inv_k;
     f->dequant_ops = (c->quant->weight_only ||     /* fp4 without fp4 units */
                       (c->quant->compute == RL_C_FP4 && !(c->hw->peak[RL_C_FP4] > 0))) &&
                      c->quant->bits_per_weight < 16 ? c->quant->dequant_ops : 0;
