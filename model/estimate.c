@@ -493,27 +493,26 @@ static double matmul_peak(const rl_config *c)
  * output and down projections (experts under expert parallelism keep
  * theirs).  A tile's fixed cost amortises over K, so small-K GEMMs -- a
  * small model's, or a large one's at high TP -- reach less of the peak. */
-static double gemm_inv_k(const rl_config *c, const rl_params *pp)
+static double gemm_inv_k(const rl_config *c, const rl_params *p)
 {
     const rl_arch *a = c->model;
-    rl_params p = *pp;
     double h = a->hidden, fm = a->ffn_mats > 1 ? a->ffn_mats : 2, tp = c->tp > 0 ? c->tp : 1;
     double vd, o, in, w = 0, wk = 0;
     if (a->layers <= 0 || h <= 0 || a->heads <= 0) return 0;
     vd = a->v_head_dim > 0 ? a->v_head_dim : a->head_dim;
     o = rl_arch_attn_layers(a) * (double)a->heads * vd * h;     /* output projections */
-    o = fmin(o, p.attn);
-    in = p.attn - o;                                            /* q/k/v, mixers */
+    o = fmin(o, p->attn);
+    in = p->attn - o;                                            /* q/k/v, mixers */
     w += in + o;
     wk += in / h + o / fmax(1.0, a->heads * vd / tp);
-    if (p.ffn_dense > 0 && a->intermediate > 0) {
-        w += p.ffn_dense;
-        wk += p.ffn_dense * ((fm - 1) / fm / h + 1 / fm / fmax(1.0, a->intermediate / tp));
+    if (p->ffn_dense > 0 && a->intermediate > 0) {
+        w += p->ffn_dense;
+        wk += p->ffn_dense * ((fm - 1) / fm / h + 1 / fm / fmax(1.0, a->intermediate / tp));
     }
-    if (p.ffn_experts_active > 0 && a->moe_intermediate > 0) {
+    if (p->ffn_experts_active > 0 && a->moe_intermediate > 0) {
         double kd = a->moe_intermediate / (c->ep > 1 ? 1.0 : tp);
-        w += p.ffn_experts_active;
-        wk += p.ffn_experts_active * ((fm - 1) / fm / h + 1 / fm / fmax(1.0, kd));
+        w += p->ffn_experts_active;
+        wk += p->ffn_experts_active * ((fm - 1) / fm / h + 1 / fm / fmax(1.0, kd));
     }
     return w > 0 ? wk / w : 0;
 }
