@@ -177,12 +177,11 @@ double rl_weight_bytes(const rl_arch *a, const rl_quant *q)
            p.ffn_experts * q->bits_per_weight / 8 + p.norms * q->norm_bits / 8;
 }
 
-static void weight_bytes(const rl_config *c, wbytes *w)
+static void weight_bytes(const rl_config *c, const rl_params *pp, wbytes *w)
 {
-    rl_params p;
+    const rl_params p = *pp;
     const rl_quant *q = c->quant;
 
-    rl_arch_params(c->model, &p);
     w->embed = p.embed * q->embed_bits / 8;
     w->lm_head = p.lm_head * q->lm_head_bits / 8;
     w->experts = p.ffn_experts * q->bits_per_weight / 8;
@@ -310,8 +309,10 @@ static void memory(const rl_config *c, rl_memory *m, wbytes *w)
     double on_frac = 1.0 - c->offload_layers / L;       /* layers on devices */
     double host_embed = c->rt->embed_on_host ? 0 : 1;   /* 1: embed on device */
     double ends, kv, fixed;
+    rl_params p;
 
-    weight_bytes(c, w);
+    rl_arch_params(a, &p);
+    weight_bytes(c, &p, w);
     /* The most loaded device.  A layer split balances memory across the
      * stages (the embedding and lm_head count towards theirs), but layers
      * are whole: the fullest stage holds about half a layer more than the
@@ -641,13 +642,6 @@ static double prompt_sum(const rl_arch *aw, double P, double u)
     return full + r * key_count(aw, P);
 }
 
-/* Micro-batch of unfused prompt attention (0: fused, see prompt_sum). */
-static double unfused_tokens(const rl_config *c)
-{
-    if (c->rt->flash_attention) return 0;
-    return c->rt->act_tokens > 0 ? c->rt->act_tokens : 512;
-}
-
 static void features_at(const rl_config *c, double thermal, rl_features *f)
 {
     const rl_arch *a = c->model;
@@ -658,9 +652,10 @@ static void features_at(const rl_config *c, double thermal, rl_features *f)
     double peak, micro, ubatches, inv_k;
 
     memset(f, 0, sizeof *f);
-    weight_bytes(c, &w);
     rl_arch_params(a, &ap);
+    weight_bytes(c, &ap, &w);
     inv_k = gemm_inv_k(c, &ap);
+    micro = c->rt->act_tokens > 0 ? c->rt->act_tokens : 512;
     f->tp = c->tp; f->pp = c->pp; f->concurrency = c->concurrency;
     f->thermal_scale = thermal;
     f->has_decode = N > 0 && a->kind == RL_DECODER;
@@ -696,7 +691,7 @@ static void features_at(const rl_config *c, double thermal, rl_features *f)
         f->pre_energy_ms = c->hw->tdp_w > 0 ? op_energy(c) * flops / c->tp / (c->hw->tdp_w * 1e12) * 1e3 : 0;
         P = n * B;
     } else if (P > 0) {
-        double attn = prompt_sum(&aw, P, unfused_tokens(c));
+        double attn = prompt_sum(&aw, P, c->rt->flash_attention ? 0 : micro);
         /* the output projection runs for the last position only: servers
          * and llama.cpp compute logits just where a token is sampled */
         double head = 2.0 * (a->tied_embeddings ? ap.embed : ap.lm_head);
@@ -729,7 +724,6 @@ static void features_at(const rl_config *c, double thermal, rl_features *f)
     f->dequant_ops = (c->quant->weight_only ||     /* fp4 without fp4 units */
                       (c->quant->compute == RL_C_FP4 && !(c->hw->peak[RL_C_FP4] > 0))) &&
                      c->quant->bits_per_weight < 16 ? c->quant->dequant_ops : 0;
-    micro = c->rt->act_tokens > 0 ? c->rt->act_tokens : 512;
     ubatches = ceil(fmax(P, 1) / micro);
     {
         double spill = 0;
